@@ -1,0 +1,31 @@
+"""make bench: run every benchmark and print each figure beside its same-run baseline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ("import (bulk vs per-row ORM)", ["bench_import.py", *sys.argv[1:]]),
+    ("row cleaning (engine)", ["bench_rows.py"]),
+    ("region matching (vs cnloc)", ["bench_regions.py"]),
+    ("synthetic generator", ["bench_synthetic.py"]),
+]
+
+
+def main() -> int:
+    """Run each benchmark script in turn; a failing one is reported, the rest still run."""
+    failed = 0
+    for title, (script, *args) in BENCHES:
+        if not (HERE / script).exists():
+            continue
+        print(f"== {title} ==", flush=True)
+        result = subprocess.run([sys.executable, str(HERE / script), *args])
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

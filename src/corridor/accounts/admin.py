@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from corridor.accounts.models import ApiToken, ApplicantProfile, AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "action", "target_type", "target_label", "source")
+    list_filter = ("action", "target_type", "source")
+    search_fields = ("target_label", "target_id")
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_hash", "prefix")
+
+
+admin.site.register(ApplicantProfile)

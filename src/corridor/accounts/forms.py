@@ -1,0 +1,41 @@
+"""Forms for sign-in, applicant sign-up and tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from corridor.engine.uscc import check_uscc
+
+
+class SignUpForm(forms.Form):
+    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    uscc = forms.CharField(label=_("Unified social credit code (optional)"), max_length=18, required=False)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean_uscc(self) -> str:
+        value = self.cleaned_data["uscc"].strip().upper()
+        if value:
+            result = check_uscc(value)
+            if result.error:
+                raise forms.ValidationError(result.error)
+        return value
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)

@@ -1,0 +1,41 @@
+"""The REST API at /api/v1: one NinjaAPI, one router per domain app."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from corridor.accounts.auth import api_auth
+from corridor.errors import DomainError
+
+api = NinjaAPI(
+    title="Corridor API",
+    version="1",
+    description="Enterprise registry, imports and accounts. Authenticate with a session or `Authorization: Bearer <token>`.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request, {"error": "unauthenticated", "message": "Sign in or send a valid API token."}, status=401
+    )
+
+
+def _register_routers() -> None:
+    from corridor.accounts.api import router as accounts_router
+    from corridor.registry.api import router as registry_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/registry", registry_router)
+
+
+_register_routers()

@@ -1,0 +1,34 @@
+"""The `corridor` command: Django management commands under short domain verbs."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "serve": "serve",
+    "demo": "demo",
+    "import": "import_data",
+    "export": "export_data",
+    "createuser": "createuser",
+    "token": "issue_token",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run `corridor VERB [args]`; any other Django command name works too."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corridor.settings")
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] in ALIASES:
+        args[1] = ALIASES[args[1]]
+    if len(args) == 1 or args[1] in ("-h", "--help"):
+        print("usage: corridor VERB [options]\n\nverbs: " + ", ".join(ALIASES) + ", or any Django command (migrate, …)")
+        if len(args) == 1:
+            return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

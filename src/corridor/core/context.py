@@ -1,0 +1,46 @@
+"""Navigation: every module, with whether it is built yet and whether this user may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str | None  # None: the module is planned, not built
+    permission: str | None = None
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("home", _("Overview"), "dashboard:home"),
+    NavItem("registry", _("Enterprises"), "registry:list", "registry.view_enterprise"),
+    NavItem("imports", _("Imports"), "registry:import_list", "registry.import_enterprises"),
+    NavItem("atlas", _("Industry-chain atlas"), None),
+    NavItem("investment", _("Investment attraction"), None),
+    NavItem("parks", _("Science park"), None),
+    NavItem("qualify", _("Cultivation"), None),
+    NavItem("academy", _("Talent academy"), None),
+    NavItem("admin", _("Administration"), "admin:index", "auth.change_user"),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Template context: the navigation a signed-in user sees."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for item in NAV_ITEMS:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        url = reverse(item.url_name) if item.url_name else None
+        active = bool(url) and (request.path == url if item.key == "home" else request.path.startswith(url or "~"))
+        items.append({"key": item.key, "label": item.label, "url": url, "active": active})
+    return {"nav_items": items}

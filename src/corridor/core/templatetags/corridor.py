@@ -1,0 +1,39 @@
+"""Template helpers: money and number formatting in the unit convention, query-string edits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.filter
+def wan(value: Any, places: int = 2) -> str:
+    """Money stored in 万元, formatted with thousands separators; '—' when unknown."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):,.{int(places)}f}"
+
+
+@register.filter
+def num(value: Any) -> str:
+    """An integer with thousands separators; '—' when unknown."""
+    if value is None or value == "":
+        return "—"
+    return f"{int(value):,}"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict, **changes: Any) -> str:
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

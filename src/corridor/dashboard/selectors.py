@@ -1,0 +1,74 @@
+"""Headline figures for the district, each with the inputs and formula that explain it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from corridor.registry.models import Enterprise, EnterpriseStatus, TitleKind
+from corridor.registry.selectors import valid_title_filter
+
+
+@dataclass
+class Headline:
+    """One figure on the home page and how it was computed."""
+
+    key: str
+    label: str | Promise
+    value: Decimal | int
+    unit: str | Promise
+    formula: str | Promise
+    inputs: list[tuple[str | Promise, str]] = field(default_factory=list)
+    link: str = ""
+
+
+def district_enterprises():  # type: ignore[no-untyped-def]
+    """Operating enterprises registered in the district."""
+    return Enterprise.objects.filter(is_local=True, status=EnterpriseStatus.OPERATING)
+
+
+def headline_figures() -> list[Headline]:
+    """Enterprises, above-scale, 高企, 科技型中小企业, employees and revenue for the district."""
+    base = district_enterprises()
+    agg = base.aggregate(
+        n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)),
+        employees=Sum("latest_employees"), revenue=Sum("latest_revenue"),
+        with_facts=Count("id", filter=Q(latest_year__isnull=False)),
+        year_min=Min("latest_year"), year_max=Max("latest_year"),
+    )
+    scope = [
+        (_("Population"), _("local (registered in %(d)s, county code %(c)s), status operating")
+         % {"d": settings.CORRIDOR_DISTRICT_NAME, "c": settings.CORRIDOR_DISTRICT_COUNTY_CODE}),
+        (_("Enterprises counted"), f"{agg['n']:,}"),
+        (_("of which synthetic demo records"), f"{agg['synthetic']:,}"),
+    ]
+    years = (_("Years of the latest facts used"), f"{agg['year_min'] or '—'}–{agg['year_max'] or '—'}")
+    facts = (_("Enterprises with yearly facts"), f"{agg['with_facts']:,}")
+
+    def titled(kind: str) -> int:
+        return base.filter(valid_title_filter(kind)).count()
+
+    return [
+        Headline("enterprises", _("Enterprises"), agg["n"], _("enterprises"),
+                 _("count of local operating enterprises"), scope, "?locality=local&status=operating"),
+        Headline("above_scale", _("Above-scale enterprises (规上)"), titled(TitleKind.ABOVE_SCALE), _("enterprises"),
+                 _("count of local operating enterprises holding a 规上 title in force today"), scope,
+                 "?locality=local&title=above_scale"),
+        Headline("high_tech", _("High-tech enterprises (高企)"), titled(TitleKind.HIGH_TECH), _("enterprises"),
+                 _("count holding a 国家高新技术企业 title in force today (issued ≤ today ≤ expiry)"), scope,
+                 "?locality=local&title=high_tech"),
+        Headline("tech_sme", _("Technology-based SMEs (科技型中小企业)"), titled(TitleKind.TECH_SME),
+                 _("enterprises"), _("count holding a 科技型中小企业 registration in force today"), scope,
+                 "?locality=local&title=tech_sme"),
+        Headline("employees", _("Employees"), agg["employees"] or 0, _("people"),
+                 _("sum over local operating enterprises of employees in each one's latest year of facts"),
+                 [*scope, facts, years]),
+        Headline("revenue", _("Revenue"), agg["revenue"] or Decimal(0), _("10k yuan (万元)"),
+                 _("sum over local operating enterprises of revenue in each one's latest year of facts"),
+                 [*scope, facts, years]),
+    ]

@@ -1,0 +1,159 @@
+"""Build the demo database: real entities from the reference, synthetic enterprises, demo users."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from django.db import connection, transaction
+
+from corridor.academy.models import Academy, Programme
+from corridor.accounts.roles import Role
+from corridor.accounts.services import create_user
+from corridor.demo import seeds
+from corridor.engine import synthetic
+from corridor.parks.models import Park
+from corridor.registry.bulk import BulkWriter, UpsertRow
+from corridor.registry.models import (
+    Enterprise,
+    EnterpriseTag,
+    EnterpriseYearFacts,
+    IPHolding,
+    RDPlatform,
+    TitleHeld,
+)
+
+DEMO_PASSWORD = "corridor-demo"
+DEMO_USERS = [
+    ("admin", Role.ADMINISTRATOR), ("analyst", Role.INVESTMENT_ANALYST), ("officer", Role.TECHNOLOGY_OFFICER),
+    ("park", Role.PARK_OPERATOR), ("academy", Role.ACADEMY_COORDINATOR), ("leader", Role.LEADER),
+    ("applicant", Role.APPLICANT),
+]
+CHUNK = 4000
+
+
+def seed_reference_entities() -> None:
+    """Parks, the academy and its programme, and the named enterprises (idempotent)."""
+    parks = {}
+    for data in seeds.PARKS:
+        park, _ = Park.objects.update_or_create(name=data["name"], defaults={**data, "county_code": "330702",
+                                                                              "source": seeds.SOURCE})
+        parks[park.name] = park
+    academy, _ = Academy.objects.update_or_create(name=seeds.ACADEMY["name"],
+                                                  defaults={**seeds.ACADEMY, "source": seeds.SOURCE})
+    for data in seeds.PROGRAMMES:
+        Programme.objects.update_or_create(academy=academy, name=data["name"], defaults={**data, "source": seeds.SOURCE})
+    for data in seeds.ENTERPRISES:
+        _seed_enterprise(data, parks)
+
+
+def _seed_enterprise(data: dict[str, Any], parks: dict[str, Park]) -> None:
+    ent, _ = Enterprise.all_objects.update_or_create(
+        name=data["name"], uscc=None,
+        defaults={**seeds.WUCHENG, "main_products": data["main_products"], "is_local": True,
+                  "park": parks.get(data["park"]) if data["park"] else None, "is_synthetic": False,
+                  "deleted_at": None},
+    )
+    for tag in data["tags"]:
+        EnterpriseTag.objects.get_or_create(enterprise=ent, tag=tag)
+    for title in data.get("titles", []):
+        TitleHeld.objects.get_or_create(enterprise=ent, title=title["title"], level=title["level"],
+                                        defaults={"source": title["source"]})
+
+
+def remove_synthetic() -> int:
+    """Delete every synthetic enterprise and its rows (demo rebuild); returns how many."""
+    ent = Enterprise._meta.db_table
+    sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
+    with connection.cursor() as cursor:
+        for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE enterprise_id IN ({sub})", [True])
+        cursor.execute(f"DELETE FROM {ent} WHERE is_synthetic = %s", [True])
+        return cursor.rowcount
+
+
+def _upsert_row(record: synthetic.SyntheticEnterprise, park_ids: dict[str, int]) -> UpsertRow:
+    data = asdict(record)
+    enterprise = {k: data[k] for k in (
+        "name", "uscc", "legal_form", "established_on", "registered_capital", "address", "province", "city",
+        "county", "province_code", "city_code", "county_code", "latitude", "longitude", "industry_code",
+        "business_scope", "main_products", "is_local", "status")}
+    enterprise["is_synthetic"] = True
+    enterprise["park_id"] = park_ids.get(record.park) if record.park else None
+    facts = {f["year"]: {k: v for k, v in f.items() if k != "year"} for f in record.facts}
+    return UpsertRow(enterprise, facts=facts, tags=list(record.tags))
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def load_synthetic(records: Iterable[synthetic.SyntheticEnterprise], progress: Callable[[int], None] | None = None) -> int:
+    """Write synthetic enterprises with their facts, titles, IP and platforms in bulk."""
+    park_ids = dict(Park.objects.values_list("name", "id"))
+    writer = BulkWriter(batch_id=None, record_changes=False)
+    total = 0
+    for chunk in _chunks(records, CHUNK):
+        ids = writer.write([_upsert_row(r, park_ids) for r in chunk])
+        _write_children(chunk, ids)
+        total += len(chunk)
+        if progress:
+            progress(len(chunk))
+    writer.finish()
+    return total
+
+
+def _write_children(chunk: list[synthetic.SyntheticEnterprise], ids: list[int]) -> None:
+    titles, ips, platforms = [], [], []
+    for record, ent_id in zip(chunk, ids, strict=True):
+        titles += [TitleHeld(enterprise_id=ent_id, source="synthetic", **t) for t in record.titles]
+        ips += [IPHolding(enterprise_id=ent_id, **i) for i in record.ip]
+        platforms += [RDPlatform(enterprise_id=ent_id, **p) for p in record.rd_platforms]
+    TitleHeld.objects.bulk_create(titles, batch_size=2000)
+    IPHolding.objects.bulk_create(ips, batch_size=2000)
+    RDPlatform.objects.bulk_create(platforms, batch_size=2000)
+
+
+def ensure_demo_users() -> list[tuple[str, str, str]]:
+    """Create the demo users if missing; returns (username, password, role label)."""
+    from django.contrib.auth.models import User
+
+    from corridor.accounts.models import ApplicantProfile
+
+    for username, role in DEMO_USERS:
+        if not User.objects.filter(username=username).exists():
+            user = create_user(username, DEMO_PASSWORD, role)
+            if role == Role.APPLICANT:
+                ApplicantProfile.objects.create(user=user, organisation="示例申请企业（合成）")
+    return [(u, DEMO_PASSWORD, str(Role(r).label)) for u, r in DEMO_USERS]
+
+
+def build_demo(local: int = 3000, national: int = 300_000, seed: int = 2025,
+               progress: Callable[[str, int, int], None] | None = None) -> dict[str, float]:
+    """Rebuild all demo data in one transaction; returns timings in seconds."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    with transaction.atomic():
+        seed_reference_entities()
+        remove_synthetic()
+        timings["reference"] = time.perf_counter() - start
+        step = time.perf_counter()
+        load_synthetic(synthetic.generate_local(seed=seed, count=local),
+                       (lambda n: progress("local", n, local)) if progress else None)
+        timings["local"] = time.perf_counter() - step
+        step = time.perf_counter()
+        load_synthetic(synthetic.generate_national(seed=seed, count=national),
+                       (lambda n: progress("national", n, national)) if progress else None)
+        timings["national"] = time.perf_counter() - step
+        ensure_demo_users()
+    timings["total"] = time.perf_counter() - start
+    return timings

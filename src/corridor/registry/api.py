@@ -1,0 +1,237 @@
+"""Registry API: enterprises (list, read, create, change, delete, restore, history) and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from corridor.accounts.auth import require_perm
+from corridor.errors import ValidationFailed
+from corridor.registry import importing, selectors, services
+from corridor.registry.models import ImportMode
+
+router = Router(tags=["registry"])
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    uscc: str | None
+    uscc_checksum_confirmed: bool
+    legal_form: str
+    established_on: dt.date | None
+    registered_capital: Decimal | None
+    address: str
+    province: str
+    city: str
+    county: str
+    province_code: str
+    city_code: str
+    county_code: str
+    latitude: float | None
+    longitude: float | None
+    industry_code: str
+    business_scope: str
+    main_products: str
+    is_local: bool
+    park_id: int | None
+    status: str
+    is_synthetic: bool
+    latest_year: int | None
+    latest_revenue: Decimal | None
+    latest_employees: int | None
+    size_band: str
+
+
+class EnterpriseIn(Schema):
+    name: str
+    uscc: str | None = None
+    confirm_checksum: bool = False
+    legal_form: str = ""
+    established_on: dt.date | None = None
+    registered_capital: Decimal | None = None
+    address: str = ""
+    industry_code: str = ""
+    business_scope: str = ""
+    main_products: str = ""
+    is_local: bool = False
+    status: str = "operating"
+
+
+class EnterprisePatch(Schema):
+    name: str | None = None
+    uscc: str | None = None
+    confirm_checksum: bool = False
+    legal_form: str | None = None
+    established_on: dt.date | None = None
+    address: str | None = None
+    industry_code: str | None = None
+    business_scope: str | None = None
+    main_products: str | None = None
+    is_local: bool | None = None
+    status: str | None = None
+
+
+class FiltersIn(Schema):
+    q: str = ""
+    county: str = ""
+    park: str = ""
+    title: str = ""
+    size: str = ""
+    locality: str = ""
+    status: str = ""
+    tag: str = ""
+    synthetic: str = ""
+    sort: str = "-revenue"
+
+
+class HistoryOut(Schema):
+    at: dt.datetime
+    who: str | None
+    action: str
+    source: str
+    note: str
+    changes: list[tuple[str, object, object]]
+
+
+class ImportOut(Schema):
+    id: int
+    filename: str
+    file_sha256: str
+    status: str
+    mode: str
+    rows_total: int
+    rows_valid: int
+    rows_error: int
+    rows_warning: int
+    rows_skipped: int
+    created_count: int
+    updated_count: int
+    facts_written: int
+    message: str
+
+
+class IssueOut(Schema):
+    row: int
+    column: str
+    value: str
+    code: str
+    reason: str
+    severity: str
+
+
+def _validate_status(status: str | None) -> None:
+    from corridor.registry.models import EnterpriseStatus
+
+    if status is not None and status not in EnterpriseStatus.values:
+        raise ValidationFailed(f"status must be one of {', '.join(EnterpriseStatus.values)}", field="status", value=status)
+
+
+@router.get("/enterprises", response=list[EnterpriseOut])
+@paginate(LimitOffsetPagination)
+def list_enterprises(request: HttpRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
+    """Enterprises matching the same filters as the list page."""
+    require_perm(request, "registry.view_enterprise")
+    return selectors.enterprise_list(selectors.EnterpriseFilters.from_query(filters.dict()))
+
+
+@router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
+def get_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+    """One enterprise."""
+    require_perm(request, "registry.view_enterprise")
+    return selectors.get_enterprise(enterprise_id)
+
+
+@router.post("/enterprises", response={201: EnterpriseOut})
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
+    """Create an enterprise (a USCC failing its checksum needs confirm_checksum)."""
+    require_perm(request, "registry.add_enterprise")
+    _validate_status(payload.status)
+    data = payload.dict(exclude={"confirm_checksum"})
+    return 201, services.create_enterprise(data, request.user, payload.confirm_checksum, source="api")
+
+
+@router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
+    """Change some fields of an enterprise."""
+    require_perm(request, "registry.change_enterprise")
+    _validate_status(payload.status)
+    data = payload.dict(exclude_unset=True, exclude={"confirm_checksum"})
+    return services.update_enterprise(selectors.get_enterprise(enterprise_id), data, request.user,
+                                      payload.confirm_checksum, source="api")
+
+
+@router.delete("/enterprises/{enterprise_id}", response={204: None})
+def delete_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+    """Soft-delete an enterprise."""
+    require_perm(request, "registry.delete_enterprise")
+    services.soft_delete_enterprise(selectors.get_enterprise(enterprise_id), request.user)
+    return 204, None
+
+
+@router.post("/enterprises/{enterprise_id}/restore", response=EnterpriseOut)
+def restore_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+    """Restore a soft-deleted enterprise."""
+    require_perm(request, "registry.restore_enterprise")
+    return services.restore_enterprise(enterprise_id, request.user)
+
+
+@router.get("/enterprises/{enterprise_id}/history", response=list[HistoryOut])
+def enterprise_history(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+    """Every recorded change of an enterprise, newest first."""
+    require_perm(request, "registry.view_enterprise")
+    entries = selectors.enterprise_history(selectors.get_enterprise(enterprise_id))
+    return [{**e, "who": e["who"].username if e["who"] else None, "action": str(e["action"])} for e in entries]
+
+
+@router.post("/imports", response={201: ImportOut})
+def upload_import(request: HttpRequest, file: File[UploadedFile], mode: str = ImportMode.VALID_ROWS,
+                  dry_run: bool = False, accept_warnings: bool = False, money_unit: str = "1"):  # type: ignore[no-untyped-def]
+    """Upload a file; validate only (dry_run) or apply it in the chosen mode."""
+    require_perm(request, "registry.import_enterprises")
+    if mode not in ImportMode.values:
+        raise ValidationFailed(f"mode must be one of {', '.join(ImportMode.values)}", field="mode", value=mode)
+    try:
+        unit = str(Decimal(money_unit))
+    except ArithmeticError as exc:
+        raise ValidationFailed("money_unit must be a number", field="money_unit", value=money_unit) from exc
+    batch = importing.receive_upload(file, Path(file.name or "upload").name, request.user, source="api",
+                                     options={"accept_warnings": accept_warnings, "money_unit": unit})
+    if dry_run:
+        return 201, importing.validate_batch(batch)
+    return 201, importing.apply_batch(batch, request.user, mode=mode)
+
+
+@router.get("/imports/{import_id}", response=ImportOut)
+def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+    """One import and its counts."""
+    require_perm(request, "registry.import_enterprises")
+    return selectors.get_import(import_id)
+
+
+@router.get("/imports/{import_id}/issues", response=list[IssueOut])
+@paginate(LimitOffsetPagination)
+def import_issues(request: HttpRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
+    """The validation report of an import: row, column, value, reason."""
+    require_perm(request, "registry.import_enterprises")
+    return selectors.import_issues(selectors.get_import(import_id), severity)
+
+
+@router.post("/imports/{import_id}/apply", response=ImportOut)
+def apply_import(request: HttpRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
+    """Apply a validated (dry-run) import."""
+    require_perm(request, "registry.import_enterprises")
+    return importing.apply_batch(selectors.get_import(import_id), request.user, mode=mode)
+
+
+@router.post("/imports/{import_id}/revert", response=ImportOut)
+def revert_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+    """Undo an applied import."""
+    require_perm(request, "registry.revert_import")
+    return importing.revert_batch(selectors.get_import(import_id), request.user)

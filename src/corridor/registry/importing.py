@@ -1,0 +1,489 @@
+"""Imports of enterprise data from XLSX/CSV: upload → inspect → validate → apply → (revert).
+
+The engine (corridor.engine.tabular/rows) reads and cleans rows; this service maps them onto
+the registry, writes them in bulk inside one transaction, records the batch and its issues,
+and can revert what an import changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corridor.accounts.models import AuditAction
+from corridor.accounts.services import record_audit
+from corridor.core.tasks import clear_progress, write_progress
+from corridor.engine.cells import Issue
+from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
+from corridor.engine.regions import RegionMatcher
+from corridor.engine.rows import CleanRow, RowReader
+from corridor.engine.tabular import Layout, TableError, auto_map, detect_layout, open_table
+from corridor.errors import Conflict, ImportRejected, ValidationFailed
+from corridor.parks.models import Park
+from corridor.registry.bulk import BulkWriter, UpsertRow, refresh_latest_facts
+from corridor.registry.models import (
+    Enterprise,
+    EnterpriseYearFacts,
+    ImportBatch,
+    ImportChange,
+    ImportIssue,
+    ImportMode,
+    ImportStatus,
+)
+
+CHUNK = 5000
+HEAD_ROWS = 30
+SAMPLE_ROWS = 20
+ENTERPRISE_KEYS = {f.name for f in ENTERPRISE_FIELDS if f.target == "enterprise"} - {"park", "tags"}
+FACT_KEYS = {f.name for f in ENTERPRISE_FIELDS if f.target == "facts"} - {"year"}
+
+
+class AbortImport(Exception):
+    """Raised inside the apply transaction to roll everything back."""
+
+
+@dataclass
+class Inspection:
+    """What the importer sees in a file before anything is applied."""
+
+    sheet_names: list[str]
+    sheet: str
+    file_format: str
+    encoding: str | None
+    layout: Layout
+    mapping: dict[int, str]
+    sample: list[CleanRow]
+
+
+def progress_key(batch: ImportBatch) -> str:
+    return f"import-{batch.pk}"
+
+
+def _table_error(exc: TableError) -> ImportRejected:
+    return ImportRejected(exc.message, code=exc.code, **getattr(exc, "params", {}))
+
+
+# -- upload ------------------------------------------------------------------------------------
+
+
+def receive_upload(stream: IO[bytes], filename: str, actor: User | None, source: str = "web",
+                   options: dict[str, Any] | None = None) -> ImportBatch:
+    """Store an uploaded file under var/imports, check it is a readable table, record the batch."""
+    directory = Path(settings.CORRIDOR_IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f"upload-{timezone.now().timestamp():.6f}.part"
+    digest, size = _copy_hashing(stream, tmp)
+    stored = directory / f"{digest}{Path(filename).suffix.lower()[:8]}"
+    tmp.replace(stored)
+    try:
+        table = open_table(stored, filename=filename, max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES)
+    except TableError as exc:
+        stored.unlink(missing_ok=True)
+        raise _table_error(exc) from exc
+    return ImportBatch.objects.create(
+        filename=Path(filename).name[:255] or "upload", file_sha256=digest, file_size=size,
+        stored_path=str(stored), sheet=table.sheet, uploaded_by=actor, source=source, options=options or {},
+    )
+
+
+def _copy_hashing(stream: IO[bytes], target: Path) -> tuple[str, int]:
+    """Copy a stream to a file, refusing files over the size limit, returning (sha256, size)."""
+    digest, size, limit = hashlib.sha256(), 0, settings.CORRIDOR_IMPORT_MAX_BYTES
+    with target.open("wb") as out:
+        while chunk := stream.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise ImportRejected(
+                    _("The file is larger than the %(mb)d MB limit.") % {"mb": limit // (1 << 20)}, code="too_large"
+                )
+            digest.update(chunk)
+            out.write(chunk)
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise ImportRejected(_("The file is empty."), code="empty_file")
+    return digest.hexdigest(), size
+
+
+def receive_path(path: Path, actor: User | None, source: str = "cli",
+                 options: dict[str, Any] | None = None, sheet: str | None = None) -> ImportBatch:
+    """Record an import of a file already on disk (CLI)."""
+    with path.open("rb") as stream:
+        batch = receive_upload(stream, path.name, actor, source=source, options=options)
+    if sheet:
+        batch.sheet = sheet
+        batch.save(update_fields=["sheet"])
+    return batch
+
+
+# -- inspect -----------------------------------------------------------------------------------
+
+
+def _open(batch: ImportBatch):  # type: ignore[no-untyped-def]
+    try:
+        return open_table(Path(batch.stored_path), filename=batch.filename, sheet=batch.sheet or None,
+                          max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES)
+    except TableError as exc:
+        raise _table_error(exc) from exc
+
+
+def _layout(table) -> Layout:  # type: ignore[no-untyped-def]
+    head = []
+    for item in table.rows():
+        head.append(item)
+        if len(head) >= HEAD_ROWS:
+            break
+    try:
+        return detect_layout(head, ENTERPRISE_FIELDS)
+    except TableError as exc:
+        raise _table_error(exc) from exc
+
+
+def current_mapping(batch: ImportBatch, layout: Layout) -> dict[int, str]:
+    """The user's mapping if set, else the automatic one."""
+    if batch.mapping:
+        return {int(k): v for k, v in batch.mapping.items() if v}
+    return auto_map(layout, ENTERPRISE_FIELDS)
+
+
+def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
+    """Detect the header and mapping and clean the first rows for a preview."""
+    if sheet is not None and sheet != batch.sheet:
+        batch.sheet, batch.mapping = sheet, {}
+        batch.save(update_fields=["sheet", "mapping"])
+    table = _open(batch)
+    layout = _layout(table)
+    mapping = current_mapping(batch, layout)
+    reader = _reader(_open(batch), layout, mapping, batch)
+    sample = []
+    for row in reader:
+        sample.append(row)
+        if len(sample) >= SAMPLE_ROWS:
+            break
+    return Inspection(table.sheet_names, table.sheet, table.format, table.encoding, layout, mapping, sample)
+
+
+def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, Any]) -> None:
+    """Save the user's column mapping and options (money unit, checksum confirmation)."""
+    unknown = sorted({v for v in mapping.values() if v and v not in FIELDS_BY_NAME})
+    if unknown:
+        raise ValidationFailed(_("Unknown target field: %(f)s") % {"f": ", ".join(unknown)})
+    targets = [v for v in mapping.values() if v]
+    duplicated = sorted({v for v in targets if targets.count(v) > 1})
+    if duplicated:
+        raise ValidationFailed(_("Two columns are mapped to the same field: %(f)s") % {"f": ", ".join(duplicated)})
+    batch.mapping = {str(k): v for k, v in mapping.items()}
+    batch.options = {**batch.options, **options}
+    batch.status = ImportStatus.UPLOADED
+    batch.save(update_fields=["mapping", "options", "status"])
+
+
+def _reader(table, layout: Layout, mapping: dict[int, str], batch: ImportBatch) -> RowReader:  # type: ignore[no-untyped-def]
+    rows = (item for item in table.rows() if item[0] >= layout.data_start_row)
+    unit = Decimal(str(batch.options.get("money_unit", "1")))
+    return RowReader(rows, layout, mapping, ENTERPRISE_FIELDS, default_money_unit=unit,
+                     accept_checksum_warnings=bool(batch.options.get("accept_warnings")))
+
+
+# -- row → registry record --------------------------------------------------------------------
+
+
+class RowMapper:
+    """Turns a clean row into an UpsertRow: parks by name, regions from the address, local flag."""
+
+    def __init__(self) -> None:
+        self.parks = {p.name: p.pk for p in Park.objects.all()}
+        self.regions = RegionMatcher.default()
+        self.district = settings.CORRIDOR_DISTRICT_COUNTY_CODE
+
+    def __call__(self, row: CleanRow) -> tuple[UpsertRow | None, list[Issue]]:
+        values = row.values
+        issues: list[Issue] = []
+        enterprise = {k: v for k, v in values.items() if k in ENTERPRISE_KEYS and v not in (None, "")}
+        if any(i.code == "uscc_checksum" for i in row.issues):
+            enterprise["uscc_checksum_confirmed"] = True
+        park = values.get("park")
+        if park:
+            if park in self.parks:
+                enterprise["park_id"] = self.parks[park]
+            else:
+                issues.append(Issue(row.row, FIELDS_BY_NAME["park"].label_zh, str(park), "park_unknown",
+                                    f"park '{park}' is not in the registry's park list", "error",
+                                    {"park": park, "known": ", ".join(sorted(self.parks))}))
+                return None, issues
+        self._fill_region(enterprise)
+        if "is_local" not in enterprise and enterprise.get("county_code"):
+            enterprise["is_local"] = enterprise["county_code"] == self.district
+        facts = {k: v for k, v in values.items() if k in FACT_KEYS and v not in (None, "")}
+        year = values.get("year")
+        by_year = {int(year): facts} if year is not None and facts else {}
+        return UpsertRow(enterprise, facts=by_year, tags=list(values.get("tags") or [])), issues
+
+    def _fill_region(self, enterprise: dict[str, Any]) -> None:
+        """Derive province/city/county and GB/T 2260 codes from a code or the address."""
+        code = enterprise.get("county_code")
+        region = self.regions.by_code(code) if code else None
+        if region is None and enterprise.get("address") and not enterprise.get("province_code"):
+            region = self.regions.match(str(enterprise["address"]))
+        if region is None:
+            return
+        for key in ("province", "city", "county", "province_code", "city_code", "county_code"):
+            value = getattr(region, key)
+            if value and not enterprise.get(key):
+                enterprise[key] = value
+
+
+# -- validate and apply -----------------------------------------------------------------------
+
+
+@dataclass
+class PassResult:
+    rows_total: int = 0
+    rows_valid: int = 0
+    rows_error: int = 0
+    rows_warning: int = 0
+    rows_skipped: int = 0
+
+
+def _iterate(batch: ImportBatch, progress: Callable[[int], None] | None) -> Iterator[tuple[CleanRow, UpsertRow | None, list[Issue]]]:
+    table = _open(batch)
+    layout = _layout(table)
+    mapping = current_mapping(batch, layout)
+    if not mapping:
+        raise ImportRejected(_("No column is mapped to a registry field."), code="no_mapping")
+    if not {"name", "uscc"} & set(mapping.values()):
+        raise ImportRejected(_("Map a column to the enterprise name or the USCC."), code="no_key_column")
+    batch.header_rows = layout.header_row_numbers
+    mapper = RowMapper()
+    for count, row in enumerate(_reader(table, layout, mapping, batch), start=1):
+        upsert, extra = (None, []) if row.skipped or _has_error(row.issues) else mapper(row)
+        yield row, upsert, extra
+        if progress and count % 1000 == 0:
+            progress(count)
+
+
+def _has_error(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
+
+
+class IssueSink:
+    """Counts rows by outcome and stores issues in bulk, up to a cap."""
+
+    def __init__(self, batch: ImportBatch, store: bool = True) -> None:
+        self.batch, self.store = batch, store
+        self.result = PassResult()
+        self.pending: list[ImportIssue] = []
+        self.stored = 0
+        self.cap = settings.CORRIDOR_IMPORT_MAX_STORED_ISSUES
+
+    def add(self, row: CleanRow, extra: list[Issue]) -> bool:
+        """Record a row's outcome; True when the row is valid to apply."""
+        issues = [*row.issues, *extra]
+        self.result.rows_total += 1
+        if row.skipped:
+            self.result.rows_skipped += 1
+        elif _has_error(issues):
+            self.result.rows_error += 1
+        else:
+            self.result.rows_valid += 1
+            if issues:
+                self.result.rows_warning += 1
+        self._keep(issues)
+        return not row.skipped and not _has_error(issues)
+
+    def _keep(self, issues: list[Issue]) -> None:
+        for issue in issues:
+            if self.stored >= self.cap or not self.store:
+                return
+            self.pending.append(ImportIssue(
+                batch=self.batch, row=issue.row, column=issue.column[:120], value=str(issue.value)[:300],
+                code=issue.code[:40], reason=issue.message[:500], severity=issue.severity,
+                params={k: str(v)[:200] for k, v in (issue.params or {}).items()},
+            ))
+            self.stored += 1
+        if len(self.pending) >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        ImportIssue.objects.bulk_create(self.pending)
+        self.pending = []
+
+
+def _save_counts(batch: ImportBatch, result: PassResult) -> None:
+    for key, value in vars(result).items():
+        setattr(batch, key, value)
+
+
+def validate_batch(batch: ImportBatch, progress: Callable[[int], None] | None = None) -> ImportBatch:
+    """Read every row, store the validation report; change no registry data."""
+    if batch.status in (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED):
+        raise Conflict(_("This import was already applied."))
+    with transaction.atomic():
+        batch.issues.all().delete()
+        sink = IssueSink(batch)
+        for row, _upsert, extra in _iterate(batch, progress):
+            sink.add(row, extra)
+        sink.flush()
+        _save_counts(batch, sink.result)
+        batch.status = ImportStatus.VALIDATED
+        batch.save()
+    return batch
+
+
+def _progress_writer(batch: ImportBatch, total: int) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        write_progress(progress_key(batch), done, total, batch.filename)
+
+    return report
+
+
+def apply_batch(batch: ImportBatch, actor: User | None, mode: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportBatch:
+    """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing."""
+    batch.refresh_from_db()
+    if batch.status in (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED):
+        raise Conflict(_("This import was already applied."))
+    batch.mode = mode or batch.mode
+    _mark(batch, ImportStatus.APPLYING, "")
+    publish = _progress_writer(batch, batch.rows_total)
+
+    def report(done: int) -> None:
+        publish(done)  # always published, so pages and other processes can follow a CLI import
+        if progress:
+            progress(done)
+
+    try:
+        with transaction.atomic():
+            _apply_rows(batch, actor, report)
+    except AbortImport:
+        _mark(batch, ImportStatus.FAILED, _("All-or-nothing import stopped: %(n)d rows have errors. Nothing was changed.")
+              % {"n": batch.rows_error})
+        _store_issues_after_failure(batch)
+        raise ImportRejected(batch.message, code="rows_invalid", rows_error=batch.rows_error) from None
+    except Exception as exc:
+        _mark(batch, ImportStatus.FAILED, _("The import failed and nothing was changed: %(e)s") % {"e": str(exc)[:300]})
+        raise
+    finally:
+        clear_progress(progress_key(batch))
+    return batch
+
+
+def _apply_rows(batch: ImportBatch, actor: User | None, report: Callable[[int], None]) -> None:
+    ImportIssue.objects.filter(batch=batch).delete()
+    all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
+    sink = IssueSink(batch)
+    writer = BulkWriter(batch_id=batch.pk)
+    chunk: list[UpsertRow] = []
+    for row, upsert, extra in _iterate(batch, report):
+        valid = sink.add(row, extra)
+        if all_or_nothing and not valid and not row.skipped:
+            batch.rows_error = sink.result.rows_error
+            raise AbortImport
+        if valid and upsert is not None:
+            chunk.append(upsert)
+        if len(chunk) >= CHUNK:
+            writer.write(chunk)
+            chunk = []
+    writer.write(chunk)
+    result = writer.finish()
+    sink.flush()
+    _save_counts(batch, sink.result)
+    batch.created_count, batch.updated_count, batch.facts_written = result.created, result.updated, result.facts_written
+    batch.status, batch.applied_at, batch.applied_by = ImportStatus.APPLIED, timezone.now(), actor
+    batch.message = ""
+    batch.save()
+    record_audit(actor, AuditAction.IMPORT, batch, None, _batch_counts(batch), source=batch.source,
+                 note=f"{batch.filename} sha256={batch.file_sha256[:12]}")
+
+
+def _store_issues_after_failure(batch: ImportBatch) -> None:
+    """After a rolled-back all-or-nothing import, re-run validation so the report is kept."""
+    batch.status = ImportStatus.UPLOADED
+    validate_batch(batch)
+    _mark(batch, ImportStatus.FAILED, batch.message)
+
+
+def _mark(batch: ImportBatch, status: str, message: str) -> None:
+    batch.status, batch.message = status, message[:500]
+    ImportBatch.objects.filter(pk=batch.pk).update(status=status, message=batch.message)
+
+
+def _batch_counts(batch: ImportBatch) -> dict[str, int]:
+    keys = ("rows_total", "rows_valid", "rows_error", "rows_warning", "rows_skipped", "created_count",
+            "updated_count", "facts_written")
+    return {k: getattr(batch, k) for k in keys}
+
+
+def run_import_file(path: Path, actor: User | None, mode: str = ImportMode.VALID_ROWS,
+                    options: dict[str, Any] | None = None, progress: Callable[[int], None] | None = None,
+                    source: str = "cli") -> ImportBatch:
+    """Upload, and apply in one pass (CLI and API): the report is stored on the batch."""
+    batch = receive_path(path, actor, source=source, options=options)
+    return apply_batch(batch, actor, mode=mode, progress=progress)
+
+
+def apply_quietly(batch_id: int, user_id: int, mode: str) -> None:
+    """Task body for pages: apply, leaving failures on the batch (status and message) for the page to show."""
+    from corridor.errors import DomainError
+
+    try:
+        apply_batch(ImportBatch.objects.get(pk=batch_id), User.objects.get(pk=user_id), mode=mode)
+    except DomainError:
+        pass  # apply_batch has recorded status FAILED and the reason on the batch
+
+
+# -- revert -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revert_batch(batch: ImportBatch, actor: User | None) -> ImportBatch:
+    """Undo an applied import: restore updated values, remove what it created."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.APPLIED:
+        raise Conflict(_("Only an applied import can be reverted."))
+    later = ImportBatch.objects.filter(status=ImportStatus.APPLIED, applied_at__gt=batch.applied_at)
+    touched_later = ImportChange.objects.filter(batch__in=later, record_id__in=batch.changes.values("record_id"))
+    if touched_later.exists():
+        raise Conflict(_("A later import changed the same records; revert that one first."))
+    _restore_before_images(batch)
+    created_ids = list(Enterprise.all_objects.filter(created_by_import=batch).values_list("pk", flat=True))
+    EnterpriseYearFacts.objects.filter(created_by_import=batch).delete()
+    Enterprise.all_objects.filter(pk__in=created_ids).update(deleted_at=timezone.now())
+    touched = set(created_ids) | set(
+        batch.changes.filter(record_type="enterprise").values_list("record_id", flat=True)
+    ) | set(EnterpriseYearFacts.objects.filter(pk__in=batch.changes.filter(record_type="facts").values("record_id"))
+            .values_list("enterprise_id", flat=True))
+    refresh_latest_facts(touched)
+    batch.status, batch.reverted_at, batch.reverted_by = ImportStatus.REVERTED, timezone.now(), actor
+    batch.save()
+    record_audit(actor, AuditAction.REVERT, batch, _batch_counts(batch), None, source="web",
+                 note=f"{batch.filename}: {len(created_ids)} created records removed")
+    return batch
+
+
+def _restore_before_images(batch: ImportBatch) -> None:
+    models = {"enterprise": Enterprise.all_objects, "facts": EnterpriseYearFacts.objects}
+    for change in batch.changes.all().iterator(chunk_size=2000):
+        models[change.record_type].filter(pk=change.record_id).update(**change.before)
+
+
+def cleanup_stored_file(batch: ImportBatch) -> None:
+    """Remove a batch's stored file (kept by default for audit)."""
+    Path(batch.stored_path).unlink(missing_ok=True)
+
+
+__all__ = [
+    "Inspection", "receive_upload", "receive_path", "inspect_batch", "set_mapping", "validate_batch",
+    "apply_batch", "revert_batch", "run_import_file", "progress_key",
+]

@@ -1,0 +1,189 @@
+"""Every write to the registry: validated, in one transaction, with its audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corridor.accounts.models import AuditAction
+from corridor.accounts.services import record_audit, snapshot
+from corridor.engine.uscc import check_uscc
+from corridor.errors import Conflict, NotFound, ValidationFailed
+from corridor.registry.bulk import refresh_latest_facts
+from corridor.registry.models import Enterprise, EnterpriseYearFacts, ImportChange
+
+EDITABLE_FIELDS = (
+    "name", "uscc", "legal_form", "established_on", "registered_capital", "address", "province", "city",
+    "county", "province_code", "city_code", "county_code", "latitude", "longitude", "industry_code",
+    "business_scope", "main_products", "is_local", "park", "status",
+)
+
+
+def clean_uscc(value: str | None, confirm_checksum: bool) -> tuple[str | None, bool]:
+    """Validate a USCC: hard errors raise; a checksum failure needs the user's confirmation."""
+    if not value:
+        return None, False
+    result = check_uscc(value)
+    if result.error:
+        raise ValidationFailed(_("USCC %(code)s %(reason)s") % {"code": value, "reason": result.error},
+                               field="uscc", value=value, code="uscc_invalid")
+    if result.warning and not confirm_checksum:
+        raise ValidationFailed(
+            _("USCC %(code)s: %(reason)s. Check it, or confirm that it is written as issued.")
+            % {"code": result.code, "reason": result.warning},
+            field="uscc", value=value, code="uscc_checksum",
+        )
+    return result.code, bool(result.warning)
+
+
+def _assert_uscc_free(code: str | None, exclude_id: int | None = None) -> None:
+    if code and Enterprise.all_objects.filter(uscc=code).exclude(pk=exclude_id).exists():
+        raise Conflict(_("Another enterprise already has USCC %(code)s.") % {"code": code}, field="uscc", value=code)
+
+
+@transaction.atomic
+def create_enterprise(data: dict[str, Any], actor: User | None, confirm_checksum: bool = False,
+                      source: str = "web") -> Enterprise:
+    """Create one enterprise from form or API data."""
+    values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    values["uscc"], confirmed = clean_uscc(values.get("uscc"), confirm_checksum)
+    _assert_uscc_free(values["uscc"])
+    enterprise = Enterprise(**values, uscc_checksum_confirmed=confirmed)
+    try:
+        enterprise.save()
+    except IntegrityError as exc:  # a concurrent writer took the code between check and save
+        raise Conflict(_("Another enterprise already has this USCC."), field="uscc") from exc
+    record_audit(actor, AuditAction.CREATE, enterprise, None, snapshot(enterprise), source=source)
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(enterprise: Enterprise, data: dict[str, Any], actor: User | None,
+                      confirm_checksum: bool = False, source: str = "web") -> Enterprise:
+    """Change an enterprise's fields; records before and after."""
+    before = snapshot(enterprise)
+    values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if "uscc" in values and values["uscc"] != enterprise.uscc:
+        values["uscc"], enterprise.uscc_checksum_confirmed = clean_uscc(values["uscc"], confirm_checksum)
+        _assert_uscc_free(values["uscc"], exclude_id=enterprise.pk)
+    for key, value in values.items():
+        setattr(enterprise, key, value)
+    enterprise.save()
+    after = snapshot(enterprise)
+    if before != after:
+        record_audit(actor, AuditAction.UPDATE, enterprise, before, after, source=source)
+    return enterprise
+
+
+@transaction.atomic
+def soft_delete_enterprise(enterprise: Enterprise, actor: User | None, reason: str = "") -> None:
+    """Mark an enterprise deleted; it disappears from lists and can be restored."""
+    if enterprise.deleted_at is not None:
+        return
+    enterprise.deleted_at = timezone.now()
+    enterprise.save(update_fields=["deleted_at", "updated_at"])
+    record_audit(actor, AuditAction.DELETE, enterprise, {"deleted_at": None},
+                 {"deleted_at": enterprise.deleted_at.isoformat()}, note=reason)
+
+
+@transaction.atomic
+def restore_enterprise(enterprise_id: int, actor: User | None) -> Enterprise:
+    """Bring a soft-deleted enterprise back."""
+    enterprise = Enterprise.all_objects.filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise NotFound(_("No such enterprise."))
+    if enterprise.deleted_at is None:
+        return enterprise
+    before = {"deleted_at": enterprise.deleted_at.isoformat()}
+    enterprise.deleted_at = None
+    enterprise.save(update_fields=["deleted_at", "updated_at"])
+    record_audit(actor, AuditAction.RESTORE, enterprise, before, {"deleted_at": None})
+    return enterprise
+
+
+FACT_FIELDS = (
+    "revenue", "main_business_revenue", "total_costs", "rd_expense", "rd_expense_domestic", "total_assets",
+    "total_liabilities", "employees", "rd_staff", "high_tech_income", "exports", "tax_paid",
+    "new_equity_financing", "source", "as_of",
+)
+
+
+@transaction.atomic
+def set_year_facts(enterprise: Enterprise, year: int, data: dict[str, Any], actor: User | None,
+                   source: str = "web") -> EnterpriseYearFacts:
+    """Create or change one year of an enterprise's facts."""
+    facts, created = EnterpriseYearFacts.objects.get_or_create(enterprise=enterprise, year=year)
+    before = None if created else snapshot(facts)
+    for key, value in data.items():
+        if key in FACT_FIELDS:
+            setattr(facts, key, value)
+    facts.save()
+    record_audit(actor, AuditAction.CREATE if created else AuditAction.UPDATE, facts, before, snapshot(facts),
+                 source=source, note=f"{enterprise.name} {year}")
+    refresh_latest_facts([enterprise.pk])
+    return facts
+
+
+@transaction.atomic
+def merge_into(source_id: int, target_id: int, actor: User | None) -> Enterprise:
+    """Fold a record without a USCC into the one that has it: facts, tags, titles, IP and platforms move."""
+    source = Enterprise.objects.filter(pk=source_id).first()
+    target = Enterprise.objects.filter(pk=target_id).first()
+    if source is None or target is None:
+        raise NotFound(_("No such enterprise."))
+    if source.pk == target.pk:
+        raise ValidationFailed(_("An enterprise cannot be merged into itself."))
+    if source.uscc:
+        raise ValidationFailed(_("Only a record without a USCC can be merged into another."), field="uscc")
+    if not target.uscc:
+        raise ValidationFailed(_("The record to keep must have a USCC."), field="uscc")
+    before_target = snapshot(target)
+    _move_facts(source, target)
+    for relation in ("titles", "ip_holdings", "rd_platforms"):
+        getattr(source, relation).update(enterprise=target)
+    existing_tags = set(target.tags.values_list("tag", flat=True))
+    source.tags.exclude(tag__in=existing_tags).update(enterprise=target)
+    for field in EDITABLE_FIELDS:  # fill the target's blanks from the source, never overwrite
+        if getattr(target, field) in (None, "") and getattr(source, field) not in (None, ""):
+            setattr(target, field, getattr(source, field))
+    target.save()
+    source.deleted_at = timezone.now()
+    source.save(update_fields=["deleted_at", "updated_at"])
+    refresh_latest_facts([target.pk, source.pk])
+    record_audit(actor, AuditAction.MERGE, target, before_target, snapshot(target),
+                 note=_("merged #%(id)s %(name)s") % {"id": source.pk, "name": source.name})
+    record_audit(actor, AuditAction.DELETE, source, {"deleted_at": None}, {"deleted_at": source.deleted_at.isoformat()},
+                 note=_("merged into #%(id)s") % {"id": target.pk})
+    return target
+
+
+def _move_facts(source: Enterprise, target: Enterprise) -> None:
+    """Move yearly facts; where both have a year, the target's values win and blanks are filled."""
+    target_years = {f.year: f for f in target.year_facts.all()}
+    for facts in source.year_facts.all():
+        kept = target_years.get(facts.year)
+        if kept is None:
+            facts.enterprise = target
+            facts.save()
+            continue
+        for field in FACT_FIELDS:
+            if getattr(kept, field) in (None, "") and getattr(facts, field) not in (None, ""):
+                setattr(kept, field, getattr(facts, field))
+        kept.save()
+        facts.delete()
+
+
+def import_changes_of(enterprise: Enterprise) -> list[ImportChange]:
+    """The import updates that touched this enterprise or its facts."""
+    fact_ids = list(enterprise.year_facts.values_list("pk", flat=True))
+    from django.db.models import Q
+
+    return list(
+        ImportChange.objects.filter(
+            Q(record_type="enterprise", record_id=enterprise.pk) | Q(record_type="facts", record_id__in=fact_ids)
+        ).select_related("batch", "batch__applied_by").order_by("-batch__applied_at")
+    )

@@ -1,0 +1,169 @@
+"""Django settings: one module, configured by CORRIDOR_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = Path(os.environ.get("CORRIDOR_HOME", PACKAGE_DIR.parent.parent)).resolve()
+VAR_DIR = Path(os.environ.get("CORRIDOR_VAR_DIR", BASE_DIR / "var"))
+NODE_MODULES = Path(os.environ.get("CORRIDOR_NODE_MODULES", BASE_DIR / "node_modules"))
+
+DEV_SECRET = "corridor-development-only-secret-do-not-use-in-production"
+DEBUG = os.environ.get("CORRIDOR_DEBUG", "1") == "1"
+PRODUCTION = os.environ.get("CORRIDOR_ENV", "development") == "production"
+SECRET_KEY = os.environ.get("CORRIDOR_SECRET_KEY", DEV_SECRET)
+if PRODUCTION and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 40):
+    raise ImproperlyConfigured("CORRIDOR_SECRET_KEY must be set to a long random value in production")
+if PRODUCTION:
+    DEBUG = False
+
+ALLOWED_HOSTS = os.environ.get("CORRIDOR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CORRIDOR_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "corridor.core",
+    "corridor.accounts",
+    "corridor.registry",
+    "corridor.parks",
+    "corridor.academy",
+    "corridor.dashboard",
+    "corridor.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "corridor.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "corridor.urls"
+WSGI_APPLICATION = "corridor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "corridor.core.context.navigation",
+            ],
+        },
+    }
+]
+
+
+def _database_config() -> dict:
+    """SQLite under var/ by default; PostgreSQL (or another URL) when CORRIDOR_DATABASE_URL says so."""
+    url = os.environ.get("CORRIDOR_DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    else:
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "corridor.sqlite3"),
+        }
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets pages read while an import writes; IMMEDIATE avoids lock-upgrade deadlocks.
+        config["OPTIONS"] = {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    test_url = os.environ.get("CORRIDOR_TEST_DATABASE_URL")
+    if test_url:
+        test_config = dj_database_url.parse(test_url)
+        config = {**test_config, "TEST": {"NAME": "test_corridor"}}
+    return config
+
+
+DATABASES = {"default": _database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "corridor_cache",
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling: this many failures per username or per address within the window lock it out.
+CORRIDOR_LOGIN_MAX_FAILURES = int(os.environ.get("CORRIDOR_LOGIN_MAX_FAILURES", "5"))
+CORRIDOR_LOGIN_WINDOW_SECONDS = int(os.environ.get("CORRIDOR_LOGIN_WINDOW_SECONDS", "900"))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MEDIA_ROOT = VAR_DIR / "media"
+CORRIDOR_IMPORT_DIR = VAR_DIR / "imports"
+CORRIDOR_IMPORT_MAX_BYTES = int(os.environ.get("CORRIDOR_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag; keep default
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CORRIDOR_LOG_LEVEL", "WARNING")},
+}
+
+# Long work runs in a background thread of the web process unless this says inline (tests, CLI).
+CORRIDOR_TASKS_INLINE = os.environ.get("CORRIDOR_TASKS_INLINE", "0") == "1"
+# The district this deployment serves: enterprises registered in this county are "local".
+CORRIDOR_DISTRICT_COUNTY_CODE = os.environ.get("CORRIDOR_DISTRICT_COUNTY_CODE", "330702")
+CORRIDOR_DISTRICT_NAME = os.environ.get("CORRIDOR_DISTRICT_NAME", "婺城区")
+# At most this many row issues are stored per import (all are counted).
+CORRIDOR_IMPORT_MAX_STORED_ISSUES = 50_000

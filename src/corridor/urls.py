@@ -1,0 +1,17 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from corridor.api import api
+
+urlpatterns = [
+    path("", include("corridor.dashboard.urls")),
+    path("accounts/", include("corridor.accounts.urls")),
+    path("registry/", include("corridor.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+handler403 = "corridor.core.views.forbidden"
+handler404 = "corridor.core.views.not_found"

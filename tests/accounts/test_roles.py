@@ -1,0 +1,79 @@
+"""The role matrix: each role reaches exactly the pages and API calls it should, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import EnterpriseFactory, user_with_role
+
+ROLES = ["administrator", "investment_analyst", "technology_officer", "park_operator",
+         "academy_coordinator", "leader", "applicant"]
+A, I, T, P, C, L, X = ROLES  # short names for the table below
+
+# (method, url template, roles that may, expected status for those that may)
+MATRIX = [
+    ("get", "/", set(ROLES), 200),  # applicants get their own page
+    ("get", "/registry/", {A, I, T, P, C, L}, 200),
+    ("get", "/registry/{ent}/", {A, I, T, P, C, L}, 200),
+    ("get", "/registry/export/?format=csv", {A, I, T, P, L}, 200),
+    ("get", "/registry/{ent}/edit/", {A, I, T, P}, 200),
+    ("get", "/registry/new/", {A, I, T, P}, 200),
+    ("post", "/registry/{ent}/delete/", {A}, 302),
+    ("get", "/registry/deleted/", {A}, 200),
+    ("get", "/registry/imports/", {A, I, T}, 200),
+    ("get", "/registry/imports/template.xlsx", {A, I, T}, 200),
+    ("get", "/admin/", {A}, 200),
+    ("get", "/api/v1/registry/enterprises", {A, I, T, P, C, L}, 200),
+    ("get", "/api/v1/registry/enterprises/{ent}", {A, I, T, P, C, L}, 200),
+    ("patch", "/api/v1/registry/enterprises/{ent}", {A, I, T, P}, 200),
+    ("delete", "/api/v1/registry/enterprises/{ent}", {A}, 204),
+    ("get", "/api/v1/accounts/me", set(ROLES), 200),
+]
+
+
+def _denied_statuses(url: str) -> set[int]:
+    if url.startswith("/admin/"):
+        return {302}  # Django admin sends non-staff to its login page
+    return {403}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(role: str) -> None:
+    user = user_with_role(role)
+    client = Client()
+    client.force_login(user)
+    failures = []
+    for method, template, allowed, ok_status in MATRIX:
+        ent = EnterpriseFactory()
+        url = template.format(ent=ent.pk)
+        kwargs = {"content_type": "application/json", "data": '{"main_products": "x"}'} if method == "patch" else {}
+        response = getattr(client, method)(url, **kwargs)
+        expected = {ok_status} if role in allowed else _denied_statuses(url)
+        if response.status_code not in expected:
+            failures.append(f"{method.upper()} {url}: got {response.status_code}, expected {sorted(expected)}")
+    assert not failures, f"role {role}:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in_and_api_says_401() -> None:
+    client = Client()
+    ent = EnterpriseFactory()
+    for url in ["/", "/registry/", f"/registry/{ent.pk}/", "/registry/imports/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    assert client.get("/api/v1/registry/enterprises").status_code == 401
+
+
+@pytest.mark.django_db
+def test_applicant_home_shows_only_its_own_organisation() -> None:
+    from corridor.accounts.services import sign_up_applicant
+
+    mine = sign_up_applicant("app1", "pw-Corridor-1", "甲公司", "a@example.com")
+    sign_up_applicant("app2", "pw-Corridor-1", "乙公司", "b@example.com")
+    client = Client()
+    client.force_login(mine)
+    body = client.get("/").content.decode()
+    assert "甲公司" in body and "乙公司" not in body
+    assert "registry/" not in body  # no registry navigation for applicants

@@ -1,0 +1,80 @@
+"""The list page's filters, sorting and paging, and exports of exactly the filtered list."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from python_calamine import CalamineWorkbook
+
+from corridor.registry.bulk import refresh_latest_facts
+from tests.factories import EnterpriseFactory, FactsFactory, TitleFactory, user_with_role
+
+
+@pytest.fixture
+def client(db):  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user_with_role("leader", "boss"))
+    return c
+
+
+@pytest.fixture
+def data(db):  # type: ignore[no-untyped-def]
+    big = EnterpriseFactory(name="大型机电有限公司")
+    FactsFactory(enterprise=big, year=2024, revenue=50000, employees=1200)
+    small = EnterpriseFactory(name="小型贸易有限公司")
+    FactsFactory(enterprise=small, year=2023, revenue=200, employees=8)
+    outside = EnterpriseFactory(name="外地电池有限公司", is_local=False, county_code="350902", county="蕉城区")
+    TitleFactory(enterprise=big, title="high_tech", issued_on=dt.date(2023, 1, 1), expires_on=dt.date(2099, 1, 1))
+    TitleFactory(enterprise=small, title="high_tech", issued_on=dt.date(2015, 1, 1), expires_on=dt.date(2018, 1, 1))
+    EnterpriseFactory(name="=HYPERLINK(\"http://evil\")有限公司")
+    refresh_latest_facts([big.pk, small.pk])
+    return {"big": big, "small": small, "outside": outside}
+
+
+def _names(response) -> list[str]:  # type: ignore[no-untyped-def]
+    body = response.content.decode()
+    return [n for n in ["大型机电有限公司", "小型贸易有限公司", "外地电池有限公司"] if n in body]
+
+
+def test_filters_search_and_size_band(client, data) -> None:  # type: ignore[no-untyped-def]
+    assert _names(client.get("/registry/?q=机电")) == ["大型机电有限公司"]
+    assert _names(client.get("/registry/?locality=external")) == ["外地电池有限公司"]
+    assert _names(client.get("/registry/?size=large")) == ["大型机电有限公司"]
+    assert _names(client.get("/registry/?size=micro")) == ["小型贸易有限公司"]
+    # an expired title does not count
+    assert _names(client.get("/registry/?title=high_tech")) == ["大型机电有限公司"]
+    uscc = data["small"].uscc
+    assert _names(client.get(f"/registry/?q={uscc[:10]}")) == ["小型贸易有限公司"]
+
+
+def test_sort_by_revenue_puts_unknown_last(client, data) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/registry/?sort=-revenue").content.decode()
+    assert body.index("大型机电") < body.index("小型贸易") < body.index("外地电池")
+    body = client.get("/registry/?sort=revenue").content.decode()
+    assert body.index("小型贸易") < body.index("大型机电") < body.index("外地电池")
+
+
+def test_hostile_query_values_are_ignored_not_errors(client, data) -> None:  # type: ignore[no-untyped-def]
+    for query in ["sort=drop table", "park=abc", "size=huge", "page=-4", "q=" + "x" * 5000, "title=<script>"]:
+        assert client.get(f"/registry/?{query}").status_code == 200, query
+
+
+def test_csv_export_is_exactly_the_filtered_list(client, data) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/registry/export/?locality=local&format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    names = sorted(r[0] for r in rows[1:])
+    assert names == sorted(["大型机电有限公司", "小型贸易有限公司", "'=HYPERLINK(\"http://evil\")有限公司"])
+
+
+def test_xlsx_export_neutralises_formulas(client, data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/registry/export/?q=HYPERLINK")
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert len(sheet) == 2
+    assert sheet[1][0].startswith("'=")

@@ -1,0 +1,86 @@
+"""Registry writes: USCC rules, audit before/after, soft delete and restore, merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from corridor.accounts.models import AuditEvent
+from corridor.errors import Conflict, ValidationFailed
+from corridor.registry import selectors, services
+from corridor.registry.models import Enterprise
+from tests.factories import EnterpriseFactory, FactsFactory, TitleFactory, user_with_role
+
+VALID = "91330100799655058B"
+BAD_CHECKSUM = "91330100799655058C"
+
+
+@pytest.fixture
+def admin(db):  # type: ignore[no-untyped-def]
+    return user_with_role("administrator", "root")
+
+
+def test_create_rejects_wrong_length_and_charset(admin) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationFailed, match="18 characters"):
+        services.create_enterprise({"name": "甲", "uscc": "9133010079965505"}, admin)
+    with pytest.raises(ValidationFailed, match="not allowed"):
+        services.create_enterprise({"name": "甲", "uscc": "9133010079965505OB"}, admin)
+    assert Enterprise.all_objects.count() == 0
+
+
+def test_checksum_failure_needs_confirmation(admin) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_enterprise({"name": "甲", "uscc": BAD_CHECKSUM}, admin)
+    assert exc.value.details["code"] == "uscc_checksum"
+    ent = services.create_enterprise({"name": "甲", "uscc": BAD_CHECKSUM}, admin, confirm_checksum=True)
+    assert ent.uscc_checksum_confirmed
+
+
+def test_two_records_never_share_a_uscc(admin) -> None:  # type: ignore[no-untyped-def]
+    services.create_enterprise({"name": "甲", "uscc": VALID}, admin)
+    with pytest.raises(Conflict):
+        services.create_enterprise({"name": "乙", "uscc": " 9133 0100 7996 5505 8b "}, admin)
+
+
+def test_update_records_who_before_and_after(admin) -> None:  # type: ignore[no-untyped-def]
+    ent = EnterpriseFactory(name="旧名称有限公司")
+    services.update_enterprise(ent, {"name": "新名称有限公司"}, admin)
+    event = AuditEvent.objects.get(action="update", target_id=str(ent.pk))
+    assert event.actor == admin
+    assert ("name", "旧名称有限公司", "新名称有限公司") in event.changed_fields()
+    history = selectors.enterprise_history(ent)
+    assert history[0]["changes"] == [("name", "旧名称有限公司", "新名称有限公司")]
+
+
+def test_soft_delete_hides_and_restore_brings_back(admin) -> None:  # type: ignore[no-untyped-def]
+    ent = EnterpriseFactory()
+    services.soft_delete_enterprise(ent, admin, "duplicate")
+    assert not Enterprise.objects.filter(pk=ent.pk).exists()
+    assert Enterprise.all_objects.filter(pk=ent.pk).exists()
+    assert ent not in selectors.enterprise_list(selectors.EnterpriseFilters())
+    services.restore_enterprise(ent.pk, admin)
+    assert Enterprise.objects.filter(pk=ent.pk).exists()
+    actions = list(AuditEvent.objects.filter(target_id=str(ent.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["delete", "restore"]
+
+
+def test_merge_moves_facts_and_titles_into_the_uscc_record(admin) -> None:  # type: ignore[no-untyped-def]
+    keep = EnterpriseFactory(name="同名有限公司", address="")
+    loose = EnterpriseFactory(name="同名有限公司", uscc=None, address="浙江省金华市婺城区某路1号")
+    FactsFactory(enterprise=loose, year=2022, revenue=10)
+    FactsFactory(enterprise=keep, year=2024, revenue=30)
+    FactsFactory(enterprise=loose, year=2024, revenue=99, tax_paid=5)
+    TitleFactory(enterprise=loose)
+    services.merge_into(loose.pk, keep.pk, admin)
+    keep.refresh_from_db()
+    years = {f.year: f for f in keep.year_facts.all()}
+    assert sorted(years) == [2022, 2024]
+    assert years[2024].revenue == 30 and years[2024].tax_paid == 5  # target wins, blanks filled
+    assert keep.titles.count() == 1 and keep.address.startswith("浙江省")
+    assert keep.latest_year == 2024 and keep.latest_revenue == 30
+    assert Enterprise.all_objects.get(pk=loose.pk).deleted_at is not None
+
+
+def test_merge_refuses_when_the_source_has_a_uscc(admin) -> None:  # type: ignore[no-untyped-def]
+    a, b = EnterpriseFactory(), EnterpriseFactory()
+    with pytest.raises(ValidationFailed):
+        services.merge_into(a.pk, b.pk, admin)
