@@ -21,8 +21,10 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 @pytest.fixture(autouse=True)
-def _inline_tasks(settings):  # type: ignore[no-untyped-def]
-    settings.CORRIDOR_TASKS_INLINE = True
+def _inline_tasks(request):  # type: ignore[no-untyped-def]
+    """Run long work inline in tests (skipped when pytest-django is off, e.g. pure engine runs)."""
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").CORRIDOR_TASKS_INLINE = True
 
 
 @pytest.fixture(autouse=True)

@@ -17,20 +17,16 @@ from corridor.accounts.services import issue_token
 from tests.factories import EnterpriseFactory, user_with_role
 
 
-@pytest.fixture
-def api_schema(db):  # type: ignore[no-untyped-def]
-    from corridor.wsgi import application
+from corridor.wsgi import application  # noqa: E402
 
-    EnterpriseFactory.create_batch(3)
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
 def admin_token(db) -> str:  # type: ignore[no-untyped-def]
+    EnterpriseFactory.create_batch(3)
     return issue_token(user_with_role("administrator", "schema-admin"), "schemathesis")
 
-
-schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()

@@ -93,7 +93,10 @@ def _database_config() -> dict:
         config["OPTIONS"] = {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"  # 128 MB page cache: bulk index inserts
+            ),
         }
     test_url = os.environ.get("CORRIDOR_TEST_DATABASE_URL")
     if test_url:

@@ -48,7 +48,7 @@ def test_filters_search_and_size_band(client, data) -> None:  # type: ignore[no-
     # an expired title does not count
     assert _names(client.get("/registry/?title=high_tech")) == ["大型机电有限公司"]
     uscc = data["small"].uscc
-    assert _names(client.get(f"/registry/?q={uscc[:10]}")) == ["小型贸易有限公司"]
+    assert _names(client.get(f"/registry/?q={uscc[:17].lower()}")) == ["小型贸易有限公司"]  # prefix, any case
 
 
 def test_sort_by_revenue_puts_unknown_last(client, data) -> None:  # type: ignore[no-untyped-def]
@@ -78,3 +78,13 @@ def test_xlsx_export_neutralises_formulas(client, data, tmp_path) -> None:  # ty
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert len(sheet) == 2
     assert sheet[1][0].startswith("'=")
+
+
+@pytest.mark.parametrize("query", ["q=%00", "county=%00", "sort=%00", "park=%00", "limit=-1", "offset=-5",
+                                   "limit=99999999999999999999", "offset=99999999999999999999", "title=%00"])
+def test_api_list_rejects_or_ignores_hostile_parameters(db, query) -> None:  # type: ignore[no-untyped-def]
+    EnterpriseFactory()
+    client = Client()
+    client.force_login(user_with_role("administrator", "root"))
+    response = client.get("/api/v1/registry/enterprises?" + query)
+    assert response.status_code in (200, 422), (query, response.status_code)

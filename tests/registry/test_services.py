@@ -59,7 +59,8 @@ def test_soft_delete_hides_and_restore_brings_back(admin) -> None:  # type: igno
     assert ent not in selectors.enterprise_list(selectors.EnterpriseFilters())
     services.restore_enterprise(ent.pk, admin)
     assert Enterprise.objects.filter(pk=ent.pk).exists()
-    actions = list(AuditEvent.objects.filter(target_id=str(ent.pk)).values_list("action", flat=True))
+    actions = list(AuditEvent.objects.filter(target_type="registry.enterprise", target_id=str(ent.pk))
+                   .values_list("action", flat=True))
     assert sorted(actions) == ["delete", "restore"]
 
 

@@ -17,7 +17,7 @@ class LiveManager(models.Manager):
 class SoftDeletable(models.Model):
     """A business record that is never removed, only marked deleted and restorable."""
 
-    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -6,6 +6,7 @@ import calendar
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -21,11 +22,40 @@ DEFAULT_TEXT_LIMIT = 10_000  # text fields without a max_length still get a ceil
 
 # Cells that mean "nothing here" in government sheets.
 NULL_TOKENS = frozenset(
-    {"", "-", "--", "---", "—", "——", "–", "/", "\\", "无", "暂无", "空", "n/a", "na", "null", "none", "nil", "#n/a"}
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "–",
+        "/",
+        "\\",
+        "无",
+        "暂无",
+        "空",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "nil",
+    }
 )
 # Error values Excel shows instead of a result; CSV exports carry them as text.
 EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#N/A", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+    {
+        "#DIV/0!",
+        "#REF!",
+        "#VALUE!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#N/A",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+    }
 )
 
 
@@ -73,14 +103,14 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_TEXT_HALFWIDTH_TABLE).strip()
 
 
-def shown(value: object) -> str:
+def shown(value: Any) -> str:
     """The value as a message quotes it: short, one line."""
-    text = value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else _scalar_text(value)
     text = text.replace("\n", " ").replace("\r", " ")
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def raw_text(value: object) -> str:
+def raw_text(value: Any) -> str:
     """The raw value for Issue.value, truncated to MAX_VALUE_CHARS."""
     if value is None:
         return ""
@@ -88,7 +118,7 @@ def raw_text(value: object) -> str:
     return text[:MAX_VALUE_CHARS]
 
 
-def _scalar_text(value: object) -> str:
+def _scalar_text(value: Any) -> str:
     """Text of a reader value: integral floats lose the '.0' Excel adds."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
@@ -114,6 +144,7 @@ _CELL_UNIT = re.compile(r"(千万元?|百万元?|十万元?|万元?|千元?|亿�
 # Fast path: what Decimal() may take as-is; bounded so huge numbers reach the checks below.
 _PLAIN_NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,12})?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_GROUPED_FAST = re.compile(r"-?\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,12})?")
 _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?")
 MAX_DIGITS = 18  # integer digits: more is a typo or an ID pasted into an amount column
 _CURRENCY = re.compile(r"^(?:rmb|cny|人民币|¥)\s*|\s*(?:rmb|cny|人民币)$", re.IGNORECASE)
@@ -127,28 +158,59 @@ def _float_decimal(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
-def parse_money(value: object, unit_multiplier_to_wan: Decimal = ONE) -> Decimal | None:
+def parse_money(value: Any, unit_multiplier_to_wan: Decimal = ONE) -> Decimal | None:
     """An amount in 万元; a unit written in the cell overrides the column's unit."""
     if value is None:
         return None
     cls = type(value)
     if cls is str:
-        text: str = value  # type: ignore[assignment]
+        text: str = value
         if _PLAIN_NUMBER.fullmatch(text):
             amount = Decimal(text)
             return amount if unit_multiplier_to_wan == ONE else amount * unit_multiplier_to_wan
+        if "," in text and _GROUPED_FAST.fullmatch(text):
+            amount = Decimal(text.replace(",", ""))
+            return amount if unit_multiplier_to_wan == ONE else amount * unit_multiplier_to_wan
         return _parse_money_text(text, unit_multiplier_to_wan)
     if cls is int:
-        return Decimal(value) * unit_multiplier_to_wan  # type: ignore[arg-type]
+        return Decimal(value) * unit_multiplier_to_wan
     if cls is float:
-        return _float_decimal(value) * unit_multiplier_to_wan  # type: ignore[arg-type]
+        return _float_decimal(value) * unit_multiplier_to_wan
     if cls is Decimal:
-        return value * unit_multiplier_to_wan  # type: ignore[operator]
+        return value * unit_multiplier_to_wan
     raise CellError(
         "money_invalid",
         f"'{shown(value)}' is a {cls.__name__}, expected an amount of money",
         {"value": raw_text(value), "found": cls.__name__},
     )
+
+
+def make_money_parser(
+    unit_multiplier_to_wan: Decimal = ONE, *, non_negative: bool = False
+) -> Callable[[object], Decimal | None]:
+    """parse_money for one column: unsigned plain numbers skip the regex (the import's hot path)."""
+    unit = unit_multiplier_to_wan
+    scale = unit != ONE
+
+    def parse(value: Any) -> Decimal | None:
+        # isascii() first: isdigit() also accepts superscripts and other scripts' digits.
+        if (
+            type(value) is str
+            and len(value) <= 16
+            and value.isascii()
+            and value.replace(".", "", 1).isdigit()
+        ):
+            return Decimal(value) * unit if scale else Decimal(value)
+        amount = parse_money(value, unit)
+        if non_negative and amount is not None and amount < 0:
+            raise CellError(
+                "negative",
+                f"'{shown(value)}' is negative; this amount cannot be below zero",
+                {"value": raw_text(value)},
+            )
+        return amount
+
+    return parse
 
 
 def _money_error(raw: str, reason: str) -> CellError:
@@ -178,7 +240,9 @@ def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | None:
     text = _CURRENCY.sub("", text).strip()
     unit = _CELL_UNIT.search(text)
     if unit:
-        multiplier = UNIT_MULTIPLIERS[unit.group(1) if unit.group(1).endswith("元") else unit.group(1) + "元"]
+        multiplier = UNIT_MULTIPLIERS[
+            unit.group(1) if unit.group(1).endswith("元") else unit.group(1) + "元"
+        ]
         text = text[: unit.start()].strip()
     if text.startswith(("-", "(")):  # "¥-5" or "人民币(5)": sign after the currency
         if negative:
@@ -218,12 +282,12 @@ def _number(text: str, raw: str) -> Decimal:
         raise _money_error(raw, "unreadable number") from exc
     if amount.adjusted() >= MAX_DIGITS:
         raise _money_error(raw, f"more than {MAX_DIGITS} digits")
-    if amount.as_tuple().exponent > 0:  # type: ignore[operator]  # 1.2E+8 -> 120000000
+    if amount.as_tuple().exponent > 0:  # type: ignore[operator]  # 1.2E+8 -> 120000000 (finite here)
         amount = amount.quantize(ONE)
     return amount
 
 
-def parse_decimal(value: object) -> Decimal | None:
+def parse_decimal(value: Any) -> Decimal | None:
     """A plain decimal number (no unit conversion)."""
     if type(value) is str and _CELL_UNIT.search(value.strip()):
         raise CellError(
@@ -234,7 +298,9 @@ def parse_decimal(value: object) -> Decimal | None:
     try:
         return parse_money(value, ONE)
     except CellError as exc:
-        raise CellError("decimal_invalid", exc.message.replace("an amount of money", "a number"), exc.params) from None
+        raise CellError(
+            "decimal_invalid", exc.message.replace("an amount of money", "a number"), exc.params
+        ) from None
 
 
 # --- int / float / year ------------------------------------------------------------------------
@@ -242,26 +308,28 @@ def parse_decimal(value: object) -> Decimal | None:
 _INT_SUFFIX = re.compile(r"(?:人|名|个|位|家|项)$")
 
 
-def parse_int(value: object) -> int | None:
+def parse_int(value: Any) -> int | None:
     """A whole number: 120, "1,200", "１２０", "120人", 120.0."""
     if value is None:
         return None
     cls = type(value)
     if cls is int:
-        return value  # type: ignore[return-value]
-    if cls is str and len(value) < 16 and value.isascii() and value.isdigit():  # type: ignore[arg-type,union-attr]
-        return int(value)  # type: ignore[arg-type]
-    if cls is float and not (math.isnan(value) or math.isinf(value)):  # type: ignore[arg-type]
-        if value.is_integer():  # type: ignore[union-attr]
-            return int(value)  # type: ignore[arg-type]
+        return value
+    if cls is str and len(value) < 16 and value.isascii() and value.isdigit():
+        return int(value)
+    if cls is float and not (math.isnan(value) or math.isinf(value)):
+        if value.is_integer():
+            return int(value)
         raise _int_error(value, "has a fractional part")
     if cls is bool or cls is not str:
         raise _int_error(value, f"is a {cls.__name__}")
-    text = value.translate(_HALFWIDTH_TABLE).strip()  # type: ignore[union-attr]
+    text = value.translate(_HALFWIDTH_TABLE).strip()
     if text.lower() in NULL_TOKENS:
         return None
     if text in EXCEL_ERRORS:
-        raise CellError("formula", f"'{text}' is an Excel error value, expected a whole number", {"value": text})
+        raise CellError(
+            "formula", f"'{text}' is an Excel error value, expected a whole number", {"value": text}
+        )
     text = _INT_SUFFIX.sub("", text).strip()
     negative, body = _strip_sign(text)
     try:
@@ -273,7 +341,7 @@ def parse_int(value: object) -> int | None:
     return -int(amount) if negative else int(amount)
 
 
-def _int_error(value: object, reason: str) -> CellError:
+def _int_error(value: Any, reason: str) -> CellError:
     """The int_invalid error naming the value."""
     return CellError(
         "int_invalid",
@@ -282,15 +350,15 @@ def _int_error(value: object, reason: str) -> CellError:
     )
 
 
-def parse_float(value: object) -> float | None:
+def parse_float(value: Any) -> float | None:
     """A floating point number (coordinates): accepts full-width digits and a trailing °."""
     if value is None:
         return None
     cls = type(value)
     if cls is float or cls is int:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     elif cls is str:
-        text = value.translate(_HALFWIDTH_TABLE).strip().rstrip("°").strip()  # type: ignore[union-attr]
+        text = value.translate(_HALFWIDTH_TABLE).strip().rstrip("°").strip()
         if text.lower() in NULL_TOKENS:
             return None
         try:
@@ -303,10 +371,14 @@ def parse_float(value: object) -> float | None:
             ) from None
     else:
         raise CellError(
-            "float_invalid", f"'{shown(value)}' is a {cls.__name__}, expected a number", {"value": raw_text(value)}
+            "float_invalid",
+            f"'{shown(value)}' is a {cls.__name__}, expected a number",
+            {"value": raw_text(value)},
         )
     if math.isnan(number) or math.isinf(number):
-        raise CellError("float_invalid", f"'{shown(value)}' is not a finite number", {"value": raw_text(value)})
+        raise CellError(
+            "float_invalid", f"'{shown(value)}' is not a finite number", {"value": raw_text(value)}
+        )
     return number
 
 
@@ -314,18 +386,18 @@ YEAR_MIN, YEAR_MAX = 1949, 2100
 _YEAR_TEXT = re.compile(r"(\d{4})(?:\.0+)?\s*(?:年度|年)?")
 
 
-def parse_year(value: object) -> int | None:
+def parse_year(value: Any) -> int | None:
     """A statistical year 1949..2100: 2023, "2023年", "2023年度", 2023.0."""
     if value is None:
         return None
     cls = type(value)
     year: int | None = None
     if cls is int:
-        year = value  # type: ignore[assignment]
-    elif cls is float and value.is_integer():  # type: ignore[union-attr]
-        year = int(value)  # type: ignore[arg-type]
+        year = value
+    elif cls is float and value.is_integer():
+        year = int(value)
     elif cls is str:
-        text = value.translate(_HALFWIDTH_TABLE).strip()  # type: ignore[union-attr]
+        text = value.translate(_HALFWIDTH_TABLE).strip()
         if text.lower() in NULL_TOKENS:
             return None
         match = _YEAR_TEXT.fullmatch(text)
@@ -349,7 +421,9 @@ def parse_year(value: object) -> int | None:
 
 # --- dates ---------------------------------------------------------------------------------------
 
-EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system, correct for serials >= 61 (after Excel's fake 1900-02-29)
+EXCEL_EPOCH = date(
+    1899, 12, 30
+)  # 1900 date system, correct for serials >= 61 (after Excel's fake 1900-02-29)
 EXCEL_SERIAL_MAX = 2958465  # 9999-12-31
 DATE_MIN_YEAR, DATE_MAX_YEAR = 1800, 2100
 _TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -363,7 +437,7 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def parse_date(value: object) -> DateValue | None:
+def parse_date(value: Any) -> DateValue | None:
     """A date and its precision from text, an Excel serial number or a date object."""
     if value is None:
         return None
@@ -373,20 +447,22 @@ def parse_date(value: object) -> DateValue | None:
         return DateValue(value, "day")
     cls = type(value)
     if cls is int or cls is float:
-        return _date_from_number(value)  # type: ignore[arg-type]
+        return _date_from_number(value)
     if cls is not str:
         raise _date_error(value, f"is a {cls.__name__}")
-    text = value.translate(_HALFWIDTH_TABLE).strip()  # type: ignore[union-attr]
+    text = value.translate(_HALFWIDTH_TABLE).strip()
     if text.lower() in NULL_TOKENS:
         return None
     if text in EXCEL_ERRORS:
-        raise CellError("formula", f"'{text}' is an Excel error value, expected a date", {"value": text})
+        raise CellError(
+            "formula", f"'{text}' is an Excel error value, expected a date", {"value": text}
+        )
     if text.isdigit() and len(text) == 5:  # an unformatted Excel date exported to CSV
         return _date_from_number(int(text))
     for pattern, precision in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
-            return _build_date(value, [int(g) for g in match.groups()], precision)  # type: ignore[arg-type]
+            return _build_date(value, [int(g) for g in match.groups()], precision)
     raise _date_error(value, "is not a date")
 
 
@@ -397,7 +473,10 @@ def _date_from_number(number: float) -> DateValue:
     if DATE_MIN_YEAR <= number <= DATE_MAX_YEAR:
         if not float(number).is_integer():
             # 2019.1 may have been typed as 2019.10 (October) before Excel dropped the zero.
-            raise _date_error(number, "is ambiguous (2019.1 could be January or October); enter it as text 2019-10")
+            raise _date_error(
+                number,
+                "is ambiguous (2019.1 could be January or October); enter it as text 2019-10",
+            )
         return _build_date(number, [int(number)], "year")
     if float(number).is_integer() and 18000101 <= number <= 21001231:
         n = int(number)
@@ -427,7 +506,7 @@ def _check_range(raw: object, value: date, precision: str) -> DateValue:
     return DateValue(value, precision)
 
 
-def _date_error(value: object, reason: str) -> CellError:
+def _date_error(value: Any, reason: str) -> CellError:
     """The date_invalid error naming the value."""
     return CellError(
         "date_invalid",
@@ -445,14 +524,18 @@ _INVISIBLE = re.compile(
 _WHITESPACE = re.compile(r"\s+")
 
 
-def clean_text(value: object, max_length: int | None = None) -> str | None:
+def clean_text(value: Any, max_length: int | None = None) -> str | None:
     """Stripped text, whitespace runs collapsed, control/bidi characters removed; None when empty."""
     if value is None:
         return None
     text = value if type(value) is str else _scalar_text(value)
     if not (text.isprintable() and text[:1] != " " and text[-1:] != " " and "  " not in text):
         text = _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isprintable() else text
+        text = (
+            "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+            if not text.isprintable()
+            else text
+        )
     if not text:
         return None
     limit = max_length or DEFAULT_TEXT_LIMIT
@@ -482,7 +565,7 @@ def _choice_index(choices: dict[str, str]) -> dict[str, str]:
     return cached[1]
 
 
-def parse_bool_choice(value: object, choices: dict[str, str]) -> str | None:
+def parse_bool_choice(value: Any, choices: dict[str, str]) -> str | None:
     """The stored value for an accepted spelling (是/否, 存续, True, 1 ...); choice_invalid otherwise."""
     if value is None:
         return None
@@ -506,7 +589,7 @@ def parse_bool_choice(value: object, choices: dict[str, str]) -> str | None:
 _TAG_SPLIT = re.compile(r"[,;|、/\s]+")
 
 
-def parse_tags(value: object) -> tuple[str, ...] | None:
+def parse_tags(value: Any) -> tuple[str, ...] | None:
     """Tags separated by commas, 、, semicolons, bars or spaces; duplicates dropped, order kept."""
     text = clean_text(value)
     if text is None:
@@ -515,7 +598,8 @@ def parse_tags(value: object) -> tuple[str, ...] | None:
     for tag in tags:
         if len(tag) > 50:
             raise CellError(
-                "too_long", f"tag '{shown(tag)}' is {len(tag)} characters long; the limit is 50",
+                "too_long",
+                f"tag '{shown(tag)}' is {len(tag)} characters long; the limit is 50",
                 {"value": raw_text(value), "length": len(tag), "max_length": 50},
             )
     return tuple(dict.fromkeys(tags)) or None
@@ -524,19 +608,44 @@ def parse_tags(value: object) -> tuple[str, ...] | None:
 # --- headers -------------------------------------------------------------------------------------
 
 _UNIT_WORDS: tuple[tuple[str, Decimal], ...] = (
-    ("百万元", Decimal(100)), ("千万元", Decimal(1000)), ("十万元", Decimal(10)), ("万元", ONE),
-    ("亿元", Decimal(10000)), ("千元", Decimal("0.1")), ("元", Decimal("0.0001")),
-    ("100 million yuan", Decimal(10000)), ("100m yuan", Decimal(10000)), ("hundred million yuan", Decimal(10000)),
-    ("10,000 yuan", ONE), ("10 000 yuan", ONE), ("10k yuan", ONE), ("ten thousand yuan", ONE),
-    ("10k cny", ONE), ("10k rmb", ONE), ("cny 10k", ONE), ("rmb 10k", ONE), ("wan yuan", ONE),
-    ("million yuan", Decimal(100)), ("cny mn", Decimal(100)), ("cny million", Decimal(100)), ("rmb million", Decimal(100)),
-    ("mn yuan", Decimal(100)), ("thousand yuan", Decimal("0.1")), ("cny '000", Decimal("0.1")), ("cny thousand", Decimal("0.1")),
-    ("k yuan", Decimal("0.1")), ("yuan", Decimal("0.0001")), ("cny", Decimal("0.0001")), ("rmb", Decimal("0.0001")),
+    ("百万元", Decimal(100)),
+    ("千万元", Decimal(1000)),
+    ("十万元", Decimal(10)),
+    ("万元", ONE),
+    ("亿元", Decimal(10000)),
+    ("千元", Decimal("0.1")),
+    ("元", Decimal("0.0001")),
+    ("100 million yuan", Decimal(10000)),
+    ("100m yuan", Decimal(10000)),
+    ("hundred million yuan", Decimal(10000)),
+    ("10,000 yuan", ONE),
+    ("10 000 yuan", ONE),
+    ("10k yuan", ONE),
+    ("ten thousand yuan", ONE),
+    ("10k cny", ONE),
+    ("10k rmb", ONE),
+    ("cny 10k", ONE),
+    ("rmb 10k", ONE),
+    ("wan yuan", ONE),
+    ("million yuan", Decimal(100)),
+    ("cny mn", Decimal(100)),
+    ("cny million", Decimal(100)),
+    ("rmb million", Decimal(100)),
+    ("mn yuan", Decimal(100)),
+    ("thousand yuan", Decimal("0.1")),
+    ("cny '000", Decimal("0.1")),
+    ("cny thousand", Decimal("0.1")),
+    ("k yuan", Decimal("0.1")),
+    ("yuan", Decimal("0.0001")),
+    ("cny", Decimal("0.0001")),
+    ("rmb", Decimal("0.0001")),
 )
 _UNIT_BY_WORD = dict(_UNIT_WORDS)
 _UNIT_ALT = "|".join(re.escape(w) for w, _ in sorted(_UNIT_WORDS, key=lambda u: -len(u[0])))
 _UNIT_RE = rf"(?:人民币)?\s*(?P<unit>{_UNIT_ALT})(?:\s*人民币)?"
-_BRACKET_UNIT = re.compile(rf"[(\[【〔]\s*(?:单位|unit)?\s*[:：]?\s*{_UNIT_RE}\s*[)\]】〕]", re.IGNORECASE)
+_BRACKET_UNIT = re.compile(
+    rf"[(\[【〔]\s*(?:单位|unit)?\s*[:：]?\s*{_UNIT_RE}\s*[)\]】〕]", re.IGNORECASE
+)
 _SLASH_UNIT = re.compile(rf"\s*[/／]\s*{_UNIT_RE}\s*$", re.IGNORECASE)
 _LEADING_UNIT = re.compile(rf"^\s*(?:单位|unit)\s*[:：]\s*{_UNIT_RE}\s*$", re.IGNORECASE)
 # A bare suffix like "营业收入万元": only multi-character units, "元" alone ends too many words.

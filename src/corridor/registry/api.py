@@ -1,7 +1,5 @@
 """Registry API: enterprises (list, read, create, change, delete, restore, history) and imports."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -9,9 +7,10 @@ from pathlib import Path
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
+from corridor.core.pagination import BoundedPagination
 from corridor.errors import ValidationFailed
 from corridor.registry import importing, selectors, services
 from corridor.registry.models import ImportMode
@@ -134,7 +133,7 @@ def _validate_status(status: str | None) -> None:
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_enterprises(request: HttpRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
     """Enterprises matching the same filters as the list page."""
     require_perm(request, "registry.view_enterprise")
@@ -216,7 +215,7 @@ def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped
 
 
 @router.get("/imports/{import_id}/issues", response=list[IssueOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def import_issues(request: HttpRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
     """The validation report of an import: row, column, value, reason."""
     require_perm(request, "registry.import_enterprises")

@@ -77,6 +77,7 @@ class BulkWriter:
         self.record_changes = record_changes and batch_id is not None
         self.result = BulkResult()
         self._touched: set[int] = set()
+        self._new_ids: set[int] = set()  # created in the current chunk: they cannot have facts or tags yet
 
     def write(self, rows: list[UpsertRow]) -> list[int]:
         """Upsert one chunk of rows (keep chunks to a few thousand); the enterprise id of each row."""
@@ -140,6 +141,7 @@ class BulkWriter:
                 inserts.append(row)
                 ids.append(None)
         new_ids = self._insert_enterprises(cursor, inserts, now)
+        self._new_ids = set(new_ids.values())
         resolved = []
         for row, ent_id in zip(rows, ids, strict=True):
             if ent_id is None:
@@ -157,8 +159,7 @@ class BulkWriter:
         params = []
         for row in inserts:
             data = row.enterprise
-            values = [data.get(c, defaults.get(c, "")) for c in ENTERPRISE_COLUMNS]
-            values = [_blank_default(c, v, defaults) for c, v in zip(ENTERPRISE_COLUMNS, values, strict=True)]
+            values = [_blank_default(c, data.get(c), defaults) for c in ENTERPRISE_COLUMNS]
             params.append((*values, now, now, "unknown", self.batch_id))
         cursor.executemany(
             f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}) VALUES ({_placeholders(len(cols))})", params
@@ -215,13 +216,7 @@ class BulkWriter:
                 merged.update({k: v for k, v in facts.items() if v not in (None, "")})
         if not wanted:
             return
-        ent_ids = sorted({k[0] for k in wanted})
-        cols = "id, enterprise_id, year, " + ", ".join(FACT_COLUMNS)
-        cursor.execute(
-            f"SELECT {cols} FROM {FACTS_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})", ent_ids
-        )
-        names = [c[0] for c in cursor.description]
-        existing = {(r[1], r[2]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+        existing = self._existing_facts(cursor, sorted({k[0] for k in wanted} - self._new_ids))
         inserts, statements, changes = [], {}, []
         for key, facts in wanted.items():
             old = existing.get(key)
@@ -246,15 +241,29 @@ class BulkWriter:
         self.result.facts_written += len(inserts) + sum(len(p) for p in statements.values())
         self._record_changes(cursor, changes)
 
+    def _existing_facts(self, cursor, ent_ids: list[int]) -> dict[tuple[int, int], dict]:
+        """Stored facts rows of these enterprises keyed by (enterprise id, year)."""
+        if not ent_ids:
+            return {}
+        cols = "id, enterprise_id, year, " + ", ".join(FACT_COLUMNS)
+        cursor.execute(
+            f"SELECT {cols} FROM {FACTS_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})", ent_ids
+        )
+        names = [c[0] for c in cursor.description]
+        return {(r[1], r[2]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+
     def _insert_tags(self, cursor, rows: list[UpsertRow], ids: list[int]) -> None:
         pairs = sorted({(ent_id, tag[:40]) for row, ent_id in zip(rows, ids, strict=True) for tag in row.tags if ent_id})
         if not pairs:
             return
-        ent_ids = sorted({p[0] for p in pairs})
-        cursor.execute(
-            f"SELECT enterprise_id, tag FROM {TAG_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})", ent_ids
-        )
-        have = set(cursor.fetchall())
+        ent_ids = sorted({p[0] for p in pairs} - self._new_ids)
+        have = set()
+        if ent_ids:
+            cursor.execute(
+                f"SELECT enterprise_id, tag FROM {TAG_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})",
+                ent_ids,
+            )
+            have = set(cursor.fetchall())
         new = [p for p in pairs if p not in have]
         if new:
             cursor.executemany(f"INSERT INTO {TAG_TABLE} (enterprise_id, tag) VALUES (%s, %s)", new)

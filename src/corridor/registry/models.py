@@ -47,7 +47,7 @@ class Enterprise(SoftDeletable):
     province = models.CharField(_("province"), max_length=32, blank=True)
     city = models.CharField(_("city"), max_length=32, blank=True)
     county = models.CharField(_("county"), max_length=32, blank=True)
-    province_code = models.CharField(_("province code"), max_length=6, blank=True, db_index=True)
+    province_code = models.CharField(_("province code"), max_length=6, blank=True)
     city_code = models.CharField(_("city code"), max_length=6, blank=True, db_index=True)
     county_code = models.CharField(_("county code"), max_length=6, blank=True, db_index=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -55,7 +55,7 @@ class Enterprise(SoftDeletable):
     industry_code = models.CharField(_("industry code (GB/T 4754)"), max_length=5, blank=True, db_index=True)
     business_scope = models.TextField(_("business scope"), blank=True)
     main_products = models.TextField(_("main products"), blank=True)
-    is_local = models.BooleanField(_("local"), default=False, db_index=True)
+    is_local = models.BooleanField(_("local"), default=False)  # indexed with revenue and county below
     park = models.ForeignKey(
         "parks.Park", verbose_name=_("park / zone"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -68,8 +68,9 @@ class Enterprise(SoftDeletable):
     latest_revenue = models.DecimalField(_("latest revenue (10k yuan)"), **MONEY)
     latest_employees = models.PositiveIntegerField(_("latest employees"), null=True, blank=True)
     size_band = models.CharField(_("size band"), max_length=8, choices=SizeBand.choices, default=SizeBand.UNKNOWN)
+    # Not indexed: only a revert looks rows up by it, and a scan then is cheaper than the index on every insert.
     created_by_import = models.ForeignKey(
-        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
@@ -105,7 +106,8 @@ class EnterpriseTag(models.Model):
 class EnterpriseYearFacts(models.Model):
     """One enterprise's figures for one year, each row with its source and as-of date."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="year_facts")
+    # The unique (enterprise, year) index serves lookups by enterprise; a second index would only slow inserts.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="year_facts", db_index=False)
     year = models.PositiveSmallIntegerField(_("year"))
     revenue = models.DecimalField(_("revenue"), **MONEY)
     main_business_revenue = models.DecimalField(_("main-business revenue"), **MONEY)
@@ -123,7 +125,7 @@ class EnterpriseYearFacts(models.Model):
     source = models.CharField(_("source"), max_length=120, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     created_by_import = models.ForeignKey(
-        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     updated_at = models.DateTimeField(auto_now=True)
 
