@@ -23,9 +23,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def admin_token(db) -> str:  # type: ignore[no-untyped-def]
+def admin_token(db):  # type: ignore[no-untyped-def]
+    """A token, with Django's end-of-request connection closing held off (as its test client does)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     EnterpriseFactory.create_batch(3)
-    return issue_token(user_with_role("administrator", "schema-admin"), "schemathesis")
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield issue_token(user_with_role("administrator", "schema-admin"), "schemathesis")
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 

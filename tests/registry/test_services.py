@@ -85,3 +85,12 @@ def test_merge_refuses_when_the_source_has_a_uscc(admin) -> None:  # type: ignor
     a, b = EnterpriseFactory(), EnterpriseFactory()
     with pytest.raises(ValidationFailed):
         services.merge_into(a.pk, b.pk, admin)
+
+
+def test_control_characters_are_refused_naming_the_field(admin) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_enterprise({"name": "甲\x00乙"}, admin)
+    assert exc.value.details["field"] == "name"
+    ent = services.create_enterprise({"name": "甲", "business_scope": "第一行\n第二行\t制表"}, admin)
+    with pytest.raises(ValidationFailed):
+        services.update_enterprise(ent, {"main_products": "x\x1by"}, admin)

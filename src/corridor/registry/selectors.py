@@ -48,6 +48,7 @@ class EnterpriseFilters:
     @classmethod
     def from_query(cls, params: Any) -> EnterpriseFilters:
         """Parse and sanitise query parameters (unknown values are ignored, never errors)."""
+        params = {k: _printable(str(v)) for k, v in dict(params.items()).items()}
         park = params.get("park", "")
         sort = params.get("sort", "-revenue")
         return cls(
@@ -62,6 +63,11 @@ class EnterpriseFilters:
             synthetic=params.get("synthetic", "") if params.get("synthetic", "") in ("real", "synthetic") else "",
             sort=sort if sort in SORTS else "-revenue",
         )
+
+
+def _printable(text: str) -> str:
+    """Drop control characters (NUL is refused by PostgreSQL) from a query parameter."""
+    return "".join(ch for ch in text if ch.isprintable())
 
 
 def valid_title_filter(title: str, on: dt.date | None = None) -> Q:

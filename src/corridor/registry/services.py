@@ -40,6 +40,13 @@ def clean_uscc(value: str | None, confirm_checksum: bool) -> tuple[str | None, b
     return result.code, bool(result.warning)
 
 
+def _refuse_control_characters(values: dict[str, Any]) -> None:
+    """Text with NUL or other control characters (except newlines and tabs) is refused, naming the field."""
+    for key, value in values.items():
+        if isinstance(value, str) and any(not ch.isprintable() and ch not in "\n\r\t" for ch in value):
+            raise ValidationFailed(_("%(field)s contains control characters.") % {"field": key}, field=key)
+
+
 def _assert_uscc_free(code: str | None, exclude_id: int | None = None) -> None:
     if code and Enterprise.all_objects.filter(uscc=code).exclude(pk=exclude_id).exists():
         raise Conflict(_("Another enterprise already has USCC %(code)s.") % {"code": code}, field="uscc", value=code)
@@ -50,6 +57,7 @@ def create_enterprise(data: dict[str, Any], actor: User | None, confirm_checksum
                       source: str = "web") -> Enterprise:
     """Create one enterprise from form or API data."""
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    _refuse_control_characters(values)
     values["uscc"], confirmed = clean_uscc(values.get("uscc"), confirm_checksum)
     _assert_uscc_free(values["uscc"])
     enterprise = Enterprise(**values, uscc_checksum_confirmed=confirmed)
@@ -67,6 +75,7 @@ def update_enterprise(enterprise: Enterprise, data: dict[str, Any], actor: User 
     """Change an enterprise's fields; records before and after."""
     before = snapshot(enterprise)
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    _refuse_control_characters(values)
     if "uscc" in values and values["uscc"] != enterprise.uscc:
         values["uscc"], enterprise.uscc_checksum_confirmed = clean_uscc(values["uscc"], confirm_checksum)
         _assert_uscc_free(values["uscc"], exclude_id=enterprise.pk)
