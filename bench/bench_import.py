@@ -24,10 +24,31 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from corridor.engine.uscc import make_uscc  # noqa: E402
 
-HEADER = ["企业名称", "统一社会信用代码", "企业类型", "成立日期", "注册资本（万元）", "注册地址", "行业代码",
-          "经营范围", "经营状态", "年份", "营业收入（万元）", "从业人员", "研发费用（万元）", "资产总额（万元）", "实缴税金（万元）"]
-ADDRESSES = ["浙江省金华市婺城区宾虹西路{}号", "浙江省金华市永康市经济开发区{}号", "江苏省常州市武进区常武路{}号",
-             "福建省宁德市蕉城区漳湾镇{}号", "广东省佛山市南海区桂城街道{}号", "上海市浦东新区张江路{}号"]
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "企业类型",
+    "成立日期",
+    "注册资本（万元）",
+    "注册地址",
+    "行业代码",
+    "经营范围",
+    "经营状态",
+    "年份",
+    "营业收入（万元）",
+    "从业人员",
+    "研发费用（万元）",
+    "资产总额（万元）",
+    "实缴税金（万元）",
+]
+ADDRESSES = [
+    "浙江省金华市婺城区宾虹西路{}号",
+    "浙江省金华市永康市经济开发区{}号",
+    "江苏省常州市武进区常武路{}号",
+    "福建省宁德市蕉城区漳湾镇{}号",
+    "广东省佛山市南海区桂城街道{}号",
+    "上海市浦东新区张江路{}号",
+]
 
 
 def write_csv(path: Path, rows: int, seed: int = 7) -> None:
@@ -37,18 +58,33 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
         writer = csv.writer(f)
         writer.writerow(HEADER)
         for i in range(rows):
-            writer.writerow([
-                f"基准测试{i:07d}科技有限公司", make_uscc("9", "1", "330702", f"{i:08d}"), "有限责任公司(自然人投资或控股)",
-                f"20{rng.randint(0, 23):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", f"{rng.randint(10, 5000)}",
-                rng.choice(ADDRESSES).format(rng.randint(1, 999)), "C3670",
-                "一般项目：汽车零部件及配件制造；电机制造；技术服务、技术开发、技术咨询；货物进出口（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）。",
-                "存续", 2024, f"{rng.randint(100, 900000):,}.{rng.randint(0, 99):02d}", rng.randint(1, 3000),
-                f"{rng.randint(0, 5000)}", f"{rng.randint(100, 900000)}", f"{rng.randint(0, 9000)}",
-            ])
+            writer.writerow(
+                [
+                    f"基准测试{i:07d}科技有限公司",
+                    make_uscc("9", "1", "330702", f"{i:08d}"),
+                    "有限责任公司(自然人投资或控股)",
+                    f"20{rng.randint(0, 23):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    f"{rng.randint(10, 5000)}",
+                    rng.choice(ADDRESSES).format(rng.randint(1, 999)),
+                    "C3670",
+                    "一般项目：汽车零部件及配件制造；电机制造；技术服务、技术开发、技术咨询；货物进出口（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）。",
+                    "存续",
+                    2024,
+                    f"{rng.randint(100, 900000):,}.{rng.randint(0, 99):02d}",
+                    rng.randint(1, 3000),
+                    f"{rng.randint(0, 5000)}",
+                    f"{rng.randint(100, 900000)}",
+                    f"{rng.randint(0, 9000)}",
+                ]
+            )
 
 
 def _env(var_dir: Path) -> dict[str, str]:
-    env = {**os.environ, "CORRIDOR_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "corridor.settings"}
+    env = {
+        **os.environ,
+        "CORRIDOR_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "corridor.settings",
+    }
     for key in ("CORRIDOR_DATABASE_URL", "CORRIDOR_TEST_DATABASE_URL"):
         env.pop(key, None)
     return env
@@ -57,17 +93,33 @@ def _env(var_dir: Path) -> dict[str, str]:
 def bulk_import(csv_path: Path, var_dir: Path) -> dict[str, float]:
     """Time `corridor import` in a child process; return seconds and its peak RSS."""
     env = _env(var_dir)
-    subprocess.run([sys.executable, "-m", "corridor", "migrate", "--verbosity", "0"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "corridor", "migrate", "--verbosity", "0"], env=env, check=True
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "corridor", "import", str(csv_path), "--verbosity", "0", "--show-issues", "0"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "corridor",
+            "import",
+            str(csv_path),
+            "--verbosity",
+            "0",
+            "--show-issues",
+            "0",
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": seconds, "peak_rss_mb": max(peak, before) / 1024}
 
 
-BASELINE = r'''
+BASELINE = r"""
 import csv, sys, time, django
 django.setup()
 from decimal import Decimal
@@ -84,14 +136,22 @@ for r in rows:  # the naive way: one ORM save per enterprise and per facts row, 
             revenue=Decimal(r[10].replace(",", "")), employees=int(r[11]), rd_expense=Decimal(r[12]),
             total_assets=Decimal(r[13]), tax_paid=Decimal(r[14])))
 print(time.perf_counter() - start)
-'''
+"""
 
 
 def baseline(csv_path: Path, var_dir: Path) -> float:
     """Seconds for per-row ORM saves of the sample file."""
     env = _env(var_dir)
-    subprocess.run([sys.executable, "-m", "corridor", "migrate", "--verbosity", "0"], env=env, check=True)
-    out = subprocess.run([sys.executable, "-c", BASELINE, str(csv_path)], env=env, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "corridor", "migrate", "--verbosity", "0"], env=env, check=True
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", BASELINE, str(csv_path)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -111,10 +171,15 @@ def main() -> None:
         bulk_rate = args.rows / bulk["seconds"]
         base_rate = args.baseline_rows / base_seconds
         result = {
-            "benchmark": "import", "rows": args.rows, "file_mb": round(big.stat().st_size / 2**20, 1),
-            "bulk_rows_per_s": round(bulk_rate), "bulk_seconds": round(bulk["seconds"], 1),
-            "baseline_rows": args.baseline_rows, "baseline_rows_per_s": round(base_rate),
-            "ratio": round(bulk_rate / base_rate, 1), "peak_rss_mb": round(bulk["peak_rss_mb"]),
+            "benchmark": "import",
+            "rows": args.rows,
+            "file_mb": round(big.stat().st_size / 2**20, 1),
+            "bulk_rows_per_s": round(bulk_rate),
+            "bulk_seconds": round(bulk["seconds"], 1),
+            "baseline_rows": args.baseline_rows,
+            "baseline_rows_per_s": round(base_rate),
+            "ratio": round(bulk_rate / base_rate, 1),
+            "peak_rss_mb": round(bulk["peak_rss_mb"]),
             "target": "≥ 20,000 rows/s, < 1,024 MB",
         }
         print(json.dumps(result, ensure_ascii=False))

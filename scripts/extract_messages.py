@@ -19,8 +19,12 @@ SRC = ROOT / "src" / "corridor"
 LOCALE = SRC / "locale"
 LANGS = ("zh_Hans",)
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
-TRANS_RE = re.compile(r"""{%\s*(?:translate|trans)\s+(?P<q>["'])(?P<s>.*?)(?P=q)(?:\s+[^%]*)?%}""", re.S)
-BLOCK_RE = re.compile(r"{%\s*blocktrans(?:late)?(?P<args>[^%]*)%}(?P<body>.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+TRANS_RE = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(?P<q>["'])(?P<s>.*?)(?P=q)(?:\s+[^%]*)?%}""", re.S
+)
+BLOCK_RE = re.compile(
+    r"{%\s*blocktrans(?:late)?(?P<args>[^%]*)%}(?P<body>.*?){%\s*endblocktrans(?:late)?\s*%}", re.S
+)
 VAR_RE = re.compile(r"{{\s*([\w.]+)\s*}}")
 
 
@@ -33,7 +37,11 @@ def python_messages(path: Path) -> list[tuple[str, str | None]]:
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
         if name not in GETTEXT_NAMES or not node.args:
             continue
-        literals = [a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        literals = [
+            a.value
+            for a in node.args[:2]
+            if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
         if not literals:
             continue
         plural = literals[1] if name.startswith("ngettext") and len(literals) > 1 else None
@@ -77,8 +85,13 @@ def merge(lang: str, messages: dict[tuple[str, str | None], list[str]]) -> polib
     path = LOCALE / lang / "LC_MESSAGES" / "django.po"
     path.parent.mkdir(parents=True, exist_ok=True)
     po = polib.pofile(str(path)) if path.exists() else polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": lang.replace("_", "-").lower(),
-                   "Plural-Forms": "nplurals=1; plural=0;" if lang == "zh_Hans" else "nplurals=2; plural=(n != 1);"}
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": lang.replace("_", "-").lower(),
+        "Plural-Forms": "nplurals=1; plural=0;"
+        if lang == "zh_Hans"
+        else "nplurals=2; plural=(n != 1);",
+    }
     old = {(e.msgid, e.msgid_plural or None): e for e in po}
     fresh = polib.POFile()
     fresh.metadata = po.metadata

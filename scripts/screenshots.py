@@ -12,9 +12,18 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "var/screenshots")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-PAGES = [("home", "/"), ("registry", "/registry/?locality=local"), ("registry-en", "/registry/?locality=external"),
-         ("imports", "/registry/imports/")]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+PAGES = [
+    ("home", "/"),
+    ("registry", "/registry/?locality=local"),
+    ("registry-en", "/registry/?locality=external"),
+    ("imports", "/registry/imports/"),
+]
 
 
 def main() -> None:
@@ -39,7 +48,10 @@ def main() -> None:
         for extra in sys.argv[3:]:
             page.goto(BASE + extra)
             page.wait_for_timeout(500)
-            page.screenshot(path=str(OUT / (extra.strip("/").replace("/", "_") or "root") + ".png"), full_page=True)
+            page.screenshot(
+                path=str(OUT / (extra.strip("/").replace("/", "_") or "root") + ".png"),
+                full_page=True,
+            )
         browser.close()
     print(f"screenshots in {OUT}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -30,13 +31,17 @@ def _inline_tasks(request):  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _clear_cache(request):  # type: ignore[no-untyped-def]
     yield
-    if "db" in request.fixturenames or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    if (
+        "db" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    ):
         from django.core.cache import cache
 
-        try:
+        with contextlib.suppress(
+            Exception
+        ):  # the table may be gone at teardown of transactional tests
             cache.clear()
-        except Exception:  # noqa: BLE001 - the table may be gone at teardown of transactional tests
-            pass
 
 
 def pytest_runtest_logreport(report):  # type: ignore[no-untyped-def]
@@ -46,6 +51,10 @@ def pytest_runtest_logreport(report):  # type: ignore[no-untyped-def]
 
 def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
     """With CORRIDOR_REQUIRE_BROWSER=1 (CI), a run in which no browser test passed is a failure."""
-    if os.environ.get("CORRIDOR_REQUIRE_BROWSER") == "1" and BROWSER_TESTS_RUN["count"] == 0 and exitstatus == 0:
+    if (
+        os.environ.get("CORRIDOR_REQUIRE_BROWSER") == "1"
+        and BROWSER_TESTS_RUN["count"] == 0
+        and exitstatus == 0
+    ):
         session.exitstatus = 1
         print("\nFAILED: CORRIDOR_REQUIRE_BROWSER=1 but no browser test ran and passed.")

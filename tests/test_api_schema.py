@@ -14,10 +14,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from corridor.accounts.services import issue_token
-from tests.factories import EnterpriseFactory, user_with_role
-
-
 from corridor.wsgi import application  # noqa: E402
+from tests.factories import EnterpriseFactory, user_with_role
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -38,13 +36,17 @@ def admin_token(db):  # type: ignore[no-untyped-def]
             signal.connect(close_old_connections)
 
 
-
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_and_never_errors(case, admin_token) -> None:  # type: ignore[no-untyped-def]
     # Status-code conformance is left out: domain errors (404, 409, 422) are documented in prose, not per operation.
     case.call_and_validate(
         headers={"Authorization": f"Bearer {admin_token}"},
-        excluded_checks=[status_code_conformance, negative_data_rejection, positive_data_acceptance,
-                         unsupported_method, use_after_free],
+        excluded_checks=[
+            status_code_conformance,
+            negative_data_rejection,
+            positive_data_acceptance,
+            unsupported_method,
+            use_after_free,
+        ],
     )

@@ -23,7 +23,9 @@ def test_engine_imports_nothing_from_django_or_apps() -> None:
     offenders = []
     for path in sorted((SRC / "engine").glob("*.py")):
         for name in _imports(path):
-            if name.split(".")[0] == "django" or (name.startswith("corridor.") and not name.startswith("corridor.engine")):
+            if name.split(".")[0] == "django" or (
+                name.startswith("corridor.") and not name.startswith("corridor.engine")
+            ):
                 offenders.append(f"{path.name}: {name}")
     assert not offenders, offenders
 
@@ -31,14 +33,31 @@ def test_engine_imports_nothing_from_django_or_apps() -> None:
 def _query_calls(path: Path) -> list[str]:
     """Calls of .objects, .filter(), .save() and friends in a module."""
     banned_attrs = {"objects", "all_objects"}
-    banned_calls = {"save", "filter", "exclude", "get_or_create", "update_or_create", "bulk_create", "raw", "delete"}
+    banned_calls = {
+        "save",
+        "filter",
+        "exclude",
+        "get_or_create",
+        "update_or_create",
+        "bulk_create",
+        "raw",
+        "delete",
+    }
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Attribute) and node.attr in banned_attrs:
             found.append(f"{path.name}:{node.lineno} .{node.attr}")
-        is_router = isinstance(node, ast.Call) and isinstance(getattr(node.func, "value", None), ast.Name) \
-            and node.func.value.id == "router"  # @router.delete(...) declares a route, it deletes nothing
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in banned_calls and not is_router:
+        is_router = (
+            isinstance(node, ast.Call)
+            and isinstance(getattr(node.func, "value", None), ast.Name)
+            and node.func.value.id == "router"
+        )  # @router.delete(...) declares a route, it deletes nothing
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in banned_calls
+            and not is_router
+        ):
             found.append(f"{path.name}:{node.lineno} .{node.func.attr}()")
     return found
 

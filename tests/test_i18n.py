@@ -13,7 +13,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
 
 
 def _extractor():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("extract_messages", ROOT / "scripts" / "extract_messages.py")
+    spec = importlib.util.spec_from_file_location(
+        "extract_messages", ROOT / "scripts" / "extract_messages.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
@@ -30,9 +32,16 @@ def test_every_message_has_a_chinese_translation() -> None:
     missing = []
     for (msgid, _plural), files in messages.items():
         entry = catalogue.get(msgid)
-        if entry is None or not (entry.msgstr or any(entry.msgstr_plural.values())) or "fuzzy" in entry.flags:
+        if (
+            entry is None
+            or not (entry.msgstr or any(entry.msgstr_plural.values()))
+            or "fuzzy" in entry.flags
+        ):
             missing.append(f"{msgid!r} ({files[0]})")
-    assert not missing, f"{len(missing)} untranslated; run scripts/extract_messages.py and translate:\n" + "\n".join(missing[:50])
+    assert not missing, (
+        f"{len(missing)} untranslated; run scripts/extract_messages.py and translate:\n"
+        + "\n".join(missing[:50])
+    )
 
 
 def test_translations_keep_the_placeholders() -> None:

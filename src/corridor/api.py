@@ -26,7 +26,9 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
-        request, {"error": "unauthenticated", "message": "Sign in or send a valid API token."}, status=401
+        request,
+        {"error": "unauthenticated", "message": "Sign in or send a valid API token."},
+        status=401,
     )
 
 

@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1 and args[1] in ALIASES:
         args[1] = ALIASES[args[1]]
     if len(args) == 1 or args[1] in ("-h", "--help"):
-        print("usage: corridor VERB [options]\n\nverbs: " + ", ".join(ALIASES) + ", or any Django command (migrate, …)")
+        print(
+            "usage: corridor VERB [options]\n\nverbs: "
+            + ", ".join(ALIASES)
+            + ", or any Django command (migrate, …)"
+        )
         if len(args) == 1:
             return
     from django.core.management import execute_from_command_line

@@ -19,12 +19,18 @@ DEBUG = os.environ.get("CORRIDOR_DEBUG", "1") == "1"
 PRODUCTION = os.environ.get("CORRIDOR_ENV", "development") == "production"
 SECRET_KEY = os.environ.get("CORRIDOR_SECRET_KEY", DEV_SECRET)
 if PRODUCTION and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 40):
-    raise ImproperlyConfigured("CORRIDOR_SECRET_KEY must be set to a long random value in production")
+    raise ImproperlyConfigured(
+        "CORRIDOR_SECRET_KEY must be set to a long random value in production"
+    )
 if PRODUCTION:
     DEBUG = False
 
-ALLOWED_HOSTS = os.environ.get("CORRIDOR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CORRIDOR_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = os.environ.get("CORRIDOR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+    ","
+)
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("CORRIDOR_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +90,7 @@ def _database_config() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60)
     else:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
         config = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "corridor.sqlite3"),
@@ -117,7 +124,10 @@ CACHES = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"

@@ -7,26 +7,33 @@ from django.test import Client
 
 from tests.factories import EnterpriseFactory, user_with_role
 
-ROLES = ["administrator", "investment_analyst", "technology_officer", "park_operator",
-         "academy_coordinator", "leader", "applicant"]
-A, I, T, P, C, L, X = ROLES  # short names for the table below
+ROLES = [
+    "administrator",
+    "investment_analyst",
+    "technology_officer",
+    "park_operator",
+    "academy_coordinator",
+    "leader",
+    "applicant",
+]
+A, N, T, P, C, L, X = ROLES  # short names for the table below (N: investment analyst)
 
 # (method, url template, roles that may, expected status for those that may)
 MATRIX = [
     ("get", "/", set(ROLES), 200),  # applicants get their own page
-    ("get", "/registry/", {A, I, T, P, C, L}, 200),
-    ("get", "/registry/{ent}/", {A, I, T, P, C, L}, 200),
-    ("get", "/registry/export/?format=csv", {A, I, T, P, L}, 200),
-    ("get", "/registry/{ent}/edit/", {A, I, T, P}, 200),
-    ("get", "/registry/new/", {A, I, T, P}, 200),
+    ("get", "/registry/", {A, N, T, P, C, L}, 200),
+    ("get", "/registry/{ent}/", {A, N, T, P, C, L}, 200),
+    ("get", "/registry/export/?format=csv", {A, N, T, P, L}, 200),
+    ("get", "/registry/{ent}/edit/", {A, N, T, P}, 200),
+    ("get", "/registry/new/", {A, N, T, P}, 200),
     ("post", "/registry/{ent}/delete/", {A}, 302),
     ("get", "/registry/deleted/", {A}, 200),
-    ("get", "/registry/imports/", {A, I, T}, 200),
-    ("get", "/registry/imports/template.xlsx", {A, I, T}, 200),
+    ("get", "/registry/imports/", {A, N, T}, 200),
+    ("get", "/registry/imports/template.xlsx", {A, N, T}, 200),
     ("get", "/admin/", {A}, 200),
-    ("get", "/api/v1/registry/enterprises", {A, I, T, P, C, L}, 200),
-    ("get", "/api/v1/registry/enterprises/{ent}", {A, I, T, P, C, L}, 200),
-    ("patch", "/api/v1/registry/enterprises/{ent}", {A, I, T, P}, 200),
+    ("get", "/api/v1/registry/enterprises", {A, N, T, P, C, L}, 200),
+    ("get", "/api/v1/registry/enterprises/{ent}", {A, N, T, P, C, L}, 200),
+    ("patch", "/api/v1/registry/enterprises/{ent}", {A, N, T, P}, 200),
     ("delete", "/api/v1/registry/enterprises/{ent}", {A}, 204),
     ("get", "/api/v1/accounts/me", set(ROLES), 200),
 ]
@@ -48,11 +55,17 @@ def test_role_matrix(role: str) -> None:
     for method, template, allowed, ok_status in MATRIX:
         ent = EnterpriseFactory()
         url = template.format(ent=ent.pk)
-        kwargs = {"content_type": "application/json", "data": '{"main_products": "x"}'} if method == "patch" else {}
+        kwargs = (
+            {"content_type": "application/json", "data": '{"main_products": "x"}'}
+            if method == "patch"
+            else {}
+        )
         response = getattr(client, method)(url, **kwargs)
         expected = {ok_status} if role in allowed else _denied_statuses(url)
         if response.status_code not in expected:
-            failures.append(f"{method.upper()} {url}: got {response.status_code}, expected {sorted(expected)}")
+            failures.append(
+                f"{method.upper()} {url}: got {response.status_code}, expected {sorted(expected)}"
+            )
     assert not failures, f"role {role}:\n" + "\n".join(failures)
 
 

@@ -8,7 +8,13 @@ import pytest
 
 from corridor.registry.bulk import refresh_latest_facts
 from tests.browser.conftest import sign_in
-from tests.factories import EnterpriseFactory, FactsFactory, TitleFactory, user_with_role, valid_uscc
+from tests.factories import (
+    EnterpriseFactory,
+    FactsFactory,
+    TitleFactory,
+    user_with_role,
+    valid_uscc,
+)
 from tests.registry.files import write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +25,12 @@ def registry_data() -> None:
     ent = EnterpriseFactory(name="婺城精密电机有限公司", business_scope="一般项目：电机制造")
     for year, revenue in [(2022, 800), (2023, 950), (2024, 1200)]:
         FactsFactory(enterprise=ent, year=year, revenue=revenue, employees=60, rd_expense=40)
-    TitleFactory(enterprise=ent, title="high_tech", issued_on=dt.date(2023, 1, 1), expires_on=dt.date(2099, 1, 1))
+    TitleFactory(
+        enterprise=ent,
+        title="high_tech",
+        issued_on=dt.date(2023, 1, 1),
+        expires_on=dt.date(2099, 1, 1),
+    )
     EnterpriseFactory(name="金华茶叶贸易有限公司")
     refresh_latest_facts([ent.pk])
 
@@ -42,10 +53,14 @@ def test_sign_in_search_open_detail_and_sign_out(page, registry_data) -> None:  
 
 def test_import_a_file_with_errors_and_read_the_report(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     user_with_role("technology_officer", "off")
-    path = write_csv(tmp_path / "企业.csv", [
-        ["甲科技有限公司", valid_uscc(301), "浙江省金华市婺城区某路1号", 2024, "1,000", 20, 30],
-        ["乙科技有限公司", "123", "", 2024, "很多", 5, 0],
-    ], encoding="gb18030")
+    path = write_csv(
+        tmp_path / "企业.csv",
+        [
+            ["甲科技有限公司", valid_uscc(301), "浙江省金华市婺城区某路1号", 2024, "1,000", 20, 30],
+            ["乙科技有限公司", "123", "", 2024, "很多", 5, 0],
+        ],
+        encoding="gb18030",
+    )
     sign_in(page, "off")
     page.click("[data-nav=imports]")
     page.set_input_files("#import-file", str(path))
@@ -71,10 +86,14 @@ def test_switch_language(page) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "boss")
     assert page.inner_text("[data-nav=registry]").strip() == "企业库"
     page.select_option("#language-select", "en")
-    page.wait_for_function("document.querySelector('[data-nav=registry]').innerText.trim() === 'Enterprises'")
+    page.wait_for_function(
+        "document.querySelector('[data-nav=registry]').innerText.trim() === 'Enterprises'"
+    )
     assert page.inner_text("html").count("企业库") == 0
     page.select_option("#language-select", "zh-hans")
-    page.wait_for_function("document.querySelector('[data-nav=registry]').innerText.trim() === '企业库'")
+    page.wait_for_function(
+        "document.querySelector('[data-nav=registry]').innerText.trim() === '企业库'"
+    )
 
 
 def test_wrong_password_is_refused_in_the_page(page) -> None:  # type: ignore[no-untyped-def]

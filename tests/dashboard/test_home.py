@@ -19,8 +19,18 @@ def test_headlines_count_local_operating_and_titles_in_force() -> None:
     FactsFactory(enterprise=a, year=2023, revenue=100, employees=10)
     FactsFactory(enterprise=a, year=2024, revenue=250, employees=12)
     FactsFactory(enterprise=b, year=2022, revenue=50, employees=3)
-    TitleFactory(enterprise=a, title="high_tech", issued_on=dt.date(2023, 1, 1), expires_on=dt.date(2099, 1, 1))
-    TitleFactory(enterprise=b, title="high_tech", issued_on=dt.date(2010, 1, 1), expires_on=dt.date(2013, 1, 1))
+    TitleFactory(
+        enterprise=a,
+        title="high_tech",
+        issued_on=dt.date(2023, 1, 1),
+        expires_on=dt.date(2099, 1, 1),
+    )
+    TitleFactory(
+        enterprise=b,
+        title="high_tech",
+        issued_on=dt.date(2010, 1, 1),
+        expires_on=dt.date(2013, 1, 1),
+    )
     refresh_latest_facts([a.pk, b.pk])
     client = Client()
     client.force_login(user_with_role("leader", "boss"))

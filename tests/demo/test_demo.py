@@ -15,8 +15,13 @@ from corridor.registry.models import Enterprise, EnterpriseYearFacts
 def test_small_demo_build_is_labelled_and_rebuildable() -> None:
     build_demo(local=120, national=400, seed=7)
     real = Enterprise.objects.filter(is_synthetic=False)
-    assert set(real.values_list("name", flat=True)) >= {"金华市宇辰粉末冶金有限公司", "浙江八达电子仪表有限公司"}
-    assert not EnterpriseYearFacts.objects.filter(enterprise__is_synthetic=False).exists()  # no invented figures
+    assert set(real.values_list("name", flat=True)) >= {
+        "金华市宇辰粉末冶金有限公司",
+        "浙江八达电子仪表有限公司",
+    }
+    assert not EnterpriseYearFacts.objects.filter(
+        enterprise__is_synthetic=False
+    ).exists()  # no invented figures
     bada = Enterprise.objects.get(name="浙江八达电子仪表有限公司")
     assert bada.park.name == "乾西工贸区" and bada.titles.get().title == "little_giant"
     assert Enterprise.objects.filter(is_synthetic=True, is_local=True).count() == 120
@@ -26,9 +31,20 @@ def test_small_demo_build_is_labelled_and_rebuildable() -> None:
     assert synthetic_local.filter(latest_year__isnull=False).count() > 100
     first = sorted(Enterprise.objects.filter(is_synthetic=True).values_list("uscc", flat=True))
     build_demo(local=120, national=400, seed=7)  # rebuild replaces, same seed → same data
-    assert sorted(Enterprise.objects.filter(is_synthetic=True).values_list("uscc", flat=True)) == first
+    assert (
+        sorted(Enterprise.objects.filter(is_synthetic=True).values_list("uscc", flat=True)) == first
+    )
     assert User.objects.filter(username="leader").exists()
     client = Client()
     assert client.login(username="leader", password=DEMO_PASSWORD)
     page = client.get(f"/registry/{synthetic_local.first().pk}/").content.decode()
     assert "synthetic" in page or "合成" in page
+
+
+def test_demo_years_follow_the_calendar() -> None:
+    import datetime as dt
+
+    from corridor.demo.builder import demo_years
+
+    local, national = demo_years(dt.date(2026, 11, 25))
+    assert local == (2022, 2023, 2024, 2025) and national == (2023, 2024, 2025)

@@ -28,8 +28,13 @@ def test_every_single_character_corruption_is_caught(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("9144030019220382", "18 characters, found 16"), ("9144030019220382160", "found 19"),
-     ("91440300I922038216", "not allowed in a USCC: I"), ("9144030019220382O6", "O"), ("", "found 0")],
+    [
+        ("9144030019220382", "18 characters, found 16"),
+        ("9144030019220382160", "found 19"),
+        ("91440300I922038216", "not allowed in a USCC: I"),
+        ("9144030019220382O6", "O"),
+        ("", "found 0"),
+    ],
 )
 def test_wrong_length_or_character_is_an_error(raw: str, message: str) -> None:
     result = check_uscc(raw)

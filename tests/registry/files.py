@@ -8,10 +8,20 @@ from pathlib import Path
 
 import xlsxwriter
 
-HEADER = ["企业名称", "统一社会信用代码", "注册地址", "年份", "营业收入（万元）", "从业人员", "研发费用（万元）"]
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "注册地址",
+    "年份",
+    "营业收入（万元）",
+    "从业人员",
+    "研发费用（万元）",
+]
 
 
-def write_csv(path: Path, rows: list[list[object]], header: list[str] = HEADER, encoding: str = "utf-8-sig") -> Path:
+def write_csv(
+    path: Path, rows: list[list[object]], header: list[str] = HEADER, encoding: str = "utf-8-sig"
+) -> Path:
     """A CSV file with a header row in the given encoding."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -21,7 +31,9 @@ def write_csv(path: Path, rows: list[list[object]], header: list[str] = HEADER, 
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[object]], header: list[str] = HEADER, title: str | None = None) -> Path:
+def write_xlsx(
+    path: Path, rows: list[list[object]], header: list[str] = HEADER, title: str | None = None
+) -> Path:
     """An XLSX file, optionally with a merged title row above the header."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("企业")

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from corridor.registry.models import Enterprise, ImportBatch
-from tests.factories import valid_uscc, user_with_role
+from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv, write_xlsx
 
 U1, U2 = valid_uscc(201), valid_uscc(202)
@@ -29,13 +29,24 @@ def _upload(client: Client, path) -> ImportBatch:  # type: ignore[no-untyped-def
 
 
 def test_upload_preview_validate_apply(officer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = write_xlsx(tmp_path / "list.xlsx", [["甲有限公司", U1, "浙江省金华市婺城区某路", 2024, 100, 9, 1],
-                                               ["乙有限公司", "BAD", "", 2024, 5, 1, 0]], title="企业名单")
+    path = write_xlsx(
+        tmp_path / "list.xlsx",
+        [
+            ["甲有限公司", U1, "浙江省金华市婺城区某路", 2024, 100, 9, 1],
+            ["乙有限公司", "BAD", "", 2024, 5, 1, 0],
+        ],
+        title="企业名单",
+    )
     batch = _upload(officer, path)
     page = officer.get(f"/registry/imports/{batch.pk}/").content.decode()
     assert "甲有限公司" in page and 'name="col_0"' in page
     assert re.search(r'<option value="name" selected', page)  # automatic mapping of 企业名称
-    mapping = {f"col_{i}": f for i, f in enumerate(["name", "uscc", "address", "year", "revenue", "employees", "rd_expense"])}
+    mapping = {
+        f"col_{i}": f
+        for i, f in enumerate(
+            ["name", "uscc", "address", "year", "revenue", "employees", "rd_expense"]
+        )
+    }
     officer.post(f"/registry/imports/{batch.pk}/validate/", {**mapping, "money_unit": "1"})
     batch.refresh_from_db()
     assert (batch.status, batch.rows_valid, batch.rows_error) == ("validated", 1, 1)
@@ -45,15 +56,23 @@ def test_upload_preview_validate_apply(officer, tmp_path) -> None:  # type: igno
     officer.post(f"/registry/imports/{batch.pk}/apply/", {"mode": "valid_rows"})
     batch.refresh_from_db()
     assert batch.status == "applied" and batch.created_count == 1
-    csv_report = b"".join(officer.get(f"/registry/imports/{batch.pk}/report.csv").streaming_content).decode("utf-8-sig")
+    csv_report = b"".join(
+        officer.get(f"/registry/imports/{batch.pk}/report.csv").streaming_content
+    ).decode("utf-8-sig")
     assert "BAD" in csv_report.splitlines()[1]
 
 
 def test_user_can_override_the_mapping(officer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = write_csv(tmp_path / "m.csv", [["甲有限公司", U1, "备注文字"]], header=["企业名称", "统一社会信用代码", "其他"])
+    path = write_csv(
+        tmp_path / "m.csv",
+        [["甲有限公司", U1, "备注文字"]],
+        header=["企业名称", "统一社会信用代码", "其他"],
+    )
     batch = _upload(officer, path)
-    officer.post(f"/registry/imports/{batch.pk}/validate/",
-                 {"col_0": "name", "col_1": "uscc", "col_2": "main_products", "money_unit": "1"})
+    officer.post(
+        f"/registry/imports/{batch.pk}/validate/",
+        {"col_0": "name", "col_1": "uscc", "col_2": "main_products", "money_unit": "1"},
+    )
     officer.post(f"/registry/imports/{batch.pk}/apply/", {"mode": "valid_rows"})
     assert Enterprise.objects.get(uscc=U1).main_products == "备注文字"
 
@@ -73,13 +92,24 @@ def test_api_dry_run_then_apply_then_revert(db, tmp_path) -> None:  # type: igno
     token = issue_token(user_with_role("administrator", "root"), "t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     client = Client()
-    path = write_csv(tmp_path / "a.csv", [["甲有限公司", U1, "", 2024, 10, 2, 0], ["乙有限公司", U2, "", 2024, "x", 2, 0]])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [["甲有限公司", U1, "", 2024, 10, 2, 0], ["乙有限公司", U2, "", 2024, "x", 2, 0]],
+    )
     with path.open("rb") as f:
         dry = client.post("/api/v1/registry/imports?dry_run=true", {"file": f}, **auth)
-    assert dry.status_code == 201 and dry.json()["status"] == "validated" and dry.json()["rows_error"] == 1
-    issues = client.get(f"/api/v1/registry/imports/{dry.json()['id']}/issues", **auth).json()["items"]
+    assert (
+        dry.status_code == 201
+        and dry.json()["status"] == "validated"
+        and dry.json()["rows_error"] == 1
+    )
+    issues = client.get(f"/api/v1/registry/imports/{dry.json()['id']}/issues", **auth).json()[
+        "items"
+    ]
     assert issues[0]["row"] == 3 and issues[0]["value"] == "x"
-    applied = client.post(f"/api/v1/registry/imports/{dry.json()['id']}/apply?mode=valid_rows", **auth)
+    applied = client.post(
+        f"/api/v1/registry/imports/{dry.json()['id']}/apply?mode=valid_rows", **auth
+    )
     assert applied.json()["created_count"] == 1
     reverted = client.post(f"/api/v1/registry/imports/{dry.json()['id']}/revert", **auth)
     assert reverted.json()["status"] == "reverted" and Enterprise.objects.count() == 0

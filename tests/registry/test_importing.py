@@ -16,7 +16,7 @@ import pytest
 from corridor.errors import ImportRejected
 from corridor.registry import importing, selectors
 from corridor.registry.models import Enterprise, EnterpriseYearFacts, ImportBatch, ImportChange
-from tests.factories import valid_uscc, user_with_role
+from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv, write_xlsx
 
 U1, U2, U3 = valid_uscc(101), valid_uscc(102), valid_uscc(103)
@@ -39,7 +39,12 @@ def test_csv_import_creates_records_with_units_regions_and_locality(admin, tmp_p
     batch = _run(write_csv(tmp_path / "a.csv", ROWS, encoding="gbk"), admin)
     assert (batch.status, batch.created_count, batch.rows_error) == ("applied", 2, 0)
     local = Enterprise.objects.get(uscc=U1)
-    assert (local.county_code, local.city_code, local.province_code, local.is_local) == ("330702", "330700", "330000", True)
+    assert (local.county_code, local.city_code, local.province_code, local.is_local) == (
+        "330702",
+        "330700",
+        "330000",
+        True,
+    )
     far = Enterprise.objects.get(uscc=U2)
     assert far.county_code == "350902" and far.is_local is False
     facts = far.year_facts.get(year=2024)
@@ -58,20 +63,33 @@ def test_reimport_updates_keeps_before_after_and_blank_cells_do_not_wipe(admin, 
     assert facts.revenue == Decimal("1500") and facts.employees == 35  # blank employees kept
     assert ent.address.startswith("浙江省")  # blank address kept
     change = ImportChange.objects.get(batch=batch, record_type="facts")
-    assert Decimal(change.before["revenue"]) == Decimal("1200.5") and change.after["revenue"] == "1500"
+    assert (
+        Decimal(change.before["revenue"]) == Decimal("1200.5") and change.after["revenue"] == "1500"
+    )
     history = selectors.enterprise_history(ent)
-    assert any(h["action"] == "import" and ("revenue", change.before["revenue"], "1500") in h["changes"] for h in history)
+    assert any(
+        h["action"] == "import" and ("revenue", change.before["revenue"], "1500") in h["changes"]
+        for h in history
+    )
 
 
 def test_revert_restores_the_database(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _run(write_csv(tmp_path / "a.csv", ROWS), admin)
-    second = _run(write_csv(tmp_path / "b.csv", [
-        ["金华甲科技有限公司改名", U1, "", 2024, "1500", "", ""],
-        ["新来丙有限公司", U3, "江苏省常州市武进区3号", 2023, "10", 5, ""],
-    ]), admin)
+    second = _run(
+        write_csv(
+            tmp_path / "b.csv",
+            [
+                ["金华甲科技有限公司改名", U1, "", 2024, "1500", "", ""],
+                ["新来丙有限公司", U3, "江苏省常州市武进区3号", 2023, "10", 5, ""],
+            ],
+        ),
+        admin,
+    )
     importing.revert_batch(second, admin)
     ent = Enterprise.objects.get(uscc=U1)
-    assert ent.name == "金华甲科技有限公司" and ent.year_facts.get(year=2024).revenue == Decimal("1200.5")
+    assert ent.name == "金华甲科技有限公司" and ent.year_facts.get(year=2024).revenue == Decimal(
+        "1200.5"
+    )
     assert not Enterprise.objects.filter(uscc=U3).exists()
     assert not EnterpriseYearFacts.objects.filter(enterprise__uscc=U3).exists()
     second.refresh_from_db()
@@ -99,7 +117,11 @@ def test_valid_rows_mode_applies_the_rest_and_reports_row_column_value(admin, tm
 
 
 def test_unknown_park_is_an_error_naming_the_park(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = write_csv(tmp_path / "p.csv", [["甲有限公司", U1, "不存在园区"]], header=["企业名称", "统一社会信用代码", "所在园区"])
+    path = write_csv(
+        tmp_path / "p.csv",
+        [["甲有限公司", U1, "不存在园区"]],
+        header=["企业名称", "统一社会信用代码", "所在园区"],
+    )
     batch = _run(path, admin)
     issue = batch.issues.get()
     assert (issue.code, issue.value, issue.row) == ("park_unknown", "不存在园区", 2)
@@ -107,7 +129,9 @@ def test_unknown_park_is_an_error_naming_the_park(admin, tmp_path) -> None:  # t
 
 def test_checksum_failures_need_confirmation(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = U1[:-1] + ("0" if U1[-1] != "0" else "1")
-    path = write_csv(tmp_path / "c.csv", [["甲有限公司", bad]], header=["企业名称", "统一社会信用代码"])
+    path = write_csv(
+        tmp_path / "c.csv", [["甲有限公司", bad]], header=["企业名称", "统一社会信用代码"]
+    )
     assert _run(path, admin).rows_error == 1
     confirmed = _run(path, admin, accept_warnings=True)
     assert confirmed.created_count == 1 and Enterprise.objects.get(uscc=bad).uscc_checksum_confirmed
@@ -120,7 +144,11 @@ def test_xlsx_with_title_row(admin, tmp_path) -> None:  # type: ignore[no-untype
 
 
 def test_rejected_files_leave_no_batch(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    for name, content in [("empty.csv", b""), ("junk.xlsx", os.urandom(4096)), ("nul.csv", b"\x00" * 5000)]:
+    for name, content in [
+        ("empty.csv", b""),
+        ("junk.xlsx", os.urandom(4096)),
+        ("nul.csv", b"\x00" * 5000),
+    ]:
         path = tmp_path / name
         path.write_bytes(content)
         with pytest.raises(ImportRejected):
@@ -135,10 +163,22 @@ def test_an_interrupted_import_leaves_the_database_as_it_was(tmp_path) -> None: 
     env.pop("CORRIDOR_DATABASE_URL", None)
     cli = [sys.executable, "-m", "corridor"]
     subprocess.run([*cli, "migrate", "--verbosity", "0"], env=env, check=True)
-    subprocess.run([*cli, "import", str(write_csv(tmp_path / "a.csv", ROWS))], env=env, check=True, capture_output=True)
-    big = [[f"批量{i}有限公司", valid_uscc(10_000 + i), "浙江省金华市婺城区某路", 2024, i, 1, ""] for i in range(150_000)]
-    proc = subprocess.Popen([*cli, "import", str(write_csv(tmp_path / "big.csv", big))], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*cli, "import", str(write_csv(tmp_path / "a.csv", ROWS))],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    big = [
+        [f"批量{i}有限公司", valid_uscc(10_000 + i), "浙江省金华市婺城区某路", 2024, i, 1, ""]
+        for i in range(150_000)
+    ]
+    proc = subprocess.Popen(
+        [*cli, "import", str(write_csv(tmp_path / "big.csv", big))],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     progress = tmp_path / "progress"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(progress.glob("import-*.json")):

@@ -27,10 +27,22 @@ def data(db):  # type: ignore[no-untyped-def]
     FactsFactory(enterprise=big, year=2024, revenue=50000, employees=1200)
     small = EnterpriseFactory(name="小型贸易有限公司")
     FactsFactory(enterprise=small, year=2023, revenue=200, employees=8)
-    outside = EnterpriseFactory(name="外地电池有限公司", is_local=False, county_code="350902", county="蕉城区")
-    TitleFactory(enterprise=big, title="high_tech", issued_on=dt.date(2023, 1, 1), expires_on=dt.date(2099, 1, 1))
-    TitleFactory(enterprise=small, title="high_tech", issued_on=dt.date(2015, 1, 1), expires_on=dt.date(2018, 1, 1))
-    EnterpriseFactory(name="=HYPERLINK(\"http://evil\")有限公司")
+    outside = EnterpriseFactory(
+        name="外地电池有限公司", is_local=False, county_code="350902", county="蕉城区"
+    )
+    TitleFactory(
+        enterprise=big,
+        title="high_tech",
+        issued_on=dt.date(2023, 1, 1),
+        expires_on=dt.date(2099, 1, 1),
+    )
+    TitleFactory(
+        enterprise=small,
+        title="high_tech",
+        issued_on=dt.date(2015, 1, 1),
+        expires_on=dt.date(2018, 1, 1),
+    )
+    EnterpriseFactory(name='=HYPERLINK("http://evil")有限公司')
     refresh_latest_facts([big.pk, small.pk])
     return {"big": big, "small": small, "outside": outside}
 
@@ -48,7 +60,9 @@ def test_filters_search_and_size_band(client, data) -> None:  # type: ignore[no-
     # an expired title does not count
     assert _names(client.get("/registry/?title=high_tech")) == ["大型机电有限公司"]
     uscc = data["small"].uscc
-    assert _names(client.get(f"/registry/?q={uscc[:17].lower()}")) == ["小型贸易有限公司"]  # prefix, any case
+    assert _names(client.get(f"/registry/?q={uscc[:17].lower()}")) == [
+        "小型贸易有限公司"
+    ]  # prefix, any case
 
 
 def test_sort_by_revenue_puts_unknown_last(client, data) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +73,14 @@ def test_sort_by_revenue_puts_unknown_last(client, data) -> None:  # type: ignor
 
 
 def test_hostile_query_values_are_ignored_not_errors(client, data) -> None:  # type: ignore[no-untyped-def]
-    for query in ["sort=drop table", "park=abc", "size=huge", "page=-4", "q=" + "x" * 5000, "title=<script>"]:
+    for query in [
+        "sort=drop table",
+        "park=abc",
+        "size=huge",
+        "page=-4",
+        "q=" + "x" * 5000,
+        "title=<script>",
+    ]:
         assert client.get(f"/registry/?{query}").status_code == 200, query
 
 
@@ -68,7 +89,9 @@ def test_csv_export_is_exactly_the_filtered_list(client, data) -> None:  # type:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     names = sorted(r[0] for r in rows[1:])
-    assert names == sorted(["大型机电有限公司", "小型贸易有限公司", "'=HYPERLINK(\"http://evil\")有限公司"])
+    assert names == sorted(
+        ["大型机电有限公司", "小型贸易有限公司", '\'=HYPERLINK("http://evil")有限公司']
+    )
 
 
 def test_xlsx_export_neutralises_formulas(client, data, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -80,8 +103,20 @@ def test_xlsx_export_neutralises_formulas(client, data, tmp_path) -> None:  # ty
     assert sheet[1][0].startswith("'=")
 
 
-@pytest.mark.parametrize("query", ["q=%00", "county=%00", "sort=%00", "park=%00", "limit=-1", "offset=-5",
-                                   "limit=99999999999999999999", "offset=99999999999999999999", "title=%00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00",
+        "county=%00",
+        "sort=%00",
+        "park=%00",
+        "limit=-1",
+        "offset=-5",
+        "limit=99999999999999999999",
+        "offset=99999999999999999999",
+        "title=%00",
+    ],
+)
 def test_api_list_rejects_or_ignores_hostile_parameters(db, query) -> None:  # type: ignore[no-untyped-def]
     EnterpriseFactory()
     client = Client()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from corridor.accounts.models import AuditEvent
 from corridor.errors import Conflict, ValidationFailed
@@ -20,9 +21,9 @@ def admin(db):  # type: ignore[no-untyped-def]
 
 
 def test_create_rejects_wrong_length_and_charset(admin) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValidationFailed, match="18 characters"):
+    with translation.override("en"), pytest.raises(ValidationFailed, match="18 characters"):
         services.create_enterprise({"name": "甲", "uscc": "9133010079965505"}, admin)
-    with pytest.raises(ValidationFailed, match="not allowed"):
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed, match="不允许使用的字符"):
         services.create_enterprise({"name": "甲", "uscc": "9133010079965505OB"}, admin)
     assert Enterprise.all_objects.count() == 0
 
@@ -31,7 +32,9 @@ def test_checksum_failure_needs_confirmation(admin) -> None:  # type: ignore[no-
     with pytest.raises(ValidationFailed) as exc:
         services.create_enterprise({"name": "甲", "uscc": BAD_CHECKSUM}, admin)
     assert exc.value.details["code"] == "uscc_checksum"
-    ent = services.create_enterprise({"name": "甲", "uscc": BAD_CHECKSUM}, admin, confirm_checksum=True)
+    ent = services.create_enterprise(
+        {"name": "甲", "uscc": BAD_CHECKSUM}, admin, confirm_checksum=True
+    )
     assert ent.uscc_checksum_confirmed
 
 
@@ -59,8 +62,11 @@ def test_soft_delete_hides_and_restore_brings_back(admin) -> None:  # type: igno
     assert ent not in selectors.enterprise_list(selectors.EnterpriseFilters())
     services.restore_enterprise(ent.pk, admin)
     assert Enterprise.objects.filter(pk=ent.pk).exists()
-    actions = list(AuditEvent.objects.filter(target_type="registry.enterprise", target_id=str(ent.pk))
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(
+            target_type="registry.enterprise", target_id=str(ent.pk)
+        ).values_list("action", flat=True)
+    )
     assert sorted(actions) == ["delete", "restore"]
 
 
@@ -91,6 +97,8 @@ def test_control_characters_are_refused_naming_the_field(admin) -> None:  # type
     with pytest.raises(ValidationFailed) as exc:
         services.create_enterprise({"name": "甲\x00乙"}, admin)
     assert exc.value.details["field"] == "name"
-    ent = services.create_enterprise({"name": "甲", "business_scope": "第一行\n第二行\t制表"}, admin)
+    ent = services.create_enterprise(
+        {"name": "甲", "business_scope": "第一行\n第二行\t制表"}, admin
+    )
     with pytest.raises(ValidationFailed):
         services.update_enterprise(ent, {"main_products": "x\x1by"}, admin)

@@ -29,14 +29,18 @@ class Programme(models.Model):
     academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="programmes")
     name = models.CharField(_("name"), max_length=120)
     partner = models.CharField(_("partner institutions"), max_length=300, blank=True)
-    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True
+    )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        constraints = [models.UniqueConstraint(fields=["academy", "name"], name="programme_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["academy", "name"], name="programme_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,6 +1,5 @@
 """Accounts API: who am I."""
 
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 

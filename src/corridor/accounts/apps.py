@@ -19,6 +19,8 @@ def _sync_roles_after_last_app(sender, **kwargs) -> None:  # type: ignore[no-unt
 
     from corridor.accounts.roles import ensure_roles
 
-    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]  # only these get the signal
+    with_models = [
+        c for c in apps.get_app_configs() if c.models_module is not None
+    ]  # only these get the signal
     if sender.label == with_models[-1].label:
         ensure_roles()

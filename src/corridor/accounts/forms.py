@@ -8,11 +8,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from corridor.engine.uscc import check_uscc
+from corridor.registry.issue_text import uscc_text
 
 
 class SignUpForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
-    uscc = forms.CharField(label=_("Unified social credit code (optional)"), max_length=18, required=False)
+    uscc = forms.CharField(
+        label=_("Unified social credit code (optional)"), max_length=18, required=False
+    )
     username = forms.CharField(label=_("Username"), max_length=150)
     email = forms.EmailField(label=_("Email"))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
@@ -28,7 +31,7 @@ class SignUpForm(forms.Form):
         if value:
             result = check_uscc(value)
             if result.error:
-                raise forms.ValidationError(result.error)
+                raise forms.ValidationError(uscc_text(result))
         return value
 
     def clean_password(self) -> str:

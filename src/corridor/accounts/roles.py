@@ -32,8 +32,16 @@ DASHBOARD = ["dashboard.view_dashboard"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Administrators get every permission (see ensure_roles); listed here for completeness.
     Role.ADMINISTRATOR: [],
-    Role.INVESTMENT_ANALYST: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT + REGISTRY_IMPORT,
-    Role.TECHNOLOGY_OFFICER: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT + REGISTRY_IMPORT,
+    Role.INVESTMENT_ANALYST: DASHBOARD
+    + REGISTRY_READ
+    + REGISTRY_EXPORT
+    + REGISTRY_EDIT
+    + REGISTRY_IMPORT,
+    Role.TECHNOLOGY_OFFICER: DASHBOARD
+    + REGISTRY_READ
+    + REGISTRY_EXPORT
+    + REGISTRY_EDIT
+    + REGISTRY_IMPORT,
     Role.PARK_OPERATOR: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT,
     Role.ACADEMY_COORDINATOR: DASHBOARD + REGISTRY_READ,
     Role.LEADER: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT,
@@ -53,7 +61,9 @@ def ensure_roles(**kwargs: Any) -> None:
         wanted = []
         for dotted in ROLE_PERMISSIONS[role]:
             app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)

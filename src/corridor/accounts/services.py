@@ -92,12 +92,16 @@ def create_user(
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
     user.groups.set([Group.objects.get(name=role)])
-    record_audit(actor, AuditAction.CREATE, user, None, {"username": username, "role": role}, note="user")
+    record_audit(
+        actor, AuditAction.CREATE, user, None, {"username": username, "role": role}, note="user"
+    )
     return user
 
 
 @transaction.atomic
-def sign_up_applicant(username: str, password: str, organisation: str, email: str, uscc: str = "") -> User:
+def sign_up_applicant(
+    username: str, password: str, organisation: str, email: str, uscc: str = ""
+) -> User:
     """Public sign-up: an enterprise applicant who sees only its own things."""
     user = create_user(username, password, Role.APPLICANT, email=email)
     ApplicantProfile.objects.create(user=user, organisation=organisation, uscc=uscc)
@@ -111,7 +115,9 @@ def _hash_key(raw: str) -> str:
 def issue_token(user: User, name: str) -> str:
     """Create an API token and return its raw value (shown once, stored only as a hash)."""
     raw = "cor_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name[:100] or "token", key_hash=_hash_key(raw), prefix=raw[4:10])
+    ApiToken.objects.create(
+        user=user, name=name[:100] or "token", key_hash=_hash_key(raw), prefix=raw[4:10]
+    )
     return raw
 
 

@@ -35,7 +35,9 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):  # type: ignore[no-untyped-def]
-        services.register_login_failure(self.request.POST.get("username", ""), _client_address(self.request))
+        services.register_login_failure(
+            self.request.POST.get("username", ""), _client_address(self.request)
+        )
         return super().form_invalid(form)
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]

@@ -41,6 +41,8 @@ def navigation(request: HttpRequest) -> dict:
         if item.permission and not user.has_perm(item.permission):
             continue
         url = reverse(item.url_name) if item.url_name else None
-        active = bool(url) and (request.path == url if item.key == "home" else request.path.startswith(url or "~"))
+        active = bool(url) and (
+            request.path == url if item.key == "home" else request.path.startswith(url or "~")
+        )
         items.append({"key": item.key, "label": item.label, "url": url, "active": active})
     return {"nav_items": items}

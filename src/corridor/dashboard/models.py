@@ -9,3 +9,6 @@ class Dashboard(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_dashboard", _("Can view the district dashboard"))]
+
+    def __str__(self) -> str:
+        return "dashboard"

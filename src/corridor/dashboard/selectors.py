@@ -36,39 +36,85 @@ def headline_figures() -> list[Headline]:
     """Enterprises, above-scale, 高企, 科技型中小企业, employees and revenue for the district."""
     base = district_enterprises()
     agg = base.aggregate(
-        n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)),
-        employees=Sum("latest_employees"), revenue=Sum("latest_revenue"),
+        n=Count("id"),
+        synthetic=Count("id", filter=Q(is_synthetic=True)),
+        employees=Sum("latest_employees"),
+        revenue=Sum("latest_revenue"),
         with_facts=Count("id", filter=Q(latest_year__isnull=False)),
-        year_min=Min("latest_year"), year_max=Max("latest_year"),
+        year_min=Min("latest_year"),
+        year_max=Max("latest_year"),
     )
     scope = [
-        (_("Population"), _("local (registered in %(d)s, county code %(c)s), status operating")
-         % {"d": settings.CORRIDOR_DISTRICT_NAME, "c": settings.CORRIDOR_DISTRICT_COUNTY_CODE}),
+        (
+            _("Population"),
+            _("local (registered in %(d)s, county code %(c)s), status operating")
+            % {"d": settings.CORRIDOR_DISTRICT_NAME, "c": settings.CORRIDOR_DISTRICT_COUNTY_CODE},
+        ),
         (_("Enterprises counted"), f"{agg['n']:,}"),
         (_("of which synthetic demo records"), f"{agg['synthetic']:,}"),
     ]
-    years = (_("Years of the latest facts used"), f"{agg['year_min'] or '—'}–{agg['year_max'] or '—'}")
+    years = (
+        _("Years of the latest facts used"),
+        f"{agg['year_min'] or '—'}–{agg['year_max'] or '—'}",
+    )
     facts = (_("Enterprises with yearly facts"), f"{agg['with_facts']:,}")
 
     def titled(kind: str) -> int:
         return base.filter(valid_title_filter(kind)).count()
 
     return [
-        Headline("enterprises", _("Enterprises"), agg["n"], _("enterprises"),
-                 _("count of local operating enterprises"), scope, "?locality=local&status=operating"),
-        Headline("above_scale", _("Above-scale enterprises (规上)"), titled(TitleKind.ABOVE_SCALE), _("enterprises"),
-                 _("count of local operating enterprises holding a 规上 title in force today"), scope,
-                 "?locality=local&title=above_scale"),
-        Headline("high_tech", _("High-tech enterprises (高企)"), titled(TitleKind.HIGH_TECH), _("enterprises"),
-                 _("count holding a 国家高新技术企业 title in force today (issued ≤ today ≤ expiry)"), scope,
-                 "?locality=local&title=high_tech"),
-        Headline("tech_sme", _("Technology-based SMEs (科技型中小企业)"), titled(TitleKind.TECH_SME),
-                 _("enterprises"), _("count holding a 科技型中小企业 registration in force today"), scope,
-                 "?locality=local&title=tech_sme"),
-        Headline("employees", _("Employees"), agg["employees"] or 0, _("people"),
-                 _("sum over local operating enterprises of employees in each one's latest year of facts"),
-                 [*scope, facts, years]),
-        Headline("revenue", _("Revenue"), agg["revenue"] or Decimal(0), _("10k yuan (万元)"),
-                 _("sum over local operating enterprises of revenue in each one's latest year of facts"),
-                 [*scope, facts, years]),
+        Headline(
+            "enterprises",
+            _("Number of enterprises"),
+            agg["n"],
+            _("enterprises"),
+            _("count of local operating enterprises"),
+            scope,
+            "?locality=local&status=operating",
+        ),
+        Headline(
+            "above_scale",
+            _("Above-scale enterprises (规上)"),
+            titled(TitleKind.ABOVE_SCALE),
+            _("enterprises"),
+            _("count of local operating enterprises holding a 规上 title in force today"),
+            scope,
+            "?locality=local&title=above_scale",
+        ),
+        Headline(
+            "high_tech",
+            _("High-tech enterprises (高企)"),
+            titled(TitleKind.HIGH_TECH),
+            _("enterprises"),
+            _("count holding a 国家高新技术企业 title in force today (issued ≤ today ≤ expiry)"),
+            scope,
+            "?locality=local&title=high_tech",
+        ),
+        Headline(
+            "tech_sme",
+            _("Technology-based SMEs (科技型中小企业)"),
+            titled(TitleKind.TECH_SME),
+            _("enterprises"),
+            _("count holding a 科技型中小企业 registration in force today"),
+            scope,
+            "?locality=local&title=tech_sme",
+        ),
+        Headline(
+            "employees",
+            _("Employees"),
+            agg["employees"] or 0,
+            _("people"),
+            _(
+                "sum over local operating enterprises of employees in each one's latest year of facts"
+            ),
+            [*scope, facts, years],
+        ),
+        Headline(
+            "revenue",
+            _("Revenue"),
+            agg["revenue"] or Decimal(0),
+            _("10k yuan (万元)"),
+            _("sum over local operating enterprises of revenue in each one's latest year of facts"),
+            [*scope, facts, years],
+        ),
     ]

@@ -13,5 +13,9 @@ from corridor.dashboard.selectors import headline_figures
 def home(request: HttpRequest) -> HttpResponse:
     """Headline figures for staff and leaders; applicants see only their own things."""
     if not request.user.has_perm("dashboard.view_dashboard"):
-        return render(request, "dashboard/applicant_home.html", {"profile": getattr(request.user, "applicant", None)})
+        return render(
+            request,
+            "dashboard/applicant_home.html",
+            {"profile": getattr(request.user, "applicant", None)},
+        )
     return render(request, "dashboard/home.html", {"headlines": headline_figures()})

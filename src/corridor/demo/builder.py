@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -28,8 +29,12 @@ from corridor.registry.models import (
 
 DEMO_PASSWORD = "corridor-demo"
 DEMO_USERS = [
-    ("admin", Role.ADMINISTRATOR), ("analyst", Role.INVESTMENT_ANALYST), ("officer", Role.TECHNOLOGY_OFFICER),
-    ("park", Role.PARK_OPERATOR), ("academy", Role.ACADEMY_COORDINATOR), ("leader", Role.LEADER),
+    ("admin", Role.ADMINISTRATOR),
+    ("analyst", Role.INVESTMENT_ANALYST),
+    ("officer", Role.TECHNOLOGY_OFFICER),
+    ("park", Role.PARK_OPERATOR),
+    ("academy", Role.ACADEMY_COORDINATOR),
+    ("leader", Role.LEADER),
     ("applicant", Role.APPLICANT),
 ]
 CHUNK = 4000
@@ -39,29 +44,43 @@ def seed_reference_entities() -> None:
     """Parks, the academy and its programme, and the named enterprises (idempotent)."""
     parks = {}
     for data in seeds.PARKS:
-        park, _ = Park.objects.update_or_create(name=data["name"], defaults={**data, "county_code": "330702",
-                                                                              "source": seeds.SOURCE})
+        park, _ = Park.objects.update_or_create(
+            name=data["name"], defaults={**data, "county_code": "330702", "source": seeds.SOURCE}
+        )
         parks[park.name] = park
-    academy, _ = Academy.objects.update_or_create(name=seeds.ACADEMY["name"],
-                                                  defaults={**seeds.ACADEMY, "source": seeds.SOURCE})
+    academy, _ = Academy.objects.update_or_create(
+        name=seeds.ACADEMY["name"], defaults={**seeds.ACADEMY, "source": seeds.SOURCE}
+    )
     for data in seeds.PROGRAMMES:
-        Programme.objects.update_or_create(academy=academy, name=data["name"], defaults={**data, "source": seeds.SOURCE})
+        Programme.objects.update_or_create(
+            academy=academy, name=data["name"], defaults={**data, "source": seeds.SOURCE}
+        )
     for data in seeds.ENTERPRISES:
         _seed_enterprise(data, parks)
 
 
 def _seed_enterprise(data: dict[str, Any], parks: dict[str, Park]) -> None:
     ent, _ = Enterprise.all_objects.update_or_create(
-        name=data["name"], uscc=None,
-        defaults={**seeds.WUCHENG, "main_products": data["main_products"], "is_local": True,
-                  "park": parks.get(data["park"]) if data["park"] else None, "is_synthetic": False,
-                  "deleted_at": None},
+        name=data["name"],
+        uscc=None,
+        defaults={
+            **seeds.WUCHENG,
+            "main_products": data["main_products"],
+            "is_local": True,
+            "park": parks.get(data["park"]) if data["park"] else None,
+            "is_synthetic": False,
+            "deleted_at": None,
+        },
     )
     for tag in data["tags"]:
         EnterpriseTag.objects.get_or_create(enterprise=ent, tag=tag)
     for title in data.get("titles", []):
-        TitleHeld.objects.get_or_create(enterprise=ent, title=title["title"], level=title["level"],
-                                        defaults={"source": title["source"]})
+        TitleHeld.objects.get_or_create(
+            enterprise=ent,
+            title=title["title"],
+            level=title["level"],
+            defaults={"source": title["source"]},
+        )
 
 
 def remove_synthetic() -> int:
@@ -70,16 +89,38 @@ def remove_synthetic() -> int:
     sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
     with connection.cursor() as cursor:
         for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE enterprise_id IN ({sub})", [True])
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE enterprise_id IN ({sub})", [True]
+            )
         cursor.execute(f"DELETE FROM {ent} WHERE is_synthetic = %s", [True])
         return cursor.rowcount
 
 
 def _upsert_row(record: synthetic.SyntheticEnterprise, park_ids: dict[str, int]) -> UpsertRow:
-    enterprise = {k: getattr(record, k) for k in (
-        "name", "uscc", "legal_form", "established_on", "registered_capital", "address", "province", "city",
-        "county", "province_code", "city_code", "county_code", "latitude", "longitude", "industry_code",
-        "business_scope", "main_products", "is_local", "status")}
+    enterprise = {
+        k: getattr(record, k)
+        for k in (
+            "name",
+            "uscc",
+            "legal_form",
+            "established_on",
+            "registered_capital",
+            "address",
+            "province",
+            "city",
+            "county",
+            "province_code",
+            "city_code",
+            "county_code",
+            "latitude",
+            "longitude",
+            "industry_code",
+            "business_scope",
+            "main_products",
+            "is_local",
+            "status",
+        )
+    }
     enterprise["is_synthetic"] = True
     enterprise["park_id"] = park_ids.get(record.park) if record.park else None
     facts = {f["year"]: {k: v for k, v in f.items() if k != "year"} for f in record.facts}
@@ -97,7 +138,9 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def load_synthetic(records: Iterable[synthetic.SyntheticEnterprise], progress: Callable[[int], None] | None = None) -> int:
+def load_synthetic(
+    records: Iterable[synthetic.SyntheticEnterprise], progress: Callable[[int], None] | None = None
+) -> int:
     """Write synthetic enterprises with their facts, titles, IP and platforms in bulk."""
     park_ids = dict(Park.objects.values_list("name", "id"))
     writer = BulkWriter(batch_id=None, record_changes=False)
@@ -126,12 +169,18 @@ def _write_children(chunk: list[synthetic.SyntheticEnterprise], ids: list[int]) 
         for model, attr in sources.items():
             cols = CHILD_COLUMNS[model]
             extra = ("source", "certificate_no") if model is TitleHeld else ()
-            rows = [(ent_id, *[item.get(c) for c in cols], *(["synthetic", ""] if extra else []))
-                    for record, ent_id in zip(chunk, ids, strict=True) for item in getattr(record, attr)]
+            rows = [
+                (ent_id, *[item.get(c) for c in cols], *(["synthetic", ""] if extra else []))
+                for record, ent_id in zip(chunk, ids, strict=True)
+                for item in getattr(record, attr)
+            ]
             if rows:
                 names = ("enterprise_id", *cols, *extra)
-                cursor.executemany(f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
-                                   f"VALUES ({', '.join(['%s'] * len(names))})", rows)
+                cursor.executemany(
+                    f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
+                    f"VALUES ({', '.join(['%s'] * len(names))})",
+                    rows,
+                )
 
 
 def ensure_demo_users() -> list[tuple[str, str, str]]:
@@ -148,6 +197,16 @@ def ensure_demo_users() -> list[tuple[str, str, str]]:
     return [(u, DEMO_PASSWORD, str(Role(r).label)) for u, r in DEMO_USERS]
 
 
+def demo_years(today: dt.date | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Fact years of the demo: the last four (local) and three (national) complete calendar years.
+
+    Relative to today so that titles in the demo (a 科技型中小企业 registration lasts one year) are in
+    force when the demo is shown, whatever year that is.
+    """
+    latest = (today or dt.date.today()).year - 1
+    return tuple(range(latest - 3, latest + 1)), tuple(range(latest - 2, latest + 1))
+
+
 @contextmanager
 def _fast_sqlite_journal() -> Iterator[None]:
     """For the demo rebuild on SQLite: a rollback journal instead of WAL, without fsync.
@@ -155,7 +214,9 @@ def _fast_sqlite_journal() -> Iterator[None]:
     One 300,000-enterprise transaction would otherwise grow the WAL to gigabytes and checkpoint it at
     commit. The demo database can always be rebuilt, so durability during the build is not needed.
     """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:  # pragmas can't change inside a transaction
+    if (
+        connection.vendor != "sqlite" or connection.in_atomic_block
+    ):  # pragmas can't change inside a transaction
         yield
         return
     with connection.cursor() as cursor:
@@ -169,8 +230,12 @@ def _fast_sqlite_journal() -> Iterator[None]:
             cursor.execute("PRAGMA journal_mode=WAL")
 
 
-def build_demo(local: int = 3000, national: int = 300_000, seed: int = 2025,
-               progress: Callable[[str, int, int], None] | None = None) -> dict[str, float]:
+def build_demo(
+    local: int = 3000,
+    national: int = 300_000,
+    seed: int = 2025,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, float]:
     """Rebuild all demo data in one transaction; returns timings in seconds."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -179,12 +244,17 @@ def build_demo(local: int = 3000, national: int = 300_000, seed: int = 2025,
         remove_synthetic()
         timings["reference"] = time.perf_counter() - start
         step = time.perf_counter()
-        load_synthetic(synthetic.generate_local(seed=seed, count=local),
-                       (lambda n: progress("local", n, local)) if progress else None)
+        local_years, national_years = demo_years()
+        load_synthetic(
+            synthetic.generate_local(seed=seed, count=local, years=local_years),
+            (lambda n: progress("local", n, local)) if progress else None,
+        )
         timings["local"] = time.perf_counter() - step
         step = time.perf_counter()
-        load_synthetic(generated_in_background("national", seed, national),
-                       (lambda n: progress("national", n, national)) if progress else None)
+        load_synthetic(
+            generated_in_background("national", seed, national, national_years),
+            (lambda n: progress("national", n, national)) if progress else None,
+        )
         timings["national"] = time.perf_counter() - step
         ensure_demo_users()
     timings["total"] = time.perf_counter() - start

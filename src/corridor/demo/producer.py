@@ -12,11 +12,11 @@ from corridor.engine import synthetic
 CHUNK = 4000
 
 
-def _produce(kind: str, seed: int, count: int, out: Any) -> None:
+def _produce(kind: str, seed: int, count: int, years: tuple[int, ...], out: Any) -> None:
     """Child process: generate records and hand them over in chunks (None marks the end)."""
     generate = synthetic.generate_local if kind == "local" else synthetic.generate_national
     chunk: list[synthetic.SyntheticEnterprise] = []
-    for record in generate(seed=seed, count=count):
+    for record in generate(seed=seed, count=count, years=years):
         chunk.append(record)
         if len(chunk) >= CHUNK:
             out.put(chunk)
@@ -25,11 +25,15 @@ def _produce(kind: str, seed: int, count: int, out: Any) -> None:
     out.put(None)
 
 
-def generated_in_background(kind: str, seed: int, count: int) -> Iterator[synthetic.SyntheticEnterprise]:
+def generated_in_background(
+    kind: str, seed: int, count: int, years: tuple[int, ...]
+) -> Iterator[synthetic.SyntheticEnterprise]:
     """The generator's records, produced in a second process so generation overlaps database writes."""
     context = multiprocessing.get_context("spawn")
     channel = context.Queue(maxsize=8)
-    process = context.Process(target=_produce, args=(kind, seed, count, channel), daemon=True)
+    process = context.Process(
+        target=_produce, args=(kind, seed, count, years, channel), daemon=True
+    )
     process.start()
     try:
         while True:
@@ -37,7 +41,9 @@ def generated_in_background(kind: str, seed: int, count: int) -> Iterator[synthe
                 chunk = channel.get(timeout=2)
             except queue_module.Empty:
                 if not process.is_alive():
-                    raise RuntimeError(f"the {kind} generator process died (exit code {process.exitcode})") from None
+                    raise RuntimeError(
+                        f"the {kind} generator process died (exit code {process.exitcode})"
+                    ) from None
                 continue
             if chunk is None:
                 return

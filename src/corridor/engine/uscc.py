@@ -9,8 +9,11 @@ VALUE = {ch: i for i, ch in enumerate(CHARSET)}
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 ORG_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
-    chr(0xFF21 + i): chr(0x41 + i) for i in range(26)} | {chr(0xFF41 + i): chr(0x41 + i) for i in range(26)})
+FULLWIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+    | {chr(0xFF41 + i): chr(0x41 + i) for i in range(26)}
+)
 
 
 @dataclass(frozen=True)

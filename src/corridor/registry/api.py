@@ -129,7 +129,11 @@ def _validate_status(status: str | None) -> None:
     from corridor.registry.models import EnterpriseStatus
 
     if status is not None and status not in EnterpriseStatus.values:
-        raise ValidationFailed(f"status must be one of {', '.join(EnterpriseStatus.values)}", field="status", value=status)
+        raise ValidationFailed(
+            f"status must be one of {', '.join(EnterpriseStatus.values)}",
+            field="status",
+            value=status,
+        )
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
@@ -153,7 +157,9 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ign
     require_perm(request, "registry.add_enterprise")
     _validate_status(payload.status)
     data = payload.dict(exclude={"confirm_checksum"})
-    return 201, services.create_enterprise(data, request.user, payload.confirm_checksum, source="api")
+    return 201, services.create_enterprise(
+        data, request.user, payload.confirm_checksum, source="api"
+    )
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
@@ -162,8 +168,13 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
     require_perm(request, "registry.change_enterprise")
     _validate_status(payload.status)
     data = payload.dict(exclude_unset=True, exclude={"confirm_checksum"})
-    return services.update_enterprise(selectors.get_enterprise(enterprise_id), data, request.user,
-                                      payload.confirm_checksum, source="api")
+    return services.update_enterprise(
+        selectors.get_enterprise(enterprise_id),
+        data,
+        request.user,
+        payload.confirm_checksum,
+        source="api",
+    )
 
 
 @router.delete("/enterprises/{enterprise_id}", response={204: None})
@@ -186,22 +197,40 @@ def enterprise_history(request: HttpRequest, enterprise_id: int):  # type: ignor
     """Every recorded change of an enterprise, newest first."""
     require_perm(request, "registry.view_enterprise")
     entries = selectors.enterprise_history(selectors.get_enterprise(enterprise_id))
-    return [{**e, "who": e["who"].username if e["who"] else None, "action": str(e["action"])} for e in entries]
+    return [
+        {**e, "who": e["who"].username if e["who"] else None, "action": str(e["action"])}
+        for e in entries
+    ]
 
 
 @router.post("/imports", response={201: ImportOut})
-def upload_import(request: HttpRequest, file: File[UploadedFile], mode: str = ImportMode.VALID_ROWS,
-                  dry_run: bool = False, accept_warnings: bool = False, money_unit: str = "1"):  # type: ignore[no-untyped-def]
+def upload_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mode: str = ImportMode.VALID_ROWS,
+    dry_run: bool = False,
+    accept_warnings: bool = False,
+    money_unit: str = "1",
+):  # type: ignore[no-untyped-def]
     """Upload a file; validate only (dry_run) or apply it in the chosen mode."""
     require_perm(request, "registry.import_enterprises")
     if mode not in ImportMode.values:
-        raise ValidationFailed(f"mode must be one of {', '.join(ImportMode.values)}", field="mode", value=mode)
+        raise ValidationFailed(
+            f"mode must be one of {', '.join(ImportMode.values)}", field="mode", value=mode
+        )
     try:
         unit = str(Decimal(money_unit))
     except ArithmeticError as exc:
-        raise ValidationFailed("money_unit must be a number", field="money_unit", value=money_unit) from exc
-    batch = importing.receive_upload(file, Path(file.name or "upload").name, request.user, source="api",
-                                     options={"accept_warnings": accept_warnings, "money_unit": unit})
+        raise ValidationFailed(
+            "money_unit must be a number", field="money_unit", value=money_unit
+        ) from exc
+    batch = importing.receive_upload(
+        file,
+        Path(file.name or "upload").name,
+        request.user,
+        source="api",
+        options={"accept_warnings": accept_warnings, "money_unit": unit},
+    )
     if dry_run:
         return 201, importing.validate_batch(batch)
     return 201, importing.apply_batch(batch, request.user, mode=mode)

@@ -24,15 +24,45 @@ from corridor.registry.models import (
 )
 
 ENTERPRISE_COLUMNS = (
-    "name", "uscc", "uscc_checksum_confirmed", "legal_form", "established_on", "registered_capital",
-    "address", "province", "city", "county", "province_code", "city_code", "county_code",
-    "latitude", "longitude", "industry_code", "business_scope", "main_products", "is_local",
-    "park_id", "status", "is_synthetic",
+    "name",
+    "uscc",
+    "uscc_checksum_confirmed",
+    "legal_form",
+    "established_on",
+    "registered_capital",
+    "address",
+    "province",
+    "city",
+    "county",
+    "province_code",
+    "city_code",
+    "county_code",
+    "latitude",
+    "longitude",
+    "industry_code",
+    "business_scope",
+    "main_products",
+    "is_local",
+    "park_id",
+    "status",
+    "is_synthetic",
 )
 FACT_COLUMNS = (
-    "revenue", "main_business_revenue", "total_costs", "rd_expense", "rd_expense_domestic",
-    "total_assets", "total_liabilities", "employees", "rd_staff", "high_tech_income", "exports",
-    "tax_paid", "new_equity_financing", "source", "as_of",
+    "revenue",
+    "main_business_revenue",
+    "total_costs",
+    "rd_expense",
+    "rd_expense_domestic",
+    "total_assets",
+    "total_liabilities",
+    "employees",
+    "rd_staff",
+    "high_tech_income",
+    "exports",
+    "tax_paid",
+    "new_equity_financing",
+    "source",
+    "as_of",
 )
 ENT_TABLE = Enterprise._meta.db_table
 FACTS_TABLE = EnterpriseYearFacts._meta.db_table
@@ -77,7 +107,9 @@ class BulkWriter:
         self.record_changes = record_changes and batch_id is not None
         self.result = BulkResult()
         self._touched: set[int] = set()
-        self._new_ids: set[int] = set()  # created in the current chunk: they cannot have facts or tags yet
+        self._new_ids: set[int] = (
+            set()
+        )  # created in the current chunk: they cannot have facts or tags yet
 
     def write(self, rows: list[UpsertRow]) -> list[int]:
         """Upsert one chunk of rows (keep chunks to a few thousand); the enterprise id of each row."""
@@ -101,14 +133,22 @@ class BulkWriter:
 
     def _existing_enterprises(self, cursor, rows: list[UpsertRow]) -> tuple[dict, dict]:
         codes = sorted({r.enterprise["uscc"] for r in rows if r.enterprise.get("uscc")})
-        names = sorted({r.enterprise["name"] for r in rows if not r.enterprise.get("uscc") and r.enterprise.get("name")})
+        names = sorted(
+            {
+                r.enterprise["name"]
+                for r in rows
+                if not r.enterprise.get("uscc") and r.enterprise.get("name")
+            }
+        )
         cols = "id, " + ", ".join(ENTERPRISE_COLUMNS) + ", deleted_at"
         by_code = {}
         if codes:
             by_code = {
                 v["uscc"]: v
                 for v in _select_map(
-                    cursor, f"SELECT {cols} FROM {ENT_TABLE} WHERE uscc IN ({_placeholders(len(codes))})", codes
+                    cursor,
+                    f"SELECT {cols} FROM {ENT_TABLE} WHERE uscc IN ({_placeholders(len(codes))})",
+                    codes,
                 ).values()
             }
         by_name = {}
@@ -130,7 +170,9 @@ class BulkWriter:
         for row in rows:
             data = row.enterprise
             key = data.get("uscc") or ("name:" + str(data.get("name")))
-            existing = by_code.get(data["uscc"]) if data.get("uscc") else by_name.get(data.get("name"))
+            existing = (
+                by_code.get(data["uscc"]) if data.get("uscc") else by_name.get(data.get("name"))
+            )
             if existing is not None:
                 updates.append((existing, data))
                 ids.append(existing["id"])
@@ -154,15 +196,27 @@ class BulkWriter:
     def _insert_enterprises(self, cursor, inserts: list[UpsertRow], now) -> dict[str, int]:
         if not inserts:
             return {}
-        cols = (*ENTERPRISE_COLUMNS, "created_at", "updated_at", "size_band", "created_by_import_id")
-        defaults = {"uscc_checksum_confirmed": False, "is_local": False, "status": "operating", "is_synthetic": False}
+        cols = (
+            *ENTERPRISE_COLUMNS,
+            "created_at",
+            "updated_at",
+            "size_band",
+            "created_by_import_id",
+        )
+        defaults = {
+            "uscc_checksum_confirmed": False,
+            "is_local": False,
+            "status": "operating",
+            "is_synthetic": False,
+        }
         params = []
         for row in inserts:
             data = row.enterprise
             values = [_blank_default(c, data.get(c), defaults) for c in ENTERPRISE_COLUMNS]
             params.append((*values, now, now, "unknown", self.batch_id))
         cursor.executemany(
-            f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}) VALUES ({_placeholders(len(cols))})", params
+            f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}) VALUES ({_placeholders(len(cols))})",
+            params,
         )
         self.result.created += len(inserts)
         return self._ids_of_inserted(cursor, inserts)
@@ -172,7 +226,10 @@ class BulkWriter:
         names = [r.enterprise["name"] for r in inserts if not r.enterprise.get("uscc")]
         out: dict[str, int] = {}
         if codes:
-            cursor.execute(f"SELECT uscc, id FROM {ENT_TABLE} WHERE uscc IN ({_placeholders(len(codes))})", codes)
+            cursor.execute(
+                f"SELECT uscc, id FROM {ENT_TABLE} WHERE uscc IN ({_placeholders(len(codes))})",
+                codes,
+            )
             out.update(cursor.fetchall())
         if names:
             cursor.execute(
@@ -186,7 +243,9 @@ class BulkWriter:
         changes = []
         statements: dict[tuple[str, ...], list[tuple]] = {}
         for existing, data in updates:
-            present = tuple(c for c in ENTERPRISE_COLUMNS if c in data and data[c] not in (None, ""))
+            present = tuple(
+                c for c in ENTERPRISE_COLUMNS if c in data and data[c] not in (None, "")
+            )
             changed = [c for c in present if _differs(existing[c], data[c])]
             if not changed and existing.get("deleted_at") is None:
                 continue
@@ -202,7 +261,8 @@ class BulkWriter:
         for changed, params in statements.items():
             sets = "".join(f"{c} = %s, " for c in changed)
             cursor.executemany(
-                f"UPDATE {ENT_TABLE} SET {sets}updated_at = %s, deleted_at = NULL WHERE id = %s", params
+                f"UPDATE {ENT_TABLE} SET {sets}updated_at = %s, deleted_at = NULL WHERE id = %s",
+                params,
             )
         self._record_changes(cursor, changes)
 
@@ -221,23 +281,41 @@ class BulkWriter:
         for key, facts in wanted.items():
             old = existing.get(key)
             if old is None:
-                inserts.append((*key, *[facts.get(c, "" if c == "source" else None) for c in FACT_COLUMNS], now, self.batch_id))
+                inserts.append(
+                    (
+                        *key,
+                        *[facts.get(c, "" if c == "source" else None) for c in FACT_COLUMNS],
+                        now,
+                        self.batch_id,
+                    )
+                )
                 continue
             changed = tuple(c for c in FACT_COLUMNS if c in facts and _differs(old[c], facts[c]))
             if not changed:
                 continue
-            statements.setdefault(changed, []).append((*[facts[c] for c in changed], now, old["id"]))
+            statements.setdefault(changed, []).append(
+                (*[facts[c] for c in changed], now, old["id"])
+            )
             if self.record_changes:
-                changes.append(("facts", old["id"], {c: json_safe(old[c]) for c in changed},
-                                {c: json_safe(facts[c]) for c in changed}))
+                changes.append(
+                    (
+                        "facts",
+                        old["id"],
+                        {c: json_safe(old[c]) for c in changed},
+                        {c: json_safe(facts[c]) for c in changed},
+                    )
+                )
         if inserts:
             icols = ("enterprise_id", "year", *FACT_COLUMNS, "updated_at", "created_by_import_id")
             cursor.executemany(
-                f"INSERT INTO {FACTS_TABLE} ({', '.join(icols)}) VALUES ({_placeholders(len(icols))})", inserts
+                f"INSERT INTO {FACTS_TABLE} ({', '.join(icols)}) VALUES ({_placeholders(len(icols))})",
+                inserts,
             )
         for changed, params in statements.items():
             sets = "".join(f"{c} = %s, " for c in changed)
-            cursor.executemany(f"UPDATE {FACTS_TABLE} SET {sets}updated_at = %s WHERE id = %s", params)
+            cursor.executemany(
+                f"UPDATE {FACTS_TABLE} SET {sets}updated_at = %s WHERE id = %s", params
+            )
         self.result.facts_written += len(inserts) + sum(len(p) for p in statements.values())
         self._record_changes(cursor, changes)
 
@@ -247,13 +325,21 @@ class BulkWriter:
             return {}
         cols = "id, enterprise_id, year, " + ", ".join(FACT_COLUMNS)
         cursor.execute(
-            f"SELECT {cols} FROM {FACTS_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})", ent_ids
+            f"SELECT {cols} FROM {FACTS_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})",
+            ent_ids,
         )
         names = [c[0] for c in cursor.description]
         return {(r[1], r[2]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
     def _insert_tags(self, cursor, rows: list[UpsertRow], ids: list[int]) -> None:
-        pairs = sorted({(ent_id, tag[:40]) for row, ent_id in zip(rows, ids, strict=True) for tag in row.tags if ent_id})
+        pairs = sorted(
+            {
+                (ent_id, tag[:40])
+                for row, ent_id in zip(rows, ids, strict=True)
+                for tag in row.tags
+                if ent_id
+            }
+        )
         if not pairs:
             return
         ent_ids = sorted({p[0] for p in pairs} - self._new_ids)
@@ -273,7 +359,16 @@ class BulkWriter:
             return
         cursor.executemany(
             f"INSERT INTO {CHANGE_TABLE} (batch_id, record_type, record_id, before, after) VALUES (%s, %s, %s, %s, %s)",
-            [(self.batch_id, t, i, json.dumps(b, ensure_ascii=False), json.dumps(a, ensure_ascii=False)) for t, i, b, a in changes],
+            [
+                (
+                    self.batch_id,
+                    t,
+                    i,
+                    json.dumps(b, ensure_ascii=False),
+                    json.dumps(a, ensure_ascii=False),
+                )
+                for t, i, b, a in changes
+            ],
         )
 
 
@@ -296,7 +391,11 @@ def _differs(old: Any, new: Any) -> bool:
     if old is None:
         return new is not None
     try:
-        return float(old) != float(new) if isinstance(new, (int, float)) or type(new).__name__ == "Decimal" else str(old) != str(new)
+        return (
+            float(old) != float(new)
+            if isinstance(new, (int, float)) or type(new).__name__ == "Decimal"
+            else str(old) != str(new)
+        )
     except (TypeError, ValueError):
         return str(old) != str(new)
 
@@ -318,7 +417,8 @@ def refresh_latest_facts(enterprise_ids: Iterable[int], chunk: int = 5000) -> No
                 part,
             )
             cursor.execute(
-                f"UPDATE {ENT_TABLE} SET size_band = {SIZE_BAND_SQL} WHERE id IN ({_placeholders(len(part))})", part
+                f"UPDATE {ENT_TABLE} SET size_band = {SIZE_BAND_SQL} WHERE id IN ({_placeholders(len(part))})",
+                part,
             )
 
 

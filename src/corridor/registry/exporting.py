@@ -14,35 +14,60 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.engine.spreadsheet_safety import neutralise
+from corridor.registry.issue_text import issue_text
 from corridor.registry.models import Enterprise, EnterpriseTag, TitleHeld
 
 
 def export_columns() -> list[tuple[str, str]]:
     """(key, header) pairs in export order; headers in the active language."""
     return [
-        ("name", _("Name")), ("uscc", _("Unified social credit code")), ("legal_form", _("Legal form")),
-        ("established_on", _("Established")), ("registered_capital", _("Registered capital (10k yuan)")),
-        ("address", _("Registered address")), ("province", _("Province")), ("city", _("City")),
-        ("county", _("County")), ("county_code", _("County code")), ("industry_code", _("Industry code")),
-        ("is_local", _("Local")), ("park", _("Park / zone")), ("status", _("Status")),
-        ("latest_year", _("Latest year")), ("latest_revenue", _("Latest revenue (10k yuan)")),
-        ("latest_employees", _("Latest employees")), ("size_band", _("Size band")),
-        ("titles", _("Titles in force")), ("tags", _("Tags")), ("is_synthetic", _("Synthetic demo record")),
+        ("name", _("Name")),
+        ("uscc", _("Unified social credit code")),
+        ("legal_form", _("Legal form")),
+        ("established_on", _("Established")),
+        ("registered_capital", _("Registered capital (10k yuan)")),
+        ("address", _("Registered address")),
+        ("province", _("Province")),
+        ("city", _("City")),
+        ("county", _("County")),
+        ("county_code", _("County code")),
+        ("industry_code", _("Industry code")),
+        ("is_local", _("Local")),
+        ("park", _("Park / zone")),
+        ("status", _("Status")),
+        ("latest_year", _("Latest year")),
+        ("latest_revenue", _("Latest revenue (10k yuan)")),
+        ("latest_employees", _("Latest employees")),
+        ("size_band", _("Size band")),
+        ("titles", _("Titles in force")),
+        ("tags", _("Tags")),
+        ("is_synthetic", _("Synthetic demo record")),
     ]
 
 
 def _row(ent: Enterprise, today) -> list[Any]:  # type: ignore[no-untyped-def]
     titles = "、".join(str(t.get_title_display()) for t in ent.titles.all() if t.is_valid_on(today))
     values = {
-        "name": ent.name, "uscc": ent.uscc or "", "legal_form": ent.legal_form,
+        "name": ent.name,
+        "uscc": ent.uscc or "",
+        "legal_form": ent.legal_form,
         "established_on": ent.established_on.isoformat() if ent.established_on else "",
-        "registered_capital": ent.registered_capital, "address": ent.address, "province": ent.province,
-        "city": ent.city, "county": ent.county, "county_code": ent.county_code,
-        "industry_code": ent.industry_code, "is_local": _("yes") if ent.is_local else _("no"),
-        "park": ent.park.name if ent.park else "", "status": ent.get_status_display(),
-        "latest_year": ent.latest_year, "latest_revenue": ent.latest_revenue,
-        "latest_employees": ent.latest_employees, "size_band": ent.get_size_band_display(),
-        "titles": titles, "tags": ", ".join(t.tag for t in ent.tags.all()),
+        "registered_capital": ent.registered_capital,
+        "address": ent.address,
+        "province": ent.province,
+        "city": ent.city,
+        "county": ent.county,
+        "county_code": ent.county_code,
+        "industry_code": ent.industry_code,
+        "is_local": _("yes") if ent.is_local else _("no"),
+        "park": ent.park.name if ent.park else "",
+        "status": ent.get_status_display(),
+        "latest_year": ent.latest_year,
+        "latest_revenue": ent.latest_revenue,
+        "latest_employees": ent.latest_employees,
+        "size_band": ent.get_size_band_display(),
+        "titles": titles,
+        "tags": ", ".join(t.tag for t in ent.tags.all()),
         "is_synthetic": _("yes") if ent.is_synthetic else _("no"),
     }
     return [_cell(values[key]) for key, _h in export_columns()]
@@ -58,8 +83,10 @@ def _cell(value: Any) -> Any:
 
 def _rows(qs: QuerySet[Enterprise]) -> Iterator[list[Any]]:
     today = timezone.localdate()
-    qs = qs.prefetch_related(Prefetch("titles", queryset=TitleHeld.objects.all()),
-                             Prefetch("tags", queryset=EnterpriseTag.objects.all()))
+    qs = qs.prefetch_related(
+        Prefetch("titles", queryset=TitleHeld.objects.all()),
+        Prefetch("tags", queryset=EnterpriseTag.objects.all()),
+    )
     for ent in qs.iterator(chunk_size=2000):
         yield _row(ent, today)
 
@@ -82,8 +109,15 @@ def csv_stream(qs: QuerySet[Enterprise]) -> Iterator[str]:
 def xlsx_file(qs: QuerySet[Enterprise], note: str) -> tempfile.SpooledTemporaryFile:
     """An XLSX workbook of the list (constant memory), with a sheet saying what was exported."""
     out = tempfile.SpooledTemporaryFile(max_size=32 << 20)
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
-                                     "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     sheet = book.add_worksheet(_("Enterprises"))
     bold = book.add_format({"bold": True})
     for col, (_k, header) in enumerate(export_columns()):
@@ -96,7 +130,12 @@ def xlsx_file(qs: QuerySet[Enterprise], note: str) -> tempfile.SpooledTemporaryF
                 sheet.write_string(r, c, value)
     about = book.add_worksheet(_("About"))
     about.write_string(0, 0, note)
-    about.write_string(1, 0, _("Money in 10k yuan (万元). Exported %(at)s.") % {"at": timezone.localtime().isoformat(timespec="seconds")})
+    about.write_string(
+        1,
+        0,
+        _("Money in 10k yuan (万元). Exported %(at)s.")
+        % {"at": timezone.localtime().isoformat(timespec="seconds")},
+    )
     book.close()
     out.seek(0)
     return out
@@ -126,8 +165,16 @@ def issues_csv(issues) -> Iterator[str]:  # type: ignore[no-untyped-def]
     yield "\ufeff"
     writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason"), _("Severity")])
     for issue in issues.iterator(chunk_size=2000):
-        writer.writerow([issue.row, neutralise(issue.column), neutralise(issue.value), neutralise(issue.reason),
-                         issue.severity])
+        reason = issue_text(issue.code, issue.params, issue.reason)
+        writer.writerow(
+            [
+                issue.row,
+                neutralise(issue.column),
+                neutralise(issue.value),
+                neutralise(reason),
+                issue.severity,
+            ]
+        )
         if buffer.tell() > 1 << 16:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -17,8 +17,20 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [
-            "name", "uscc", "legal_form", "established_on", "registered_capital", "address", "industry_code",
-            "business_scope", "main_products", "is_local", "park", "status", "latitude", "longitude",
+            "name",
+            "uscc",
+            "legal_form",
+            "established_on",
+            "registered_capital",
+            "address",
+            "industry_code",
+            "business_scope",
+            "main_products",
+            "is_local",
+            "park",
+            "status",
+            "latitude",
+            "longitude",
         ]
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}),
@@ -31,19 +43,27 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (XLSX, XLS or CSV)"))
 
 
-MONEY_UNITS = [("1", _("10k yuan (万元)")), ("0.0001", _("yuan (元)")), ("0.1", _("thousand yuan (千元)")),
-               ("10000", _("100 million yuan (亿元)"))]
+MONEY_UNITS = [
+    ("1", _("10k yuan (万元)")),
+    ("0.0001", _("yuan (元)")),
+    ("0.1", _("thousand yuan (千元)")),
+    ("10000", _("100 million yuan (亿元)")),
+]
 
 
 def mapping_form_class(labels: list[str]) -> type[forms.Form]:
     """A form with one field-choice per file column, plus import options."""
-    choices = [("", _("— ignore —"))] + [(f.name, f"{f.label_zh} / {f.label_en}") for f in ENTERPRISE_FIELDS]
+    choices = [("", _("— ignore —"))] + [
+        (f.name, f"{f.label_zh} / {f.label_en}") for f in ENTERPRISE_FIELDS
+    ]
     attrs: dict[str, forms.Field] = {
         f"col_{i}": forms.ChoiceField(label=label or f"#{i + 1}", choices=choices, required=False)
         for i, label in enumerate(labels)
     }
     attrs["money_unit"] = forms.ChoiceField(
-        label=_("Unit of money columns whose header names no unit"), choices=MONEY_UNITS, initial="1"
+        label=_("Unit of money columns whose header names no unit"),
+        choices=MONEY_UNITS,
+        initial="1",
     )
     attrs["accept_warnings"] = forms.BooleanField(
         label=_("Accept USCCs that fail the checksum (I have checked them)"), required=False
@@ -52,5 +72,9 @@ def mapping_form_class(labels: list[str]) -> type[forms.Form]:
 
 
 class ApplyForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Mode"), choices=ImportMode.choices, initial=ImportMode.VALID_ROWS,
-                             widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=ImportMode.choices,
+        initial=ImportMode.VALID_ROWS,
+        widget=forms.RadioSelect,
+    )

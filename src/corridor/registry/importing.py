@@ -7,6 +7,7 @@ and can revert what an import changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from corridor.engine.tabular import Layout, TableError, auto_map, detect_layout,
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkWriter, UpsertRow, refresh_latest_facts
+from corridor.registry.issue_text import issue_text
 from corridor.registry.models import (
     Enterprise,
     EnterpriseYearFacts,
@@ -70,14 +72,20 @@ def progress_key(batch: ImportBatch) -> str:
 
 
 def _table_error(exc: TableError) -> ImportRejected:
-    return ImportRejected(exc.message, code=exc.code, **getattr(exc, "params", {}))
+    params = getattr(exc, "params", {})
+    return ImportRejected(issue_text(exc.code, params, exc.message), code=exc.code, **params)
 
 
 # -- upload ------------------------------------------------------------------------------------
 
 
-def receive_upload(stream: IO[bytes], filename: str, actor: User | None, source: str = "web",
-                   options: dict[str, Any] | None = None) -> ImportBatch:
+def receive_upload(
+    stream: IO[bytes],
+    filename: str,
+    actor: User | None,
+    source: str = "web",
+    options: dict[str, Any] | None = None,
+) -> ImportBatch:
     """Store an uploaded file under var/imports, check it is a readable table, record the batch."""
     directory = Path(settings.CORRIDOR_IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
@@ -91,8 +99,14 @@ def receive_upload(stream: IO[bytes], filename: str, actor: User | None, source:
         stored.unlink(missing_ok=True)
         raise _table_error(exc) from exc
     return ImportBatch.objects.create(
-        filename=Path(filename).name[:255] or "upload", file_sha256=digest, file_size=size,
-        stored_path=str(stored), sheet=table.sheet, uploaded_by=actor, source=source, options=options or {},
+        filename=Path(filename).name[:255] or "upload",
+        file_sha256=digest,
+        file_size=size,
+        stored_path=str(stored),
+        sheet=table.sheet,
+        uploaded_by=actor,
+        source=source,
+        options=options or {},
     )
 
 
@@ -106,7 +120,8 @@ def _copy_hashing(stream: IO[bytes], target: Path) -> tuple[str, int]:
                 out.close()
                 target.unlink(missing_ok=True)
                 raise ImportRejected(
-                    _("The file is larger than the %(mb)d MB limit.") % {"mb": limit // (1 << 20)}, code="too_large"
+                    _("The file is larger than the %(mb)d MB limit.") % {"mb": limit // (1 << 20)},
+                    code="too_large",
                 )
             digest.update(chunk)
             out.write(chunk)
@@ -116,8 +131,13 @@ def _copy_hashing(stream: IO[bytes], target: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def receive_path(path: Path, actor: User | None, source: str = "cli",
-                 options: dict[str, Any] | None = None, sheet: str | None = None) -> ImportBatch:
+def receive_path(
+    path: Path,
+    actor: User | None,
+    source: str = "cli",
+    options: dict[str, Any] | None = None,
+    sheet: str | None = None,
+) -> ImportBatch:
     """Record an import of a file already on disk (CLI)."""
     with path.open("rb") as stream:
         batch = receive_upload(stream, path.name, actor, source=source, options=options)
@@ -132,8 +152,12 @@ def receive_path(path: Path, actor: User | None, source: str = "cli",
 
 def _open(batch: ImportBatch):  # type: ignore[no-untyped-def]
     try:
-        return open_table(Path(batch.stored_path), filename=batch.filename, sheet=batch.sheet or None,
-                          max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES)
+        return open_table(
+            Path(batch.stored_path),
+            filename=batch.filename,
+            sheet=batch.sheet or None,
+            max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES,
+        )
     except TableError as exc:
         raise _table_error(exc) from exc
 
@@ -171,7 +195,9 @@ def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
         sample.append(row)
         if len(sample) >= SAMPLE_ROWS:
             break
-    return Inspection(table.sheet_names, table.sheet, table.format, table.encoding, layout, mapping, sample)
+    return Inspection(
+        table.sheet_names, table.sheet, table.format, table.encoding, layout, mapping, sample
+    )
 
 
 def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, Any]) -> None:
@@ -182,7 +208,9 @@ def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, 
     targets = [v for v in mapping.values() if v]
     duplicated = sorted({v for v in targets if targets.count(v) > 1})
     if duplicated:
-        raise ValidationFailed(_("Two columns are mapped to the same field: %(f)s") % {"f": ", ".join(duplicated)})
+        raise ValidationFailed(
+            _("Two columns are mapped to the same field: %(f)s") % {"f": ", ".join(duplicated)}
+        )
     batch.mapping = {str(k): v for k, v in mapping.items()}
     batch.options = {**batch.options, **options}
     batch.status = ImportStatus.UPLOADED
@@ -192,8 +220,14 @@ def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, 
 def _reader(table, layout: Layout, mapping: dict[int, str], batch: ImportBatch) -> RowReader:  # type: ignore[no-untyped-def]
     rows = (item for item in table.rows() if item[0] >= layout.data_start_row)
     unit = Decimal(str(batch.options.get("money_unit", "1")))
-    return RowReader(rows, layout, mapping, ENTERPRISE_FIELDS, default_money_unit=unit,
-                     accept_checksum_warnings=bool(batch.options.get("accept_warnings")))
+    return RowReader(
+        rows,
+        layout,
+        mapping,
+        ENTERPRISE_FIELDS,
+        default_money_unit=unit,
+        accept_checksum_warnings=bool(batch.options.get("accept_warnings")),
+    )
 
 
 # -- row → registry record --------------------------------------------------------------------
@@ -210,7 +244,9 @@ class RowMapper:
     def __call__(self, row: CleanRow) -> tuple[UpsertRow | None, list[Issue]]:
         values = row.values
         issues: list[Issue] = []
-        enterprise = {k: v for k, v in values.items() if k in ENTERPRISE_KEYS and v not in (None, "")}
+        enterprise = {
+            k: v for k, v in values.items() if k in ENTERPRISE_KEYS and v not in (None, "")
+        }
         if any(i.code == "uscc_checksum" for i in row.issues):
             enterprise["uscc_checksum_confirmed"] = True
         park = values.get("park")
@@ -218,9 +254,17 @@ class RowMapper:
             if park in self.parks:
                 enterprise["park_id"] = self.parks[park]
             else:
-                issues.append(Issue(row.row, FIELDS_BY_NAME["park"].label_zh, str(park), "park_unknown",
-                                    f"park '{park}' is not in the registry's park list", "error",
-                                    {"park": park, "known": ", ".join(sorted(self.parks))}))
+                issues.append(
+                    Issue(
+                        row.row,
+                        FIELDS_BY_NAME["park"].label_zh,
+                        str(park),
+                        "park_unknown",
+                        f"park '{park}' is not in the registry's park list",
+                        "error",
+                        {"park": park, "known": ", ".join(sorted(self.parks))},
+                    )
+                )
                 return None, issues
         self._fill_region(enterprise)
         if "is_local" not in enterprise and enterprise.get("county_code"):
@@ -256,14 +300,18 @@ class PassResult:
     rows_skipped: int = 0
 
 
-def _iterate(batch: ImportBatch, progress: Callable[[int], None] | None) -> Iterator[tuple[CleanRow, UpsertRow | None, list[Issue]]]:
+def _iterate(
+    batch: ImportBatch, progress: Callable[[int], None] | None
+) -> Iterator[tuple[CleanRow, UpsertRow | None, list[Issue]]]:
     table = _open(batch)
     layout = _layout(table)
     mapping = current_mapping(batch, layout)
     if not mapping:
         raise ImportRejected(_("No column is mapped to a registry field."), code="no_mapping")
     if not {"name", "uscc"} & set(mapping.values()):
-        raise ImportRejected(_("Map a column to the enterprise name or the USCC."), code="no_key_column")
+        raise ImportRejected(
+            _("Map a column to the enterprise name or the USCC."), code="no_key_column"
+        )
     batch.header_rows = layout.header_row_numbers
     mapper = RowMapper()
     for count, row in enumerate(_reader(table, layout, mapping, batch), start=1):
@@ -306,11 +354,18 @@ class IssueSink:
         for issue in issues:
             if self.stored >= self.cap or not self.store:
                 return
-            self.pending.append(ImportIssue(
-                batch=self.batch, row=issue.row, column=issue.column[:120], value=str(issue.value)[:300],
-                code=issue.code[:40], reason=issue.message[:500], severity=issue.severity,
-                params={k: str(v)[:200] for k, v in (issue.params or {}).items()},
-            ))
+            self.pending.append(
+                ImportIssue(
+                    batch=self.batch,
+                    row=issue.row,
+                    column=issue.column[:120],
+                    value=str(issue.value)[:300],
+                    code=issue.code[:40],
+                    reason=issue.message[:500],
+                    severity=issue.severity,
+                    params={k: str(v)[:200] for k, v in (issue.params or {}).items()},
+                )
+            )
             self.stored += 1
         if len(self.pending) >= 2000:
             self.flush()
@@ -325,7 +380,9 @@ def _save_counts(batch: ImportBatch, result: PassResult) -> None:
         setattr(batch, key, value)
 
 
-def validate_batch(batch: ImportBatch, progress: Callable[[int], None] | None = None) -> ImportBatch:
+def validate_batch(
+    batch: ImportBatch, progress: Callable[[int], None] | None = None
+) -> ImportBatch:
     """Read every row, store the validation report; change no registry data."""
     if batch.status in (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED):
         raise Conflict(_("This import was already applied."))
@@ -348,8 +405,12 @@ def _progress_writer(batch: ImportBatch, total: int) -> Callable[[int], None]:
     return report
 
 
-def apply_batch(batch: ImportBatch, actor: User | None, mode: str | None = None,
-                progress: Callable[[int], None] | None = None) -> ImportBatch:
+def apply_batch(
+    batch: ImportBatch,
+    actor: User | None,
+    mode: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportBatch:
     """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing."""
     batch.refresh_from_db()
     if batch.status in (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED):
@@ -367,12 +428,22 @@ def apply_batch(batch: ImportBatch, actor: User | None, mode: str | None = None,
         with transaction.atomic():
             _apply_rows(batch, actor, report)
     except AbortImport:
-        _mark(batch, ImportStatus.FAILED, _("All-or-nothing import stopped: %(n)d rows have errors. Nothing was changed.")
-              % {"n": batch.rows_error})
+        _mark(
+            batch,
+            ImportStatus.FAILED,
+            _("All-or-nothing import stopped: %(n)d rows have errors. Nothing was changed.")
+            % {"n": batch.rows_error},
+        )
         _store_issues_after_failure(batch)
-        raise ImportRejected(batch.message, code="rows_invalid", rows_error=batch.rows_error) from None
+        raise ImportRejected(
+            batch.message, code="rows_invalid", rows_error=batch.rows_error
+        ) from None
     except Exception as exc:
-        _mark(batch, ImportStatus.FAILED, _("The import failed and nothing was changed: %(e)s") % {"e": str(exc)[:300]})
+        _mark(
+            batch,
+            ImportStatus.FAILED,
+            _("The import failed and nothing was changed: %(e)s") % {"e": str(exc)[:300]},
+        )
         raise
     finally:
         clear_progress(progress_key(batch))
@@ -399,12 +470,23 @@ def _apply_rows(batch: ImportBatch, actor: User | None, report: Callable[[int], 
     result = writer.finish()
     sink.flush()
     _save_counts(batch, sink.result)
-    batch.created_count, batch.updated_count, batch.facts_written = result.created, result.updated, result.facts_written
+    batch.created_count, batch.updated_count, batch.facts_written = (
+        result.created,
+        result.updated,
+        result.facts_written,
+    )
     batch.status, batch.applied_at, batch.applied_by = ImportStatus.APPLIED, timezone.now(), actor
     batch.message = ""
     batch.save()
-    record_audit(actor, AuditAction.IMPORT, batch, None, _batch_counts(batch), source=batch.source,
-                 note=f"{batch.filename} sha256={batch.file_sha256[:12]}")
+    record_audit(
+        actor,
+        AuditAction.IMPORT,
+        batch,
+        None,
+        _batch_counts(batch),
+        source=batch.source,
+        note=f"{batch.filename} sha256={batch.file_sha256[:12]}",
+    )
 
 
 def _store_issues_after_failure(batch: ImportBatch) -> None:
@@ -420,14 +502,27 @@ def _mark(batch: ImportBatch, status: str, message: str) -> None:
 
 
 def _batch_counts(batch: ImportBatch) -> dict[str, int]:
-    keys = ("rows_total", "rows_valid", "rows_error", "rows_warning", "rows_skipped", "created_count",
-            "updated_count", "facts_written")
+    keys = (
+        "rows_total",
+        "rows_valid",
+        "rows_error",
+        "rows_warning",
+        "rows_skipped",
+        "created_count",
+        "updated_count",
+        "facts_written",
+    )
     return {k: getattr(batch, k) for k in keys}
 
 
-def run_import_file(path: Path, actor: User | None, mode: str = ImportMode.VALID_ROWS,
-                    options: dict[str, Any] | None = None, progress: Callable[[int], None] | None = None,
-                    source: str = "cli") -> ImportBatch:
+def run_import_file(
+    path: Path,
+    actor: User | None,
+    mode: str = ImportMode.VALID_ROWS,
+    options: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+    source: str = "cli",
+) -> ImportBatch:
     """Upload, and apply in one pass (CLI and API): the report is stored on the batch."""
     batch = receive_path(path, actor, source=source, options=options)
     return apply_batch(batch, actor, mode=mode, progress=progress)
@@ -437,10 +532,9 @@ def apply_quietly(batch_id: int, user_id: int, mode: str) -> None:
     """Task body for pages: apply, leaving failures on the batch (status and message) for the page to show."""
     from corridor.errors import DomainError
 
-    try:
+    # apply_batch records status FAILED and the reason on the batch, where the page shows them.
+    with contextlib.suppress(DomainError):
         apply_batch(ImportBatch.objects.get(pk=batch_id), User.objects.get(pk=user_id), mode=mode)
-    except DomainError:
-        pass  # apply_batch has recorded status FAILED and the reason on the batch
 
 
 # -- revert -----------------------------------------------------------------------------------
@@ -453,22 +547,42 @@ def revert_batch(batch: ImportBatch, actor: User | None) -> ImportBatch:
     if batch.status != ImportStatus.APPLIED:
         raise Conflict(_("Only an applied import can be reverted."))
     later = ImportBatch.objects.filter(status=ImportStatus.APPLIED, applied_at__gt=batch.applied_at)
-    touched_later = ImportChange.objects.filter(batch__in=later, record_id__in=batch.changes.values("record_id"))
+    touched_later = ImportChange.objects.filter(
+        batch__in=later, record_id__in=batch.changes.values("record_id")
+    )
     if touched_later.exists():
         raise Conflict(_("A later import changed the same records; revert that one first."))
     _restore_before_images(batch)
-    created_ids = list(Enterprise.all_objects.filter(created_by_import=batch).values_list("pk", flat=True))
+    created_ids = list(
+        Enterprise.all_objects.filter(created_by_import=batch).values_list("pk", flat=True)
+    )
     EnterpriseYearFacts.objects.filter(created_by_import=batch).delete()
     Enterprise.all_objects.filter(pk__in=created_ids).update(deleted_at=timezone.now())
-    touched = set(created_ids) | set(
-        batch.changes.filter(record_type="enterprise").values_list("record_id", flat=True)
-    ) | set(EnterpriseYearFacts.objects.filter(pk__in=batch.changes.filter(record_type="facts").values("record_id"))
-            .values_list("enterprise_id", flat=True))
+    touched = (
+        set(created_ids)
+        | set(batch.changes.filter(record_type="enterprise").values_list("record_id", flat=True))
+        | set(
+            EnterpriseYearFacts.objects.filter(
+                pk__in=batch.changes.filter(record_type="facts").values("record_id")
+            ).values_list("enterprise_id", flat=True)
+        )
+    )
     refresh_latest_facts(touched)
-    batch.status, batch.reverted_at, batch.reverted_by = ImportStatus.REVERTED, timezone.now(), actor
+    batch.status, batch.reverted_at, batch.reverted_by = (
+        ImportStatus.REVERTED,
+        timezone.now(),
+        actor,
+    )
     batch.save()
-    record_audit(actor, AuditAction.REVERT, batch, _batch_counts(batch), None, source="web",
-                 note=f"{batch.filename}: {len(created_ids)} created records removed")
+    record_audit(
+        actor,
+        AuditAction.REVERT,
+        batch,
+        _batch_counts(batch),
+        None,
+        source="web",
+        note=f"{batch.filename}: {len(created_ids)} created records removed",
+    )
     return batch
 
 
@@ -484,6 +598,14 @@ def cleanup_stored_file(batch: ImportBatch) -> None:
 
 
 __all__ = [
-    "Inspection", "receive_upload", "receive_path", "inspect_batch", "set_mapping", "validate_batch",
-    "apply_batch", "revert_batch", "run_import_file", "progress_key",
+    "Inspection",
+    "receive_upload",
+    "receive_path",
+    "inspect_batch",
+    "set_mapping",
+    "validate_batch",
+    "apply_batch",
+    "revert_batch",
+    "run_import_file",
+    "progress_key",
 ]

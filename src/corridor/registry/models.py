@@ -35,9 +35,12 @@ class Enterprise(SoftDeletable):
     """A legal entity in the registry, local to the district or elsewhere in China."""
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, null=True, blank=True, unique=True
+    )
     uscc_checksum_confirmed = models.BooleanField(
-        _("checksum failure confirmed"), default=False,
+        _("checksum failure confirmed"),
+        default=False,
         help_text=_("The code fails the GB 32100 checksum and a user confirmed it as written."),
     )
     legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
@@ -52,25 +55,43 @@ class Enterprise(SoftDeletable):
     county_code = models.CharField(_("county code"), max_length=6, blank=True, db_index=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    industry_code = models.CharField(_("industry code (GB/T 4754)"), max_length=5, blank=True, db_index=True)
+    industry_code = models.CharField(
+        _("industry code (GB/T 4754)"), max_length=5, blank=True, db_index=True
+    )
     business_scope = models.TextField(_("business scope"), blank=True)
     main_products = models.TextField(_("main products"), blank=True)
-    is_local = models.BooleanField(_("local"), default=False)  # indexed with revenue and county below
+    is_local = models.BooleanField(
+        _("local"), default=False
+    )  # indexed with revenue and county below
     park = models.ForeignKey(
-        "parks.Park", verbose_name=_("park / zone"), null=True, blank=True, on_delete=models.SET_NULL
+        "parks.Park",
+        verbose_name=_("park / zone"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
+        _("status"),
+        max_length=16,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.OPERATING,
     )
     is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
     # Latest yearly facts, copied here so 300,000-row lists sort and filter without a join.
     latest_year = models.PositiveSmallIntegerField(_("latest year"), null=True, blank=True)
     latest_revenue = models.DecimalField(_("latest revenue (10k yuan)"), **MONEY)
     latest_employees = models.PositiveIntegerField(_("latest employees"), null=True, blank=True)
-    size_band = models.CharField(_("size band"), max_length=8, choices=SizeBand.choices, default=SizeBand.UNKNOWN)
+    size_band = models.CharField(
+        _("size band"), max_length=8, choices=SizeBand.choices, default=SizeBand.UNKNOWN
+    )
     # Not indexed: only a revert looks rows up by it, and a scan then is cheaper than the index on every insert.
     created_by_import = models.ForeignKey(
-        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        "registry.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -99,15 +120,22 @@ class EnterpriseTag(models.Model):
     tag = models.CharField(_("tag"), max_length=40)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["enterprise", "tag"], name="tag_unique_per_enterprise")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "tag"], name="tag_unique_per_enterprise")
+        ]
         indexes = [models.Index(fields=["tag"], name="tag_idx")]
+
+    def __str__(self) -> str:
+        return self.tag
 
 
 class EnterpriseYearFacts(models.Model):
     """One enterprise's figures for one year, each row with its source and as-of date."""
 
     # The unique (enterprise, year) index serves lookups by enterprise; a second index would only slow inserts.
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="year_facts", db_index=False)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="year_facts", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     revenue = models.DecimalField(_("revenue"), **MONEY)
     main_business_revenue = models.DecimalField(_("main-business revenue"), **MONEY)
@@ -125,7 +153,12 @@ class EnterpriseYearFacts(models.Model):
     source = models.CharField(_("source"), max_length=120, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     created_by_import = models.ForeignKey(
-        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        "registry.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,7 +168,9 @@ class EnterpriseYearFacts(models.Model):
         ordering = ["enterprise_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="facts_one_row_per_year"),
-            models.CheckConstraint(condition=models.Q(year__gte=1949, year__lte=2100), name="facts_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1949, year__lte=2100), name="facts_year_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +201,14 @@ class IPHolding(models.Model):
     class Meta:
         verbose_name = _("IP holding")
         verbose_name_plural = _("IP holdings")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "kind"], name="ip_one_row_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "kind"], name="ip_one_row_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} × {self.count}"
 
     @property
     def ip_class(self) -> str:
@@ -194,7 +236,9 @@ class TitleHeld(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="titles")
     title = models.CharField(_("title"), max_length=24, choices=TitleKind.choices)
-    level = models.CharField(_("level"), max_length=12, choices=TitleLevel.choices, default=TitleLevel.NATIONAL)
+    level = models.CharField(
+        _("level"), max_length=12, choices=TitleLevel.choices, default=TitleLevel.NATIONAL
+    )
     issued_on = models.DateField(_("issued"), null=True, blank=True)
     expires_on = models.DateField(_("expires"), null=True, blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=64, blank=True)
@@ -204,6 +248,9 @@ class TitleHeld(models.Model):
         verbose_name = _("title held")
         verbose_name_plural = _("titles held")
         indexes = [models.Index(fields=["title", "expires_on"], name="title_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.level})"
 
     def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
         """Whether the title is in force on a day."""
@@ -229,7 +276,9 @@ class PlatformKind(models.TextChoices):
 class RDPlatform(models.Model):
     """An R&D platform an enterprise has been recognised for."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="rd_platforms")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="rd_platforms"
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=PlatformKind.choices)
     level = models.CharField(_("level"), max_length=12, choices=PlatformLevel.choices)
     year = models.PositiveSmallIntegerField(_("year recognised"))
@@ -238,6 +287,9 @@ class RDPlatform(models.Model):
     class Meta:
         verbose_name = _("R&D platform")
         verbose_name_plural = _("R&D platforms")
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.kind} {self.year}"
 
 
 class ImportStatus(models.TextChoices):
@@ -267,8 +319,12 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     source = models.CharField(_("channel"), max_length=8, default="web")
-    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
-    mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ROWS
+    )
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
     header_rows = models.JSONField(default=list, blank=True)
@@ -317,6 +373,9 @@ class ImportIssue(models.Model):
         ordering = ["row", "id"]
         indexes = [models.Index(fields=["batch", "severity"], name="issue_batch_sev_idx")]
 
+    def __str__(self) -> str:
+        return f"row {self.row} {self.code}"
+
 
 class ImportChange(models.Model):
     """The before-image of a record an import updated, so the import can be reverted."""
@@ -329,3 +388,6 @@ class ImportChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["batch", "record_type"], name="change_batch_type_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}#{self.record_id}"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from corridor.accounts.models import AuditEvent
@@ -22,11 +22,16 @@ from corridor.registry.models import (
 )
 
 SORTS = {
-    "name": "name", "-name": "-name",
-    "revenue": "latest_revenue", "-revenue": "-latest_revenue",
-    "employees": "latest_employees", "-employees": "-latest_employees",
-    "established": "established_on", "-established": "-established_on",
-    "county": "county", "-county": "-county",
+    "name": "name",
+    "-name": "-name",
+    "revenue": "latest_revenue",
+    "-revenue": "-latest_revenue",
+    "employees": "latest_employees",
+    "-employees": "-latest_employees",
+    "established": "established_on",
+    "-established": "-established_on",
+    "county": "county",
+    "-county": "-county",
 }
 
 
@@ -57,10 +62,14 @@ class EnterpriseFilters:
             park_id=int(park) if park.isdigit() else None,
             title=params.get("title", "") if params.get("title", "") in TitleKind.values else "",
             size_band=params.get("size", "") if params.get("size", "") in SizeBand.values else "",
-            locality=params.get("locality", "") if params.get("locality", "") in ("local", "external") else "",
+            locality=params.get("locality", "")
+            if params.get("locality", "") in ("local", "external")
+            else "",
             status=params.get("status", "")[:16],
             tag=params.get("tag", "").strip()[:40],
-            synthetic=params.get("synthetic", "") if params.get("synthetic", "") in ("real", "synthetic") else "",
+            synthetic=params.get("synthetic", "")
+            if params.get("synthetic", "") in ("real", "synthetic")
+            else "",
             sort=sort if sort in SORTS else "-revenue",
         )
 
@@ -74,9 +83,11 @@ def valid_title_filter(title: str, on: dt.date | None = None) -> Q:
     """Enterprises holding a title in force on a day."""
     day = on or timezone.localdate()
     return Q(
-        Exists(TitleHeld.objects.filter(enterprise=OuterRef("pk"), title=title)
-               .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day))
-               .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day)))
+        Exists(
+            TitleHeld.objects.filter(enterprise=OuterRef("pk"), title=title)
+            .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day))
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        )
     )
 
 
@@ -98,22 +109,30 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.tag:
-        qs = qs.filter(Exists(EnterpriseTag.objects.filter(enterprise=OuterRef("pk"), tag=filters.tag)))
+        qs = qs.filter(
+            Exists(EnterpriseTag.objects.filter(enterprise=OuterRef("pk"), tag=filters.tag))
+        )
     if filters.synthetic:
         qs = qs.filter(is_synthetic=filters.synthetic == "synthetic")
     order = SORTS[filters.sort]
     nulls_last = order.lstrip("-")
     from django.db.models import F
 
-    expr = F(nulls_last).desc(nulls_last=True) if order.startswith("-") else F(nulls_last).asc(nulls_last=True)
+    expr = (
+        F(nulls_last).desc(nulls_last=True)
+        if order.startswith("-")
+        else F(nulls_last).asc(nulls_last=True)
+    )
     return qs.order_by(expr, "id")
 
 
 def county_options() -> list[tuple[str, str]]:
     """Counties present in the registry, most enterprises first (code, 'city county')."""
     rows = (
-        Enterprise.objects.exclude(county_code="").values("county_code", "city", "county")
-        .annotate(n=Count("id")).order_by("-n")[:400]
+        Enterprise.objects.exclude(county_code="")
+        .values("county_code", "city", "county")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:400]
     )
     return [(r["county_code"], f"{r['city']}{r['county']}") for r in rows]
 
@@ -129,30 +148,55 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     events = AuditEvent.objects.filter(
         Q(target_type="registry.enterprise", target_id=str(enterprise.pk))
-        | Q(target_type="registry.enterpriseyearfacts",
-            target_id__in=[str(i) for i in enterprise.year_facts.values_list("pk", flat=True)])
+        | Q(
+            target_type="registry.enterpriseyearfacts",
+            target_id__in=[str(i) for i in enterprise.year_facts.values_list("pk", flat=True)],
+        )
     ).select_related("actor")
     for event in events:
-        entries.append({"at": event.at, "who": event.actor, "action": event.get_action_display(),
-                        "source": event.source, "note": event.note, "changes": event.changed_fields()})
+        entries.append(
+            {
+                "at": event.at,
+                "who": event.actor,
+                "action": event.get_action_display(),
+                "source": event.source,
+                "note": event.note,
+                "changes": event.changed_fields(),
+            }
+        )
     fact_ids = list(enterprise.year_facts.values_list("pk", flat=True))
     changes = ImportChange.objects.filter(
-        Q(record_type="enterprise", record_id=enterprise.pk) | Q(record_type="facts", record_id__in=fact_ids)
+        Q(record_type="enterprise", record_id=enterprise.pk)
+        | Q(record_type="facts", record_id__in=fact_ids)
     ).select_related("batch", "batch__applied_by")
     for change in changes:
         batch = change.batch
         keys = sorted(set(change.before) | set(change.after))
-        entries.append({
-            "at": batch.applied_at or batch.created_at, "who": batch.applied_by, "action": "import",
-            "source": batch.source, "note": f"#{batch.pk} {batch.filename}", "batch": batch,
-            "changes": [(k, change.before.get(k), change.after.get(k)) for k in keys],
-        })
+        entries.append(
+            {
+                "at": batch.applied_at or batch.created_at,
+                "who": batch.applied_by,
+                "action": "import",
+                "source": batch.source,
+                "note": f"#{batch.pk} {batch.filename}",
+                "batch": batch,
+                "changes": [(k, change.before.get(k), change.after.get(k)) for k in keys],
+            }
+        )
     if enterprise.created_by_import_id:
         batch = ImportBatch.objects.filter(pk=enterprise.created_by_import_id).first()
         if batch:
-            entries.append({"at": batch.applied_at or batch.created_at, "who": batch.applied_by,
-                            "action": "import_create", "source": batch.source,
-                            "note": f"#{batch.pk} {batch.filename}", "batch": batch, "changes": []})
+            entries.append(
+                {
+                    "at": batch.applied_at or batch.created_at,
+                    "who": batch.applied_by,
+                    "action": "import_create",
+                    "source": batch.source,
+                    "note": f"#{batch.pk} {batch.filename}",
+                    "batch": batch,
+                    "changes": [],
+                }
+            )
     return sorted(entries, key=lambda e: e["at"], reverse=True)
 
 
@@ -163,7 +207,11 @@ def deleted_enterprises() -> QuerySet[Enterprise]:
 
 def merge_candidates(enterprise: Enterprise) -> QuerySet[Enterprise]:
     """Records with a USCC and the same name, to merge a USCC-less record into."""
-    return Enterprise.objects.filter(name=enterprise.name).exclude(pk=enterprise.pk).exclude(uscc__isnull=True)
+    return (
+        Enterprise.objects.filter(name=enterprise.name)
+        .exclude(pk=enterprise.pk)
+        .exclude(uscc__isnull=True)
+    )
 
 
 def import_list() -> QuerySet[ImportBatch]:
@@ -179,7 +227,12 @@ def get_enterprise(pk: int, include_deleted: bool = False) -> Enterprise:
     from corridor.errors import NotFound
 
     manager = Enterprise.all_objects if include_deleted else Enterprise.objects
-    ent = manager.select_related("park").prefetch_related("titles", "tags", "ip_holdings", "rd_platforms").filter(pk=pk).first()
+    ent = (
+        manager.select_related("park")
+        .prefetch_related("titles", "tags", "ip_holdings", "rd_platforms")
+        .filter(pk=pk)
+        .first()
+    )
     if ent is None:
         raise NotFound("No such enterprise.")
     return ent
@@ -194,7 +247,11 @@ def get_import(pk: int) -> ImportBatch:
     """One import batch, or a 404 DomainError."""
     from corridor.errors import NotFound
 
-    batch = ImportBatch.objects.select_related("uploaded_by", "applied_by", "reverted_by").filter(pk=pk).first()
+    batch = (
+        ImportBatch.objects.select_related("uploaded_by", "applied_by", "reverted_by")
+        .filter(pk=pk)
+        .first()
+    )
     if batch is None:
         raise NotFound("No such import.")
     return batch
@@ -217,7 +274,9 @@ def ip_by_year(enterprise: Enterprise) -> list[dict[str, Any]]:
     """IP holdings grouped by year with Class I and Class II totals."""
     rows: dict[int, dict[str, Any]] = {}
     for holding in enterprise.ip_holdings.all():
-        row = rows.setdefault(holding.year, {"year": holding.year, "class_i": 0, "class_ii": 0, "items": []})
+        row = rows.setdefault(
+            holding.year, {"year": holding.year, "class_i": 0, "class_ii": 0, "items": []}
+        )
         row["class_i" if holding.ip_class == "I" else "class_ii"] += holding.count
         row["items"].append(holding)
     return [rows[y] for y in sorted(rows, reverse=True)]

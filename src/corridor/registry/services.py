@@ -14,12 +14,30 @@ from corridor.accounts.services import record_audit, snapshot
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
 from corridor.registry.bulk import refresh_latest_facts
+from corridor.registry.issue_text import uscc_text
 from corridor.registry.models import Enterprise, EnterpriseYearFacts, ImportChange
 
 EDITABLE_FIELDS = (
-    "name", "uscc", "legal_form", "established_on", "registered_capital", "address", "province", "city",
-    "county", "province_code", "city_code", "county_code", "latitude", "longitude", "industry_code",
-    "business_scope", "main_products", "is_local", "park", "status",
+    "name",
+    "uscc",
+    "legal_form",
+    "established_on",
+    "registered_capital",
+    "address",
+    "province",
+    "city",
+    "county",
+    "province_code",
+    "city_code",
+    "county_code",
+    "latitude",
+    "longitude",
+    "industry_code",
+    "business_scope",
+    "main_products",
+    "is_local",
+    "park",
+    "status",
 )
 
 
@@ -29,13 +47,19 @@ def clean_uscc(value: str | None, confirm_checksum: bool) -> tuple[str | None, b
         return None, False
     result = check_uscc(value)
     if result.error:
-        raise ValidationFailed(_("USCC %(code)s %(reason)s") % {"code": value, "reason": result.error},
-                               field="uscc", value=value, code="uscc_invalid")
+        raise ValidationFailed(
+            _("USCC %(code)s %(reason)s") % {"code": value, "reason": uscc_text(result)},
+            field="uscc",
+            value=value,
+            code="uscc_invalid",
+        )
     if result.warning and not confirm_checksum:
         raise ValidationFailed(
             _("USCC %(code)s: %(reason)s. Check it, or confirm that it is written as issued.")
-            % {"code": result.code, "reason": result.warning},
-            field="uscc", value=value, code="uscc_checksum",
+            % {"code": result.code, "reason": uscc_text(result)},
+            field="uscc",
+            value=value,
+            code="uscc_checksum",
         )
     return result.code, bool(result.warning)
 
@@ -43,18 +67,27 @@ def clean_uscc(value: str | None, confirm_checksum: bool) -> tuple[str | None, b
 def _refuse_control_characters(values: dict[str, Any]) -> None:
     """Text with NUL or other control characters (except newlines and tabs) is refused, naming the field."""
     for key, value in values.items():
-        if isinstance(value, str) and any(not ch.isprintable() and ch not in "\n\r\t" for ch in value):
-            raise ValidationFailed(_("%(field)s contains control characters.") % {"field": key}, field=key)
+        if isinstance(value, str) and any(
+            not ch.isprintable() and ch not in "\n\r\t" for ch in value
+        ):
+            raise ValidationFailed(
+                _("%(field)s contains control characters.") % {"field": key}, field=key
+            )
 
 
 def _assert_uscc_free(code: str | None, exclude_id: int | None = None) -> None:
     if code and Enterprise.all_objects.filter(uscc=code).exclude(pk=exclude_id).exists():
-        raise Conflict(_("Another enterprise already has USCC %(code)s.") % {"code": code}, field="uscc", value=code)
+        raise Conflict(
+            _("Another enterprise already has USCC %(code)s.") % {"code": code},
+            field="uscc",
+            value=code,
+        )
 
 
 @transaction.atomic
-def create_enterprise(data: dict[str, Any], actor: User | None, confirm_checksum: bool = False,
-                      source: str = "web") -> Enterprise:
+def create_enterprise(
+    data: dict[str, Any], actor: User | None, confirm_checksum: bool = False, source: str = "web"
+) -> Enterprise:
     """Create one enterprise from form or API data."""
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     _refuse_control_characters(values)
@@ -70,14 +103,21 @@ def create_enterprise(data: dict[str, Any], actor: User | None, confirm_checksum
 
 
 @transaction.atomic
-def update_enterprise(enterprise: Enterprise, data: dict[str, Any], actor: User | None,
-                      confirm_checksum: bool = False, source: str = "web") -> Enterprise:
+def update_enterprise(
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    actor: User | None,
+    confirm_checksum: bool = False,
+    source: str = "web",
+) -> Enterprise:
     """Change an enterprise's fields; records before and after."""
     before = snapshot(enterprise)
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     _refuse_control_characters(values)
     if "uscc" in values and values["uscc"] != enterprise.uscc:
-        values["uscc"], enterprise.uscc_checksum_confirmed = clean_uscc(values["uscc"], confirm_checksum)
+        values["uscc"], enterprise.uscc_checksum_confirmed = clean_uscc(
+            values["uscc"], confirm_checksum
+        )
         _assert_uscc_free(values["uscc"], exclude_id=enterprise.pk)
     for key, value in values.items():
         setattr(enterprise, key, value)
@@ -95,8 +135,14 @@ def soft_delete_enterprise(enterprise: Enterprise, actor: User | None, reason: s
         return
     enterprise.deleted_at = timezone.now()
     enterprise.save(update_fields=["deleted_at", "updated_at"])
-    record_audit(actor, AuditAction.DELETE, enterprise, {"deleted_at": None},
-                 {"deleted_at": enterprise.deleted_at.isoformat()}, note=reason)
+    record_audit(
+        actor,
+        AuditAction.DELETE,
+        enterprise,
+        {"deleted_at": None},
+        {"deleted_at": enterprise.deleted_at.isoformat()},
+        note=reason,
+    )
 
 
 @transaction.atomic
@@ -115,15 +161,28 @@ def restore_enterprise(enterprise_id: int, actor: User | None) -> Enterprise:
 
 
 FACT_FIELDS = (
-    "revenue", "main_business_revenue", "total_costs", "rd_expense", "rd_expense_domestic", "total_assets",
-    "total_liabilities", "employees", "rd_staff", "high_tech_income", "exports", "tax_paid",
-    "new_equity_financing", "source", "as_of",
+    "revenue",
+    "main_business_revenue",
+    "total_costs",
+    "rd_expense",
+    "rd_expense_domestic",
+    "total_assets",
+    "total_liabilities",
+    "employees",
+    "rd_staff",
+    "high_tech_income",
+    "exports",
+    "tax_paid",
+    "new_equity_financing",
+    "source",
+    "as_of",
 )
 
 
 @transaction.atomic
-def set_year_facts(enterprise: Enterprise, year: int, data: dict[str, Any], actor: User | None,
-                   source: str = "web") -> EnterpriseYearFacts:
+def set_year_facts(
+    enterprise: Enterprise, year: int, data: dict[str, Any], actor: User | None, source: str = "web"
+) -> EnterpriseYearFacts:
     """Create or change one year of an enterprise's facts."""
     facts, created = EnterpriseYearFacts.objects.get_or_create(enterprise=enterprise, year=year)
     before = None if created else snapshot(facts)
@@ -131,8 +190,15 @@ def set_year_facts(enterprise: Enterprise, year: int, data: dict[str, Any], acto
         if key in FACT_FIELDS:
             setattr(facts, key, value)
     facts.save()
-    record_audit(actor, AuditAction.CREATE if created else AuditAction.UPDATE, facts, before, snapshot(facts),
-                 source=source, note=f"{enterprise.name} {year}")
+    record_audit(
+        actor,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        facts,
+        before,
+        snapshot(facts),
+        source=source,
+        note=f"{enterprise.name} {year}",
+    )
     refresh_latest_facts([enterprise.pk])
     return facts
 
@@ -147,7 +213,9 @@ def merge_into(source_id: int, target_id: int, actor: User | None) -> Enterprise
     if source.pk == target.pk:
         raise ValidationFailed(_("An enterprise cannot be merged into itself."))
     if source.uscc:
-        raise ValidationFailed(_("Only a record without a USCC can be merged into another."), field="uscc")
+        raise ValidationFailed(
+            _("Only a record without a USCC can be merged into another."), field="uscc"
+        )
     if not target.uscc:
         raise ValidationFailed(_("The record to keep must have a USCC."), field="uscc")
     before_target = snapshot(target)
@@ -163,10 +231,22 @@ def merge_into(source_id: int, target_id: int, actor: User | None) -> Enterprise
     source.deleted_at = timezone.now()
     source.save(update_fields=["deleted_at", "updated_at"])
     refresh_latest_facts([target.pk, source.pk])
-    record_audit(actor, AuditAction.MERGE, target, before_target, snapshot(target),
-                 note=_("merged #%(id)s %(name)s") % {"id": source.pk, "name": source.name})
-    record_audit(actor, AuditAction.DELETE, source, {"deleted_at": None}, {"deleted_at": source.deleted_at.isoformat()},
-                 note=_("merged into #%(id)s") % {"id": target.pk})
+    record_audit(
+        actor,
+        AuditAction.MERGE,
+        target,
+        before_target,
+        snapshot(target),
+        note=_("merged #%(id)s %(name)s") % {"id": source.pk, "name": source.name},
+    )
+    record_audit(
+        actor,
+        AuditAction.DELETE,
+        source,
+        {"deleted_at": None},
+        {"deleted_at": source.deleted_at.isoformat()},
+        note=_("merged into #%(id)s") % {"id": target.pk},
+    )
     return target
 
 
@@ -193,6 +273,9 @@ def import_changes_of(enterprise: Enterprise) -> list[ImportChange]:
 
     return list(
         ImportChange.objects.filter(
-            Q(record_type="enterprise", record_id=enterprise.pk) | Q(record_type="facts", record_id__in=fact_ids)
-        ).select_related("batch", "batch__applied_by").order_by("-batch__applied_at")
+            Q(record_type="enterprise", record_id=enterprise.pk)
+            | Q(record_type="facts", record_id__in=fact_ids)
+        )
+        .select_related("batch", "batch__applied_by")
+        .order_by("-batch__applied_at")
     )

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.core.tasks import read_progress, run_task
-from corridor.engine.fields import ENTERPRISE_FIELDS
+from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.errors import ValidationFailed
 from corridor.registry import charts, exporting, importing, selectors, services
 from corridor.registry.forms import ApplyForm, EnterpriseForm, UploadForm, mapping_form_class
@@ -31,10 +32,17 @@ def _perm(name: str):  # type: ignore[no-untyped-def]
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     """Search, filter, sort and page the registry."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
-    page = Paginator(selectors.enterprise_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.enterprise_list(filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "page": page, "filters": filters, "counties": selectors.county_options(), "parks": selectors.parks(),
-        "titles": TitleKind.choices, "sizes": SizeBand.choices, "query": request.GET.urlencode(),
+        "page": page,
+        "filters": filters,
+        "counties": selectors.county_options(),
+        "parks": selectors.parks(),
+        "titles": TitleKind.choices,
+        "sizes": SizeBand.choices,
+        "query": request.GET.urlencode(),
     }
     template = "registry/_table.html" if request.headers.get("HX-Request") else "registry/list.html"
     return render(request, template, context)
@@ -48,11 +56,15 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     qs = selectors.enterprise_list(filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(exporting.csv_stream(qs), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exporting.csv_stream(qs), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.csv"'
         return response
     note = _("Filters: %(q)s") % {"q": request.GET.urlencode() or _("none")}
-    return FileResponse(exporting.xlsx_file(qs, note), as_attachment=True, filename=f"enterprises-{stamp}.xlsx")
+    return FileResponse(
+        exporting.xlsx_file(qs, note), as_attachment=True, filename=f"enterprises-{stamp}.xlsx"
+    )
 
 
 @login_required
@@ -64,13 +76,22 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facts = selectors.year_facts_of(ent)
     chart = charts.facts_chart(
         [f.year for f in facts],
-        {_("Revenue"): [_f(f.revenue) for f in facts], _("R&D expense"): [_f(f.rd_expense) for f in facts],
-         _("Tax paid"): [_f(f.tax_paid) for f in facts]},
-        [f.employees for f in facts], _("10k yuan"), _("Employees"),
+        {
+            _("Revenue"): [_f(f.revenue) for f in facts],
+            _("R&D expense"): [_f(f.rd_expense) for f in facts],
+            _("Tax paid"): [_f(f.tax_paid) for f in facts],
+        },
+        [f.employees for f in facts],
+        _("10k yuan"),
+        _("Employees"),
     )
     context = {
-        "ent": ent, "facts": facts, "chart": chart, "titles_now": selectors.titles_in_force(ent),
-        "ip_years": selectors.ip_by_year(ent), "history": selectors.enterprise_history(ent),
+        "ent": ent,
+        "facts": facts,
+        "chart": chart,
+        "titles_now": selectors.titles_in_force(ent),
+        "ip_years": selectors.ip_by_year(ent),
+        "history": selectors.enterprise_history(ent),
         "merge_candidates": selectors.merge_candidates(ent) if not ent.uscc else [],
     }
     return render(request, "registry/detail.html", context)
@@ -88,8 +109,12 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, instance=ent)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_enterprise(selectors.get_enterprise(pk), form.cleaned_data, request.user,
-                                       confirm_checksum=form.cleaned_data["confirm_checksum"])
+            services.update_enterprise(
+                selectors.get_enterprise(pk),
+                form.cleaned_data,
+                request.user,
+                confirm_checksum=form.cleaned_data["confirm_checksum"],
+            )
         except ValidationFailed as exc:
             form.add_error(exc.details.get("field"), exc.message)
         else:
@@ -105,8 +130,11 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ent = services.create_enterprise(form.cleaned_data, request.user,
-                                             confirm_checksum=form.cleaned_data["confirm_checksum"])
+            ent = services.create_enterprise(
+                form.cleaned_data,
+                request.user,
+                confirm_checksum=form.cleaned_data["confirm_checksum"],
+            )
         except ValidationFailed as exc:
             form.add_error(exc.details.get("field"), exc.message)
         else:
@@ -120,7 +148,9 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Soft-delete: the record leaves lists and can be restored."""
-    services.soft_delete_enterprise(selectors.get_enterprise(pk), request.user, request.POST.get("reason", ""))
+    services.soft_delete_enterprise(
+        selectors.get_enterprise(pk), request.user, request.POST.get("reason", "")
+    )
     messages.success(request, _("Deleted. An administrator can restore it from the deleted list."))
     return redirect("registry:list")
 
@@ -187,15 +217,26 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED):
         inspection = importing.inspect_batch(batch, sheet=request.GET.get("sheet"))
         form_class = mapping_form_class(inspection.layout.labels)
-        initial = {f"col_{i}": inspection.mapping.get(i, "") for i in range(len(inspection.layout.labels))}
-        initial |= {"money_unit": batch.options.get("money_unit", "1"),
-                    "accept_warnings": batch.options.get("accept_warnings", False)}
+        initial = {
+            f"col_{i}": inspection.mapping.get(i, "") for i in range(len(inspection.layout.labels))
+        }
+        initial |= {
+            "money_unit": batch.options.get("money_unit", "1"),
+            "accept_warnings": batch.options.get("accept_warnings", False),
+        }
         form = form_class(initial=initial)
-        context |= {"inspection": inspection, "mapping_form": form,
-                    "mapping_rows": [(label, form[f"col_{i}"]) for i, label in enumerate(inspection.layout.labels)],
-                    **_sample(inspection)}
+        context |= {
+            "inspection": inspection,
+            "mapping_form": form,
+            "mapping_rows": [
+                (label, form[f"col_{i}"]) for i, label in enumerate(inspection.layout.labels)
+            ],
+            **_sample(inspection),
+        }
     severity = request.GET.get("severity", "")
-    context["issues"] = Paginator(selectors.import_issues(batch, severity), 100).get_page(request.GET.get("page"))
+    context["issues"] = Paginator(selectors.import_issues(batch, severity), 100).get_page(
+        request.GET.get("page")
+    )
     context["severity"] = severity
     context["progress"] = read_progress(importing.progress_key(batch))
     return render(request, "registry/import_detail.html", context)
@@ -211,8 +252,14 @@ def import_validate(request: HttpRequest, pk: int) -> HttpResponse:
     form = mapping_form_class(inspection.layout.labels)(request.POST)
     if form.is_valid():
         mapping = {i: form.cleaned_data[f"col_{i}"] for i in range(len(inspection.layout.labels))}
-        importing.set_mapping(batch, mapping, {"money_unit": form.cleaned_data["money_unit"],
-                                               "accept_warnings": form.cleaned_data["accept_warnings"]})
+        importing.set_mapping(
+            batch,
+            mapping,
+            {
+                "money_unit": form.cleaned_data["money_unit"],
+                "accept_warnings": form.cleaned_data["accept_warnings"],
+            },
+        )
         importing.validate_batch(batch)
         messages.success(request, _("Validated. Read the report, then apply."))
     return redirect("registry:import_detail", pk=pk)
@@ -234,7 +281,9 @@ def _sample(inspection: importing.Inspection) -> dict:
     """Preview rows as (row number, values in field order, issues)."""
     fields = sorted(set(inspection.mapping.values()), key=FIELD_ORDER.index)
     rows = [(r.row, [r.values.get(f) for f in fields], r.issues) for r in inspection.sample]
-    return {"sample_fields": fields, "sample_rows": rows}
+    chinese = (get_language() or "").startswith("zh")
+    labels = [FIELDS_BY_NAME[f].label_zh if chinese else FIELDS_BY_NAME[f].label_en for f in fields]
+    return {"sample_fields": labels, "sample_rows": rows}
 
 
 @login_required
@@ -242,8 +291,11 @@ def _sample(inspection: importing.Inspection) -> dict:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """HTMX partial: progress while applying; tells the page to reload when done."""
     batch = selectors.get_import(pk)
-    response = render(request, "registry/_import_progress.html",
-                      {"batch": batch, "progress": read_progress(importing.progress_key(batch))})
+    response = render(
+        request,
+        "registry/_import_progress.html",
+        {"batch": batch, "progress": read_progress(importing.progress_key(batch))},
+    )
     if batch.status != ImportStatus.APPLYING:
         response["HX-Refresh"] = "true"
     return response
@@ -263,7 +315,9 @@ def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
 @_perm("registry.import_enterprises")
 def import_template(request: HttpRequest) -> HttpResponse:
     """A blank XLSX with every importable column, Chinese headers."""
-    return FileResponse(exporting.template_file(), as_attachment=True, filename="corridor-import-template.xlsx")
+    return FileResponse(
+        exporting.template_file(), as_attachment=True, filename="corridor-import-template.xlsx"
+    )
 
 
 @login_required
@@ -271,7 +325,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The validation report as CSV (row, column, value, reason)."""
     batch = selectors.get_import(pk)
-    response = StreamingHttpResponse(exporting.issues_csv(selectors.import_issues(batch)),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        exporting.issues_csv(selectors.import_issues(batch)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
     return response

@@ -5,43 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Academy',
+            name="Academy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('lead_agency', models.CharField(blank=True, max_length=120, verbose_name='lead agency')),
-                ('operator', models.CharField(blank=True, max_length=120, verbose_name='operator')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "lead_agency",
+                    models.CharField(blank=True, max_length=120, verbose_name="lead agency"),
+                ),
+                ("operator", models.CharField(blank=True, max_length=120, verbose_name="operator")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'academy',
-                'verbose_name_plural': 'academies',
+                "verbose_name": "academy",
+                "verbose_name_plural": "academies",
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('partner', models.CharField(blank=True, max_length=300, verbose_name='partner institutions')),
-                ('duration_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='duration (months)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('academy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='academy.academy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "partner",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="partner institutions"
+                    ),
+                ),
+                (
+                    "duration_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="duration (months)"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                (
+                    "academy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="academy.academy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'constraints': [models.UniqueConstraint(fields=('academy', 'name'), name='programme_unique_name')],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("academy", "name"), name="programme_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
+from corridor.registry.issue_text import issue_text
+
 register = template.Library()
 
 
@@ -25,6 +27,13 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{int(value):,}"
+
+
+@register.filter
+def issue_reason(issue: Any) -> str:
+    """An import issue's reason in the active language: a stored ImportIssue or an engine Issue."""
+    fallback = getattr(issue, "reason", None) or getattr(issue, "message", "")
+    return issue_text(issue.code, getattr(issue, "params", None) or {}, fallback)
 
 
 @register.simple_tag(takes_context=True)

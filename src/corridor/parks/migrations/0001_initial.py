@@ -4,29 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Park',
+            name="Park",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('kind', models.CharField(choices=[('science_park', 'Science park'), ('startup_park', 'Start-up park'), ('industrial_zone', 'Industrial zone'), ('development_zone', 'Development zone')], max_length=32, verbose_name='kind')),
-                ('county_code', models.CharField(blank=True, max_length=6, verbose_name='county code')),
-                ('operator', models.CharField(blank=True, max_length=120, verbose_name='operator')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("science_park", "Science park"),
+                            ("startup_park", "Start-up park"),
+                            ("industrial_zone", "Industrial zone"),
+                            ("development_zone", "Development zone"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(blank=True, max_length=6, verbose_name="county code"),
+                ),
+                ("operator", models.CharField(blank=True, max_length=120, verbose_name="operator")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'park',
-                'verbose_name_plural': 'parks',
-                'ordering': ['name'],
+                "verbose_name": "park",
+                "verbose_name_plural": "parks",
+                "ordering": ["name"],
             },
         ),
     ]

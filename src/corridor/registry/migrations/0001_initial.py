@@ -8,238 +8,734 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('parks', '0001_initial'),
+        ("parks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('file_sha256', models.CharField(db_index=True, max_length=64, verbose_name='file hash (SHA-256)')),
-                ('file_size', models.BigIntegerField(verbose_name='file size (bytes)')),
-                ('stored_path', models.CharField(max_length=500)),
-                ('sheet', models.CharField(blank=True, max_length=100, verbose_name='sheet')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('source', models.CharField(default='web', max_length=8, verbose_name='channel')),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('validated', 'Validated'), ('applying', 'Applying'), ('applied', 'Applied'), ('failed', 'Failed'), ('reverted', 'Reverted')], default='uploaded', max_length=12, verbose_name='status')),
-                ('mode', models.CharField(choices=[('valid_rows', 'Apply valid rows, report the rest'), ('all_or_nothing', 'All or nothing')], default='valid_rows', max_length=16, verbose_name='mode')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),
-                ('options', models.JSONField(blank=True, default=dict, verbose_name='options')),
-                ('header_rows', models.JSONField(blank=True, default=list)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_valid', models.PositiveIntegerField(default=0)),
-                ('rows_error', models.PositiveIntegerField(default=0)),
-                ('rows_warning', models.PositiveIntegerField(default=0)),
-                ('rows_skipped', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('facts_written', models.PositiveIntegerField(default=0)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('reverted_at', models.DateTimeField(blank=True, null=True)),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reverted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "file_sha256",
+                    models.CharField(
+                        db_index=True, max_length=64, verbose_name="file hash (SHA-256)"
+                    ),
+                ),
+                ("file_size", models.BigIntegerField(verbose_name="file size (bytes)")),
+                ("stored_path", models.CharField(max_length=500)),
+                ("sheet", models.CharField(blank=True, max_length=100, verbose_name="sheet")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                ("source", models.CharField(default="web", max_length=8, verbose_name="channel")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("validated", "Validated"),
+                            ("applying", "Applying"),
+                            ("applied", "Applied"),
+                            ("failed", "Failed"),
+                            ("reverted", "Reverted"),
+                        ],
+                        default="uploaded",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("valid_rows", "Apply valid rows, report the rest"),
+                            ("all_or_nothing", "All or nothing"),
+                        ],
+                        default="valid_rows",
+                        max_length=16,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.JSONField(blank=True, default=dict, verbose_name="column mapping"),
+                ),
+                ("options", models.JSONField(blank=True, default=dict, verbose_name="options")),
+                ("header_rows", models.JSONField(blank=True, default=list)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_valid", models.PositiveIntegerField(default=0)),
+                ("rows_error", models.PositiveIntegerField(default=0)),
+                ("rows_warning", models.PositiveIntegerField(default=0)),
+                ("rows_skipped", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("facts_written", models.PositiveIntegerField(default=0)),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                ("reverted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reverted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True, verbose_name='deleted at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('uscc', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='unified social credit code')),
-                ('uscc_checksum_confirmed', models.BooleanField(default=False, help_text='The code fails the GB 32100 checksum and a user confirmed it as written.', verbose_name='checksum failure confirmed')),
-                ('legal_form', models.CharField(blank=True, max_length=60, verbose_name='legal form')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='established')),
-                ('registered_capital', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='registered capital (10k yuan)')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='registered address')),
-                ('province', models.CharField(blank=True, max_length=32, verbose_name='province')),
-                ('city', models.CharField(blank=True, max_length=32, verbose_name='city')),
-                ('county', models.CharField(blank=True, max_length=32, verbose_name='county')),
-                ('province_code', models.CharField(blank=True, max_length=6, verbose_name='province code')),
-                ('city_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='city code')),
-                ('county_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='county code')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('industry_code', models.CharField(blank=True, db_index=True, max_length=5, verbose_name='industry code (GB/T 4754)')),
-                ('business_scope', models.TextField(blank=True, verbose_name='business scope')),
-                ('main_products', models.TextField(blank=True, verbose_name='main products')),
-                ('is_local', models.BooleanField(default=False, verbose_name='local')),
-                ('status', models.CharField(choices=[('operating', 'Operating'), ('cancelled', 'Cancelled'), ('moved_out', 'Moved out')], default='operating', max_length=16, verbose_name='status')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='synthetic demo record')),
-                ('latest_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='latest year')),
-                ('latest_revenue', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='latest revenue (10k yuan)')),
-                ('latest_employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='latest employees')),
-                ('size_band', models.CharField(choices=[('large', 'Large'), ('medium', 'Medium'), ('small', 'Small'), ('micro', 'Micro'), ('unknown', 'Unknown')], default='unknown', max_length=8, verbose_name='size band')),
-                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='parks.park', verbose_name='park / zone')),
-                ('created_by_import', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="deleted at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        null=True,
+                        unique=True,
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                (
+                    "uscc_checksum_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The code fails the GB 32100 checksum and a user confirmed it as written.",
+                        verbose_name="checksum failure confirmed",
+                    ),
+                ),
+                (
+                    "legal_form",
+                    models.CharField(blank=True, max_length=60, verbose_name="legal form"),
+                ),
+                (
+                    "established_on",
+                    models.DateField(blank=True, null=True, verbose_name="established"),
+                ),
+                (
+                    "registered_capital",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="registered capital (10k yuan)",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=300, verbose_name="registered address"),
+                ),
+                ("province", models.CharField(blank=True, max_length=32, verbose_name="province")),
+                ("city", models.CharField(blank=True, max_length=32, verbose_name="city")),
+                ("county", models.CharField(blank=True, max_length=32, verbose_name="county")),
+                (
+                    "province_code",
+                    models.CharField(blank=True, max_length=6, verbose_name="province code"),
+                ),
+                (
+                    "city_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=6, verbose_name="city code"
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=6, verbose_name="county code"
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "industry_code",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=5,
+                        verbose_name="industry code (GB/T 4754)",
+                    ),
+                ),
+                ("business_scope", models.TextField(blank=True, verbose_name="business scope")),
+                ("main_products", models.TextField(blank=True, verbose_name="main products")),
+                ("is_local", models.BooleanField(default=False, verbose_name="local")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("operating", "Operating"),
+                            ("cancelled", "Cancelled"),
+                            ("moved_out", "Moved out"),
+                        ],
+                        default="operating",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(default=False, verbose_name="synthetic demo record"),
+                ),
+                (
+                    "latest_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="latest year"
+                    ),
+                ),
+                (
+                    "latest_revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="latest revenue (10k yuan)",
+                    ),
+                ),
+                (
+                    "latest_employees",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="latest employees"
+                    ),
+                ),
+                (
+                    "size_band",
+                    models.CharField(
+                        choices=[
+                            ("large", "Large"),
+                            ("medium", "Medium"),
+                            ("small", "Small"),
+                            ("micro", "Micro"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=8,
+                        verbose_name="size band",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="parks.park",
+                        verbose_name="park / zone",
+                    ),
+                ),
+                (
+                    "created_by_import",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise',
-                'verbose_name_plural': 'enterprises',
-                'permissions': [('export_enterprises', 'Can export enterprise lists'), ('import_enterprises', 'Can import enterprise data'), ('revert_import', 'Can revert an import'), ('restore_enterprise', 'Can restore a deleted enterprise'), ('merge_enterprise', 'Can merge enterprises')],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+                "permissions": [
+                    ("export_enterprises", "Can export enterprise lists"),
+                    ("import_enterprises", "Can import enterprise data"),
+                    ("revert_import", "Can revert an import"),
+                    ("restore_enterprise", "Can restore a deleted enterprise"),
+                    ("merge_enterprise", "Can merge enterprises"),
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ImportChange',
+            name="ImportChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=16)),
-                ('record_id', models.BigIntegerField(db_index=True)),
-                ('before', models.JSONField()),
-                ('after', models.JSONField(default=dict)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=16)),
+                ("record_id", models.BigIntegerField(db_index=True)),
+                ("before", models.JSONField()),
+                ("after", models.JSONField(default=dict)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportIssue',
+            name="ImportIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(verbose_name='row')),
-                ('column', models.CharField(blank=True, max_length=120, verbose_name='column')),
-                ('value', models.CharField(blank=True, max_length=300, verbose_name='value')),
-                ('code', models.CharField(max_length=40)),
-                ('reason', models.CharField(max_length=500, verbose_name='reason')),
-                ('severity', models.CharField(max_length=8, verbose_name='severity')),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField(verbose_name="row")),
+                ("column", models.CharField(blank=True, max_length=120, verbose_name="column")),
+                ("value", models.CharField(blank=True, max_length=300, verbose_name="value")),
+                ("code", models.CharField(max_length=40)),
+                ("reason", models.CharField(max_length=500, verbose_name="reason")),
+                ("severity", models.CharField(max_length=8, verbose_name="severity")),
+                ("params", models.JSONField(blank=True, default=dict)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="issues",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row', 'id'],
+                "ordering": ["row", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IPHolding',
+            name="IPHolding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('kind', models.CharField(choices=[('invention_patent', 'Invention patent'), ('plant_variety', 'New plant variety'), ('new_drug', 'National new drug'), ('ic_layout', 'IC layout design'), ('utility_model', 'Utility model'), ('design', 'Design patent'), ('software_copyright', 'Software copyright')], max_length=24, verbose_name='kind')),
-                ('count', models.PositiveIntegerField(verbose_name='count')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ip_holdings', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("invention_patent", "Invention patent"),
+                            ("plant_variety", "New plant variety"),
+                            ("new_drug", "National new drug"),
+                            ("ic_layout", "IC layout design"),
+                            ("utility_model", "Utility model"),
+                            ("design", "Design patent"),
+                            ("software_copyright", "Software copyright"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(verbose_name="count")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ip_holdings",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'IP holding',
-                'verbose_name_plural': 'IP holdings',
+                "verbose_name": "IP holding",
+                "verbose_name_plural": "IP holdings",
             },
         ),
         migrations.CreateModel(
-            name='RDPlatform',
+            name="RDPlatform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rd_centre', 'R&D centre (研发中心)'), ('enterprise_institute', 'Enterprise research institute (企业研究院)'), ('key_institute', 'Key enterprise research institute (重点企业研究院)'), ('innovation_centre', 'Technology innovation centre (技术创新中心)'), ('new_rd_institution', 'New-type R&D institution (新型研发机构)')], max_length=24, verbose_name='kind')),
-                ('level', models.CharField(choices=[('city', 'City'), ('provincial', 'Provincial'), ('national', 'National')], max_length=12, verbose_name='level')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year recognised')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rd_platforms', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rd_centre", "R&D centre (研发中心)"),
+                            ("enterprise_institute", "Enterprise research institute (企业研究院)"),
+                            ("key_institute", "Key enterprise research institute (重点企业研究院)"),
+                            ("innovation_centre", "Technology innovation centre (技术创新中心)"),
+                            ("new_rd_institution", "New-type R&D institution (新型研发机构)"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("city", "City"),
+                            ("provincial", "Provincial"),
+                            ("national", "National"),
+                        ],
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year recognised")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rd_platforms",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'R&D platform',
-                'verbose_name_plural': 'R&D platforms',
+                "verbose_name": "R&D platform",
+                "verbose_name_plural": "R&D platforms",
             },
         ),
         migrations.CreateModel(
-            name='TitleHeld',
+            name="TitleHeld",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(choices=[('high_tech', 'High-tech enterprise (高企)'), ('tech_sme', 'Technology-based SME (科技型中小企业)'), ('innovative_sme', 'Innovative SME (创新型中小企业)'), ('specialised_sme', 'Specialised SME (专精特新)'), ('little_giant', 'Little giant (小巨人)'), ('above_scale', 'Above designated size (规上)'), ('other', 'Other')], max_length=24, verbose_name='title')),
-                ('level', models.CharField(choices=[('national', 'National'), ('provincial', 'Provincial'), ('city', 'City')], default='national', max_length=12, verbose_name='level')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires')),
-                ('certificate_no', models.CharField(blank=True, max_length=64, verbose_name='certificate number')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='titles', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        choices=[
+                            ("high_tech", "High-tech enterprise (高企)"),
+                            ("tech_sme", "Technology-based SME (科技型中小企业)"),
+                            ("innovative_sme", "Innovative SME (创新型中小企业)"),
+                            ("specialised_sme", "Specialised SME (专精特新)"),
+                            ("little_giant", "Little giant (小巨人)"),
+                            ("above_scale", "Above designated size (规上)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "National"),
+                            ("provincial", "Provincial"),
+                            ("city", "City"),
+                        ],
+                        default="national",
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expires")),
+                (
+                    "certificate_no",
+                    models.CharField(blank=True, max_length=64, verbose_name="certificate number"),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="titles",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'title held',
-                'verbose_name_plural': 'titles held',
+                "verbose_name": "title held",
+                "verbose_name_plural": "titles held",
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseTag',
+            name="EnterpriseTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.CharField(max_length=40, verbose_name='tag')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tag", models.CharField(max_length=40, verbose_name="tag")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['tag'], name='tag_idx')],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'tag'), name='tag_unique_per_enterprise')],
+                "indexes": [models.Index(fields=["tag"], name="tag_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "tag"), name="tag_unique_per_enterprise"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseYearFacts',
+            name="EnterpriseYearFacts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='revenue')),
-                ('main_business_revenue', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='main-business revenue')),
-                ('total_costs', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='total costs')),
-                ('rd_expense', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='R&D expense')),
-                ('rd_expense_domestic', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='R&D expense in China')),
-                ('total_assets', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='total assets')),
-                ('total_liabilities', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='liabilities')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('rd_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='R&D / technology staff')),
-                ('high_tech_income', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='high-tech product income')),
-                ('exports', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='exports')),
-                ('tax_paid', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='tax paid')),
-                ('new_equity_financing', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='new equity financing')),
-                ('source', models.CharField(blank=True, max_length=120, verbose_name='source')),
-                ('as_of', models.DateField(blank=True, null=True, verbose_name='as of')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('enterprise', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='year_facts', to='registry.enterprise')),
-                ('created_by_import', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="revenue",
+                    ),
+                ),
+                (
+                    "main_business_revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="main-business revenue",
+                    ),
+                ),
+                (
+                    "total_costs",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="total costs",
+                    ),
+                ),
+                (
+                    "rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="R&D expense",
+                    ),
+                ),
+                (
+                    "rd_expense_domestic",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="R&D expense in China",
+                    ),
+                ),
+                (
+                    "total_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="total assets",
+                    ),
+                ),
+                (
+                    "total_liabilities",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="liabilities",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="employees"),
+                ),
+                (
+                    "rd_staff",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="R&D / technology staff"
+                    ),
+                ),
+                (
+                    "high_tech_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="high-tech product income",
+                    ),
+                ),
+                (
+                    "exports",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="exports",
+                    ),
+                ),
+                (
+                    "tax_paid",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="tax paid",
+                    ),
+                ),
+                (
+                    "new_equity_financing",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="new equity financing",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=120, verbose_name="source")),
+                ("as_of", models.DateField(blank=True, null=True, verbose_name="as of")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="year_facts",
+                        to="registry.enterprise",
+                    ),
+                ),
+                (
+                    "created_by_import",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'yearly facts',
-                'verbose_name_plural': 'yearly facts',
-                'ordering': ['enterprise_id', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'year'), name='facts_one_row_per_year'), models.CheckConstraint(condition=models.Q(('year__gte', 1949), ('year__lte', 2100)), name='facts_year_range')],
+                "verbose_name": "yearly facts",
+                "verbose_name_plural": "yearly facts",
+                "ordering": ["enterprise_id", "year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "year"), name="facts_one_row_per_year"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1949), ("year__lte", 2100)),
+                        name="facts_year_range",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['is_local', 'latest_revenue'], name='ent_local_revenue_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["is_local", "latest_revenue"], name="ent_local_revenue_idx"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['is_local', 'county_code'], name='ent_local_county_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["is_local", "county_code"], name="ent_local_county_idx"),
         ),
         migrations.AddIndex(
-            model_name='importchange',
-            index=models.Index(fields=['batch', 'record_type'], name='change_batch_type_idx'),
+            model_name="importchange",
+            index=models.Index(fields=["batch", "record_type"], name="change_batch_type_idx"),
         ),
         migrations.AddIndex(
-            model_name='importissue',
-            index=models.Index(fields=['batch', 'severity'], name='issue_batch_sev_idx'),
+            model_name="importissue",
+            index=models.Index(fields=["batch", "severity"], name="issue_batch_sev_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ipholding',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'year', 'kind'), name='ip_one_row_per_kind'),
+            model_name="ipholding",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "year", "kind"), name="ip_one_row_per_kind"
+            ),
         ),
         migrations.AddIndex(
-            model_name='titleheld',
-            index=models.Index(fields=['title', 'expires_on'], name='title_expiry_idx'),
+            model_name="titleheld",
+            index=models.Index(fields=["title", "expires_on"], name="title_expiry_idx"),
         ),
     ]

@@ -26,8 +26,13 @@ class Command(BaseCommand):
 
         def progress(stage: str, n: int, total: int) -> None:
             if stage not in bars:
-                bars[stage] = tqdm(total=total, desc=f"{stage} enterprises", unit=" ent", unit_scale=True,
-                                   disable=opts["verbosity"] == 0)
+                bars[stage] = tqdm(
+                    total=total,
+                    desc=f"{stage} enterprises",
+                    unit=" ent",
+                    unit_scale=True,
+                    disable=opts["verbosity"] == 0,
+                )
             bars[stage].update(n)
 
         timings = build_demo(opts["local"], opts["national"], opts["seed"], progress)

@@ -19,9 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self.stdout.write(f"\nCorridor is at http://{opts['addr']}/\n")
-        present = set(User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).values_list("username", flat=True))
+        present = set(
+            User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).values_list(
+                "username", flat=True
+            )
+        )
         if present:
-            self.stdout.write("demo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"demo logins (password for all: {DEMO_PASSWORD}):")
             for username, role in DEMO_USERS:
                 if username in present:
                     self.stdout.write(f"  {username:10s} {role.label}")

@@ -16,7 +16,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("out", type=Path)
-        for name in ("q", "county", "park", "title", "size", "locality", "status", "tag", "synthetic", "sort"):
+        for name in (
+            "q",
+            "county",
+            "park",
+            "title",
+            "size",
+            "locality",
+            "status",
+            "tag",
+            "synthetic",
+            "sort",
+        ):
             parser.add_argument(f"--{name}", default="")
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -20,12 +20,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("file", type=Path)
         parser.add_argument("--mode", choices=ImportMode.values, default=ImportMode.VALID_ROWS)
-        parser.add_argument("--dry-run", action="store_true", help="validate and report; change nothing")
-        parser.add_argument("--accept-warnings", action="store_true", help="accept USCCs failing the checksum")
-        parser.add_argument("--money-unit", default="1", help="万元 per unit for money columns without a unit (元 = 0.0001)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report; change nothing"
+        )
+        parser.add_argument(
+            "--accept-warnings", action="store_true", help="accept USCCs failing the checksum"
+        )
+        parser.add_argument(
+            "--money-unit",
+            default="1",
+            help="万元 per unit for money columns without a unit (元 = 0.0001)",
+        )
         parser.add_argument("--user", default=None, help="attribute the import to this username")
         parser.add_argument("--sheet", default=None)
-        parser.add_argument("--show-issues", type=int, default=20, help="print at most this many issues")
+        parser.add_argument(
+            "--show-issues", type=int, default=20, help="print at most this many issues"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
@@ -37,14 +47,19 @@ class Command(BaseCommand):
         try:
             options = {"accept_warnings": opts["accept_warnings"], "money_unit": opts["money_unit"]}
             batch = importing.receive_path(path, actor, options=options, sheet=opts["sheet"])
-            with tqdm(desc="rows", unit=" rows", unit_scale=True, disable=opts["verbosity"] == 0) as bar:
+            with tqdm(
+                desc="rows", unit=" rows", unit_scale=True, disable=opts["verbosity"] == 0
+            ) as bar:
+
                 def progress(done: int) -> None:
                     bar.update(done - bar.n)
 
                 if opts["dry_run"]:
                     batch = importing.validate_batch(batch, progress=progress)
                 else:
-                    batch = importing.apply_batch(batch, actor, mode=opts["mode"], progress=progress)
+                    batch = importing.apply_batch(
+                        batch, actor, mode=opts["mode"], progress=progress
+                    )
         except DomainError as exc:
             self._print_issues(locals().get("batch"), opts["show_issues"])
             raise CommandError(exc.message) from exc
@@ -62,4 +77,6 @@ class Command(BaseCommand):
         if batch is None or limit <= 0:
             return
         for issue in batch.issues.all()[:limit]:
-            self.stdout.write(f"  row {issue.row} [{issue.column}] {issue.value!r}: {issue.reason} ({issue.severity})")
+            self.stdout.write(
+                f"  row {issue.row} [{issue.column}] {issue.value!r}: {issue.reason} ({issue.severity})"
+            )
