@@ -25,7 +25,11 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 def _inline_tasks(request):  # type: ignore[no-untyped-def]
     """Run long work inline in tests (skipped when pytest-django is off, e.g. pure engine runs)."""
     if request.config.pluginmanager.hasplugin("django"):
-        request.getfixturevalue("settings").CORRIDOR_TASKS_INLINE = True
+        settings = request.getfixturevalue("settings")
+        settings.CORRIDOR_TASKS_INLINE = True
+        settings.CORRIDOR_IMPORT_THREADED = (
+            False  # a writer thread's connection can't see the test transaction
+        )
 
 
 @pytest.fixture(autouse=True)

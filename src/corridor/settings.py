@@ -178,5 +178,7 @@ CORRIDOR_TASKS_INLINE = os.environ.get("CORRIDOR_TASKS_INLINE", "0") == "1"
 # The district this deployment serves: enterprises registered in this county are "local".
 CORRIDOR_DISTRICT_COUNTY_CODE = os.environ.get("CORRIDOR_DISTRICT_COUNTY_CODE", "330702")
 CORRIDOR_DISTRICT_NAME = os.environ.get("CORRIDOR_DISTRICT_NAME", "婺城区")
+# Imports parse rows in one thread while another writes them (off in tests, whose transaction must see all).
+CORRIDOR_IMPORT_THREADED = os.environ.get("CORRIDOR_IMPORT_THREADED", "1") == "1"
 # At most this many row issues are stored per import (all are counted).
 CORRIDOR_IMPORT_MAX_STORED_ISSUES = 50_000

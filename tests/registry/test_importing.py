@@ -191,3 +191,21 @@ def test_an_interrupted_import_leaves_the_database_as_it_was(tmp_path) -> None: 
         names = sorted(r[0] for r in db.execute("SELECT name FROM registry_enterprise"))
         facts = db.execute("SELECT COUNT(*) FROM registry_enterpriseyearfacts").fetchone()[0]
     assert names == sorted(r[0] for r in ROWS) and facts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threaded_pipeline_applies_and_rolls_back(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The real (threaded) writer: a good file lands; an all-or-nothing file with one bad row leaves nothing."""
+    settings.CORRIDOR_IMPORT_THREADED = True
+    admin = user_with_role("administrator", "root")
+    good = [
+        [f"线程{i}有限公司", valid_uscc(5000 + i), "浙江省金华市婺城区", 2024, i + 1, 3, ""]
+        for i in range(12_000)
+    ]
+    batch = _run(write_csv(tmp_path / "good.csv", good), admin)
+    assert batch.created_count == 12_000 and Enterprise.objects.count() == 12_000
+    bad = [[f"回滚{i}有限公司", valid_uscc(30_000 + i), "", 2024, 5, 1, ""] for i in range(11_000)]
+    bad.append(["坏行有限公司", "123", "", 2024, 1, 1, ""])
+    with pytest.raises(ImportRejected):
+        _run(write_csv(tmp_path / "bad.csv", bad), admin, mode="all_or_nothing")
+    assert Enterprise.objects.count() == 12_000

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from corridor.accounts.services import json_safe
+from corridor.engine.size_band import size_band, size_band_sql
 from corridor.registry.models import (
     Enterprise,
     EnterpriseTag,
@@ -107,26 +108,29 @@ class BulkWriter:
         self.record_changes = record_changes and batch_id is not None
         self.result = BulkResult()
         self._touched: set[int] = set()
-        self._new_ids: set[int] = (
-            set()
-        )  # created in the current chunk: they cannot have facts or tags yet
+        # Created in the current chunk: they cannot have facts or tags yet, and got their latest facts at insert.
+        self._new_ids: set[int] = set()
+        self._all_ids: set[int] = set()
 
     def write(self, rows: list[UpsertRow]) -> list[int]:
         """Upsert one chunk of rows (keep chunks to a few thousand); the enterprise id of each row."""
         if not rows:
             return []
-        now = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(
+            timezone.now()
+        )  # once, not per row in an adapter
         with connection.cursor() as cursor:
             ids = self._upsert_enterprises(cursor, rows, now)
             self._upsert_facts(cursor, rows, ids, now)
             self._insert_tags(cursor, rows, ids)
-        self._touched.update(ids)
+        self._touched.update(i for i in ids if i not in self._new_ids)
+        self._all_ids.update(ids)
         return ids
 
     def finish(self) -> BulkResult:
         """Refresh the latest-facts columns of every touched enterprise and return the counts."""
         refresh_latest_facts(sorted(self._touched))
-        self.result.enterprise_ids = sorted(self._touched)
+        self.result.enterprise_ids = sorted(self._all_ids)
         return self.result
 
     # -- enterprises ---------------------------------------------------------------------------
@@ -200,8 +204,11 @@ class BulkWriter:
             *ENTERPRISE_COLUMNS,
             "created_at",
             "updated_at",
-            "size_band",
             "created_by_import_id",
+            "latest_year",
+            "latest_revenue",
+            "latest_employees",
+            "size_band",
         )
         defaults = {
             "uscc_checksum_confirmed": False,
@@ -213,7 +220,7 @@ class BulkWriter:
         for row in inserts:
             data = row.enterprise
             values = [_blank_default(c, data.get(c), defaults) for c in ENTERPRISE_COLUMNS]
-            params.append((*values, now, now, "unknown", self.batch_id))
+            params.append((*values, now, now, self.batch_id, *_latest_of(row.facts)))
         cursor.executemany(
             f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}) VALUES ({_placeholders(len(cols))})",
             params,
@@ -372,6 +379,20 @@ class BulkWriter:
         )
 
 
+def _latest_of(facts: dict[int, dict[str, Any]]) -> tuple[Any, Any, Any, str]:
+    """(latest year, latest revenue, latest employees, size band) of a new enterprise's own facts."""
+    if not facts:
+        return None, None, None, "unknown"
+    newest_first = sorted(facts, reverse=True)
+    revenue = next(
+        (facts[y]["revenue"] for y in newest_first if facts[y].get("revenue") is not None), None
+    )
+    staff = next(
+        (facts[y]["employees"] for y in newest_first if facts[y].get("employees") is not None), None
+    )
+    return newest_first[0], revenue, staff, size_band(staff, revenue)
+
+
 def _blank_default(column: str, value: Any, defaults: dict) -> Any:
     """Text columns are NOT NULL (Django convention: empty string); others keep None."""
     if value is None and column in defaults:
@@ -422,12 +443,4 @@ def refresh_latest_facts(enterprise_ids: Iterable[int], chunk: int = 5000) -> No
             )
 
 
-# 统计上大中小微型企业划分办法 (2017), industrial enterprises: employees (人) AND revenue (万元)
-# must both reach a band's floor; micro is anything with figures below small.
-SIZE_BAND_SQL = (
-    "CASE WHEN latest_employees IS NULL OR latest_revenue IS NULL THEN 'unknown' "
-    "WHEN latest_employees >= 1000 AND latest_revenue >= 40000 THEN 'large' "
-    "WHEN latest_employees >= 300 AND latest_revenue >= 2000 THEN 'medium' "
-    "WHEN latest_employees >= 20 AND latest_revenue >= 300 THEN 'small' "
-    "ELSE 'micro' END"
-)
+SIZE_BAND_SQL = size_band_sql("latest_employees", "latest_revenue")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
+from corridor.core.pipeline import Pipeline
 from corridor.core.tasks import clear_progress, write_progress
 from corridor.engine.cells import Issue
 from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
@@ -328,8 +329,14 @@ def _has_error(issues: list[Issue]) -> bool:
 class IssueSink:
     """Counts rows by outcome and stores issues in bulk, up to a cap."""
 
-    def __init__(self, batch: ImportBatch, store: bool = True) -> None:
+    def __init__(
+        self,
+        batch: ImportBatch,
+        store: bool = True,
+        flush_to: Callable[[list[ImportIssue]], None] | None = None,
+    ) -> None:
         self.batch, self.store = batch, store
+        self.flush_to = flush_to or ImportIssue.objects.bulk_create
         self.result = PassResult()
         self.pending: list[ImportIssue] = []
         self.stored = 0
@@ -371,7 +378,8 @@ class IssueSink:
             self.flush()
 
     def flush(self) -> None:
-        ImportIssue.objects.bulk_create(self.pending)
+        if self.pending:
+            self.flush_to(self.pending)
         self.pending = []
 
 
@@ -425,8 +433,7 @@ def apply_batch(
             progress(done)
 
     try:
-        with transaction.atomic():
-            _apply_rows(batch, actor, report)
+        _apply_rows(batch, actor, report)
     except AbortImport:
         _mark(
             batch,
@@ -450,11 +457,76 @@ def apply_batch(
     return batch
 
 
+class ImportWriter:
+    """All database work of applying one import, in one transaction (run by a Pipeline)."""
+
+    def __init__(self, batch: ImportBatch, actor: User | None) -> None:
+        self.batch, self.actor = batch, actor
+        self.atomic = transaction.atomic()
+
+    def begin(self) -> None:
+        """Open the transaction and clear an earlier report."""
+        self.atomic.__enter__()
+        ImportIssue.objects.filter(batch=self.batch).delete()
+        self.bulk = BulkWriter(batch_id=self.batch.pk)
+
+    def rows(self, chunk: list[UpsertRow]) -> None:
+        """Upsert a chunk of valid rows."""
+        self.bulk.write(chunk)
+
+    def issues(self, items: list[ImportIssue]) -> None:
+        """Store a batch of issues."""
+        ImportIssue.objects.bulk_create(items)
+
+    def commit(self, counts: PassResult) -> None:
+        """Record the outcome on the batch and in the audit trail, then commit."""
+        result = self.bulk.finish()
+        batch = self.batch
+        _save_counts(batch, counts)
+        batch.created_count, batch.updated_count = result.created, result.updated
+        batch.facts_written = result.facts_written
+        batch.status, batch.applied_at, batch.applied_by = (
+            ImportStatus.APPLIED,
+            timezone.now(),
+            self.actor,
+        )
+        batch.message = ""
+        batch.save()
+        record_audit(
+            self.actor,
+            AuditAction.IMPORT,
+            batch,
+            None,
+            _batch_counts(batch),
+            source=batch.source,
+            note=f"{batch.filename} sha256={batch.file_sha256[:12]}",
+        )
+        self.atomic.__exit__(None, None, None)
+
+    def rollback(self) -> None:
+        """Undo everything written so far."""
+        self.atomic.__exit__(AbortImport, AbortImport(), None)
+
+
 def _apply_rows(batch: ImportBatch, actor: User | None, report: Callable[[int], None]) -> None:
-    ImportIssue.objects.filter(batch=batch).delete()
+    """Parse rows in this thread while a Pipeline writes them; any failure rolls everything back."""
+    pipeline = Pipeline(ImportWriter(batch, actor), threaded=settings.CORRIDOR_IMPORT_THREADED)
+    pipeline.call("begin")
+    try:
+        counts = _parse_into(pipeline, batch, report)
+        pipeline.call("commit", counts)
+        pipeline.close()
+    except BaseException:
+        pipeline.call_after_failure("rollback")
+        raise
+
+
+def _parse_into(
+    pipeline: Pipeline, batch: ImportBatch, report: Callable[[int], None]
+) -> PassResult:
+    """Read every row, hand valid rows and issues to the pipeline in chunks; the row counts."""
     all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
-    sink = IssueSink(batch)
-    writer = BulkWriter(batch_id=batch.pk)
+    sink = IssueSink(batch, flush_to=lambda items: pipeline.call("issues", items))
     chunk: list[UpsertRow] = []
     for row, upsert, extra in _iterate(batch, report):
         valid = sink.add(row, extra)
@@ -464,29 +536,11 @@ def _apply_rows(batch: ImportBatch, actor: User | None, report: Callable[[int], 
         if valid and upsert is not None:
             chunk.append(upsert)
         if len(chunk) >= CHUNK:
-            writer.write(chunk)
+            pipeline.call("rows", chunk)
             chunk = []
-    writer.write(chunk)
-    result = writer.finish()
+    pipeline.call("rows", chunk)
     sink.flush()
-    _save_counts(batch, sink.result)
-    batch.created_count, batch.updated_count, batch.facts_written = (
-        result.created,
-        result.updated,
-        result.facts_written,
-    )
-    batch.status, batch.applied_at, batch.applied_by = ImportStatus.APPLIED, timezone.now(), actor
-    batch.message = ""
-    batch.save()
-    record_audit(
-        actor,
-        AuditAction.IMPORT,
-        batch,
-        None,
-        _batch_counts(batch),
-        source=batch.source,
-        note=f"{batch.filename} sha256={batch.file_sha256[:12]}",
-    )
+    return sink.result
 
 
 def _store_issues_after_failure(batch: ImportBatch) -> None:
