@@ -26,6 +26,7 @@ from corridor.registry.models import (
     RDPlatform,
     TitleHeld,
 )
+from corridor.registry.services import EDITABLE_FIELDS
 
 DEMO_PASSWORD = "corridor-demo"
 DEMO_USERS = [
@@ -38,6 +39,8 @@ DEMO_USERS = [
     ("applicant", Role.APPLICANT),
 ]
 CHUNK = 4000
+# Enterprise fields a synthetic record carries (the park comes by name and is resolved to an id).
+RECORD_FIELDS = tuple(f for f in EDITABLE_FIELDS if f != "park")
 
 
 def seed_reference_entities() -> None:
@@ -97,30 +100,7 @@ def remove_synthetic() -> int:
 
 
 def _upsert_row(record: synthetic.SyntheticEnterprise, park_ids: dict[str, int]) -> UpsertRow:
-    enterprise = {
-        k: getattr(record, k)
-        for k in (
-            "name",
-            "uscc",
-            "legal_form",
-            "established_on",
-            "registered_capital",
-            "address",
-            "province",
-            "city",
-            "county",
-            "province_code",
-            "city_code",
-            "county_code",
-            "latitude",
-            "longitude",
-            "industry_code",
-            "business_scope",
-            "main_products",
-            "is_local",
-            "status",
-        )
-    }
+    enterprise = {k: getattr(record, k) for k in RECORD_FIELDS}
     enterprise["is_synthetic"] = True
     enterprise["park_id"] = park_ids.get(record.park) if record.park else None
     facts = {f["year"]: {k: v for k, v in f.items() if k != "year"} for f in record.facts}

@@ -344,18 +344,22 @@ class IssueSink:
 
     def add(self, row: CleanRow, extra: list[Issue]) -> bool:
         """Record a row's outcome; True when the row is valid to apply."""
-        issues = [*row.issues, *extra]
-        self.result.rows_total += 1
+        result = self.result
+        result.rows_total += 1
+        issues = [*row.issues, *extra] if extra else row.issues
+        if not issues and not row.skipped:  # the common case, kept cheap for million-row files
+            result.rows_valid += 1
+            return True
+        failed = _has_error(issues)
         if row.skipped:
-            self.result.rows_skipped += 1
-        elif _has_error(issues):
-            self.result.rows_error += 1
+            result.rows_skipped += 1
+        elif failed:
+            result.rows_error += 1
         else:
-            self.result.rows_valid += 1
-            if issues:
-                self.result.rows_warning += 1
+            result.rows_valid += 1
+            result.rows_warning += 1
         self._keep(issues)
-        return not row.skipped and not _has_error(issues)
+        return not row.skipped and not failed
 
     def _keep(self, issues: list[Issue]) -> None:
         for issue in issues:

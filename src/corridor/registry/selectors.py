@@ -10,7 +10,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from corridor.accounts.models import AuditEvent
-from corridor.accounts.services import history_of
 from corridor.registry.models import (
     Enterprise,
     EnterpriseTag,
@@ -217,9 +216,6 @@ def merge_candidates(enterprise: Enterprise) -> QuerySet[Enterprise]:
 def import_list() -> QuerySet[ImportBatch]:
     """Imports, newest first."""
     return ImportBatch.objects.select_related("uploaded_by", "applied_by")
-
-
-__all__ = ["history_of"]
 
 
 def get_enterprise(pk: int, include_deleted: bool = False) -> Enterprise:

@@ -13,9 +13,9 @@ from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit, snapshot
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
-from corridor.registry.bulk import refresh_latest_facts
+from corridor.registry.bulk import FACT_COLUMNS, refresh_latest_facts
 from corridor.registry.issue_text import uscc_text
-from corridor.registry.models import Enterprise, EnterpriseYearFacts, ImportChange
+from corridor.registry.models import Enterprise, EnterpriseYearFacts
 
 EDITABLE_FIELDS = (
     "name",
@@ -160,23 +160,7 @@ def restore_enterprise(enterprise_id: int, actor: User | None) -> Enterprise:
     return enterprise
 
 
-FACT_FIELDS = (
-    "revenue",
-    "main_business_revenue",
-    "total_costs",
-    "rd_expense",
-    "rd_expense_domestic",
-    "total_assets",
-    "total_liabilities",
-    "employees",
-    "rd_staff",
-    "high_tech_income",
-    "exports",
-    "tax_paid",
-    "new_equity_financing",
-    "source",
-    "as_of",
-)
+FACT_FIELDS = FACT_COLUMNS  # the yearly figures, as the bulk writer stores them
 
 
 @transaction.atomic
@@ -264,18 +248,3 @@ def _move_facts(source: Enterprise, target: Enterprise) -> None:
                 setattr(kept, field, getattr(facts, field))
         kept.save()
         facts.delete()
-
-
-def import_changes_of(enterprise: Enterprise) -> list[ImportChange]:
-    """The import updates that touched this enterprise or its facts."""
-    fact_ids = list(enterprise.year_facts.values_list("pk", flat=True))
-    from django.db.models import Q
-
-    return list(
-        ImportChange.objects.filter(
-            Q(record_type="enterprise", record_id=enterprise.pk)
-            | Q(record_type="facts", record_id__in=fact_ids)
-        )
-        .select_related("batch", "batch__applied_by")
-        .order_by("-batch__applied_at")
-    )
