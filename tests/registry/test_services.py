@@ -102,3 +102,17 @@ def test_control_characters_are_refused_naming_the_field(admin) -> None:  # type
     )
     with pytest.raises(ValidationFailed):
         services.update_enterprise(ent, {"main_products": "x\x1by"}, admin)
+
+
+def test_editing_through_the_page_records_the_stored_value_as_before(admin) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    ent = EnterpriseFactory(name="原名有限公司")
+    client = Client()
+    client.force_login(admin)
+    data = {"name": "新名有限公司", "uscc": ent.uscc, "status": "operating", "is_local": "on"}
+    assert client.post(f"/registry/{ent.pk}/edit/", data).status_code == 302
+    event = AuditEvent.objects.get(
+        action="update", target_type="registry.enterprise", target_id=str(ent.pk)
+    )
+    assert ("name", "原名有限公司", "新名有限公司") in event.changed_fields()

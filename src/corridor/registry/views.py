@@ -110,6 +110,8 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_enterprise(
+                # A fresh copy: ModelForm validation has already written the new values onto `ent`,
+                # and the audit trail needs the stored values as its "before" image.
                 selectors.get_enterprise(pk),
                 form.cleaned_data,
                 request.user,
