@@ -210,16 +210,15 @@ class BulkWriter:
             "latest_employees",
             "size_band",
         )
-        defaults = {
-            "uscc_checksum_confirmed": False,
-            "is_local": False,
-            "status": "operating",
-            "is_synthetic": False,
-        }
+        pairs = tuple(zip(ENTERPRISE_COLUMNS, INSERT_DEFAULTS, strict=True))
         params = []
         for row in inserts:
             data = row.enterprise
-            values = [_blank_default(c, data.get(c), defaults) for c in ENTERPRISE_COLUMNS]
+            values = [data.get(c, d) for c, d in pairs]
+            if None in values:  # a key present with None also gets the column's default
+                values = [
+                    d if v is None else v for v, d in zip(values, INSERT_DEFAULTS, strict=True)
+                ]
             params.append((*values, now, now, self.batch_id, *_latest_of(row.facts)))
         cursor.executemany(
             f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}) VALUES ({_placeholders(len(cols))})",
@@ -393,17 +392,17 @@ def _latest_of(facts: dict[int, dict[str, Any]]) -> tuple[Any, Any, Any, str]:
     return newest_first[0], revenue, staff, size_band(staff, revenue)
 
 
-def _blank_default(column: str, value: Any, defaults: dict) -> Any:
-    """Text columns are NOT NULL (Django convention: empty string); others keep None."""
-    if value is None and column in defaults:
-        return defaults[column]
-    if value is None and column not in NULLABLE_ENTERPRISE_COLUMNS:
-        return ""
-    return value
-
-
-NULLABLE_ENTERPRISE_COLUMNS = frozenset(
-    f.attname for f in Enterprise._meta.concrete_fields if f.null
+_NOT_NULL_DEFAULTS = {
+    "uscc_checksum_confirmed": False,
+    "is_local": False,
+    "status": "operating",
+    "is_synthetic": False,
+}
+_NULLABLE = frozenset(f.attname for f in Enterprise._meta.concrete_fields if f.null)
+# What a new row stores for a column left empty: NULL where allowed, else the field's blank value
+# (text columns are NOT NULL by Django convention, so empty string).
+INSERT_DEFAULTS = tuple(
+    _NOT_NULL_DEFAULTS.get(c, None if c in _NULLABLE else "") for c in ENTERPRISE_COLUMNS
 )
 
 
