@@ -13,31 +13,15 @@ from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit, snapshot
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
-from corridor.registry.bulk import FACT_COLUMNS, refresh_latest_facts
+from corridor.registry.bulk import ENTERPRISE_COLUMNS, FACT_COLUMNS, refresh_latest_facts
 from corridor.registry.issue_text import uscc_text
 from corridor.registry.models import Enterprise, EnterpriseYearFacts
 
-EDITABLE_FIELDS = (
-    "name",
-    "uscc",
-    "legal_form",
-    "established_on",
-    "registered_capital",
-    "address",
-    "province",
-    "city",
-    "county",
-    "province_code",
-    "city_code",
-    "county_code",
-    "latitude",
-    "longitude",
-    "industry_code",
-    "business_scope",
-    "main_products",
-    "is_local",
-    "park",
-    "status",
+# What users may edit: every stored enterprise column except the internal flags (the park by object).
+EDITABLE_FIELDS = tuple(
+    "park" if column == "park_id" else column
+    for column in ENTERPRISE_COLUMNS
+    if column not in ("uscc_checksum_confirmed", "is_synthetic")
 )
 
 
