@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -407,17 +408,17 @@ INSERT_DEFAULTS = tuple(
 
 
 def _differs(old: Any, new: Any) -> bool:
-    """Whether a stored value differs from an incoming one (numbers compared by value)."""
+    """Whether a stored value differs from an incoming one (numbers by exact value, dates as ISO text)."""
     if old is None:
         return new is not None
-    try:
-        return (
-            float(old) != float(new)
-            if isinstance(new, (int, float)) or type(new).__name__ == "Decimal"
-            else str(old) != str(new)
-        )
-    except (TypeError, ValueError):
-        return str(old) != str(new)
+    if isinstance(new, bool):  # SQLite hands booleans back as 0/1
+        return bool(old) != new
+    if isinstance(new, (int, float, Decimal)):
+        try:
+            return Decimal(str(old)) != Decimal(str(new))
+        except ArithmeticError:
+            return True
+    return str(old) != str(new)
 
 
 def refresh_latest_facts(enterprise_ids: Iterable[int], chunk: int = 5000) -> None:

@@ -648,22 +648,3 @@ def _restore_before_images(batch: ImportBatch) -> None:
     models = {"enterprise": Enterprise.all_objects, "facts": EnterpriseYearFacts.objects}
     for change in batch.changes.all().iterator(chunk_size=2000):
         models[change.record_type].filter(pk=change.record_id).update(**change.before)
-
-
-def cleanup_stored_file(batch: ImportBatch) -> None:
-    """Remove a batch's stored file (kept by default for audit)."""
-    Path(batch.stored_path).unlink(missing_ok=True)
-
-
-__all__ = [
-    "Inspection",
-    "receive_upload",
-    "receive_path",
-    "inspect_batch",
-    "set_mapping",
-    "validate_batch",
-    "apply_batch",
-    "revert_batch",
-    "run_import_file",
-    "progress_key",
-]

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from corridor.accounts.models import AuditEvent
@@ -114,14 +114,8 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.synthetic:
         qs = qs.filter(is_synthetic=filters.synthetic == "synthetic")
     order = SORTS[filters.sort]
-    nulls_last = order.lstrip("-")
-    from django.db.models import F
-
-    expr = (
-        F(nulls_last).desc(nulls_last=True)
-        if order.startswith("-")
-        else F(nulls_last).asc(nulls_last=True)
-    )
+    column = F(order.lstrip("-"))  # unknown figures sort last either way
+    expr = column.desc(nulls_last=True) if order.startswith("-") else column.asc(nulls_last=True)
     return qs.order_by(expr, "id")
 
 
@@ -145,12 +139,10 @@ def titles_in_force(enterprise: Enterprise, on: dt.date | None = None) -> list[T
 def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
     """Every recorded change of a record: edits, deletes, merges, and import updates, newest first."""
     entries: list[dict[str, Any]] = []
+    fact_ids = list(enterprise.year_facts.values_list("pk", flat=True))
     events = AuditEvent.objects.filter(
         Q(target_type="registry.enterprise", target_id=str(enterprise.pk))
-        | Q(
-            target_type="registry.enterpriseyearfacts",
-            target_id__in=[str(i) for i in enterprise.year_facts.values_list("pk", flat=True)],
-        )
+        | Q(target_type="registry.enterpriseyearfacts", target_id__in=[str(i) for i in fact_ids])
     ).select_related("actor")
     for event in events:
         entries.append(
@@ -163,7 +155,6 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "changes": event.changed_fields(),
             }
         )
-    fact_ids = list(enterprise.year_facts.values_list("pk", flat=True))
     changes = ImportChange.objects.filter(
         Q(record_type="enterprise", record_id=enterprise.pk)
         | Q(record_type="facts", record_id__in=fact_ids)
