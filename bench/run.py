@@ -12,6 +12,8 @@ BENCHES = [
     ("row cleaning (engine)", ["bench_rows.py"]),
     ("region matching (vs cnloc)", ["bench_regions.py"]),
     ("synthetic generator", ["bench_synthetic.py"]),
+    ("classifier quality and speed (vs jieba + TF-IDF)", ["bench_classify.py"]),
+    ("classifying the national demo registry", ["bench_atlas_run.py"]),
 ]
 
 

@@ -12,7 +12,7 @@ from corridor.errors import DomainError
 api = NinjaAPI(
     title="Corridor API",
     version="1",
-    description="Enterprise registry, imports and accounts. Authenticate with a session or `Authorization: Bearer <token>`.",
+    description="Enterprise registry, imports, accounts and the industry-chain atlas. Authenticate with a session or `Authorization: Bearer <token>`.",
     auth=api_auth,
     urls_namespace="api",
 )
@@ -34,10 +34,12 @@ def _auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register_routers() -> None:
     from corridor.accounts.api import router as accounts_router
+    from corridor.atlas.api import router as atlas_router
     from corridor.registry.api import router as registry_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/atlas", atlas_router)
 
 
 _register_routers()

@@ -12,6 +12,8 @@ ALIASES = {
     "export": "export_data",
     "createuser": "createuser",
     "token": "issue_token",
+    "classify": "classify",
+    "atlas": "atlas",
 }
 
 

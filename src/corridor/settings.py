@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "corridor.core",
     "corridor.accounts",
     "corridor.registry",
+    "corridor.atlas",
     "corridor.parks",
     "corridor.academy",
     "corridor.dashboard",

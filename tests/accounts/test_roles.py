@@ -36,6 +36,17 @@ MATRIX = [
     ("patch", "/api/v1/registry/enterprises/{ent}", {A, N, T, P}, 200),
     ("delete", "/api/v1/registry/enterprises/{ent}", {A}, 204),
     ("get", "/api/v1/accounts/me", set(ROLES), 200),
+    ("get", "/atlas/", {A, N, T, P, L}, 200),
+    ("get", "/atlas/nev/", {A, N, T, P, L}, 200),
+    ("get", "/atlas/nev/weak-links.xlsx", {A, N, T, P, L}, 200),
+    ("get", "/atlas/node/nev.battery/", {A, N, T, P, L}, 200),
+    ("get", "/atlas/relatedness/", {A, N, T, P, L}, 200),
+    ("get", "/atlas/enterprise/{ent}/", {A, N, T, P, L}, 200),
+    ("get", "/atlas/review/", {A, N}, 200),
+    ("post", "/atlas/classify/", {A, N}, 302),
+    ("get", "/atlas/nev/edit/", {A}, 200),
+    ("get", "/api/v1/atlas/chains", {A, N, T, P, L}, 200),
+    ("get", "/api/v1/atlas/enterprises/{ent}/links", {A, N, T, P, L}, 200),
 ]
 
 

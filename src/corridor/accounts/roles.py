@@ -28,6 +28,8 @@ REGISTRY_EDIT = [
 ]
 REGISTRY_IMPORT = ["registry.import_enterprises"]
 DASHBOARD = ["dashboard.view_dashboard"]
+ATLAS_READ = ["atlas.view_chain", "atlas.view_nodelink"]
+ATLAS_REVIEW = ["atlas.review_links", "atlas.run_classification"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Administrators get every permission (see ensure_roles); listed here for completeness.
@@ -36,15 +38,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + REGISTRY_READ
     + REGISTRY_EXPORT
     + REGISTRY_EDIT
-    + REGISTRY_IMPORT,
+    + REGISTRY_IMPORT
+    + ATLAS_READ
+    + ATLAS_REVIEW,
     Role.TECHNOLOGY_OFFICER: DASHBOARD
     + REGISTRY_READ
     + REGISTRY_EXPORT
     + REGISTRY_EDIT
-    + REGISTRY_IMPORT,
-    Role.PARK_OPERATOR: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT,
+    + REGISTRY_IMPORT
+    + ATLAS_READ,
+    Role.PARK_OPERATOR: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT + ATLAS_READ,
     Role.ACADEMY_COORDINATOR: DASHBOARD + REGISTRY_READ,
-    Role.LEADER: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT,
+    Role.LEADER: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + ATLAS_READ,
     Role.APPLICANT: [],
 }
 

@@ -22,7 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "dashboard:home"),
     NavItem("registry", _("Enterprises"), "registry:list", "registry.view_enterprise"),
     NavItem("imports", _("Imports"), "registry:import_list", "registry.import_enterprises"),
-    NavItem("atlas", _("Industry-chain atlas"), None),
+    NavItem("atlas", _("Industry-chain atlas"), "atlas:chains", "atlas.view_chain"),
     NavItem("investment", _("Investment attraction"), None),
     NavItem("parks", _("Science park"), None),
     NavItem("qualify", _("Cultivation"), None),

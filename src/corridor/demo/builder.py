@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from corridor.academy.models import Academy, Programme
 from corridor.accounts.roles import Role
 from corridor.accounts.services import create_user
+from corridor.atlas import services as atlas_services
 from corridor.demo import seeds
 from corridor.demo.producer import generated_in_background
 from corridor.engine import synthetic
@@ -86,10 +87,26 @@ def _seed_enterprise(data: dict[str, Any], parks: dict[str, Park]) -> None:
         )
 
 
+def classify_demo(progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Classify the whole demo registry into chain nodes and appoint demo anchors."""
+    seen = [0]
+
+    def report(done: int, total: int) -> None:  # the demo's bars take increments
+        if progress:
+            progress("classified", done - seen[0], total)
+        seen[0] = done
+
+    atlas_services.classify_registry(
+        None, progress=report, workers=atlas_services.default_workers()
+    )
+    atlas_services.appoint_demo_anchors()
+
+
 def remove_synthetic() -> int:
     """Delete every synthetic enterprise and its rows (demo rebuild); returns how many."""
     ent = Enterprise._meta.db_table
     sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
+    atlas_services.forget_synthetic_enterprises()
     with connection.cursor() as cursor:
         for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
             cursor.execute(
@@ -237,5 +254,8 @@ def build_demo(
         )
         timings["national"] = time.perf_counter() - step
         ensure_demo_users()
+    step = time.perf_counter()
+    classify_demo(progress)
+    timings["atlas"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - start
     return timings

@@ -267,3 +267,12 @@ def ip_by_year(enterprise: Enterprise) -> list[dict[str, Any]]:
         row["class_i" if holding.ip_class == "I" else "class_ii"] += holding.count
         row["items"].append(holding)
     return [rows[y] for y in sorted(rows, reverse=True)]
+
+
+def find_enterprise(key: str) -> Enterprise | None:
+    """A live enterprise by USCC, or by record id when the key is all digits and short."""
+    key = key.strip().upper()
+    qs = Enterprise.objects.filter(deleted_at__isnull=True)
+    if key.isdigit() and len(key) < 12:
+        return qs.filter(pk=int(key)).first()
+    return qs.filter(uscc=key).first()

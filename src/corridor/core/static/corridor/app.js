@@ -9,6 +9,15 @@
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(JSON.parse(source.textContent));
       el.dataset.rendered = "1";
+      // data-echarts-click="/url/__id__/" + data-echarts-target="#panel": load the clicked item's panel
+      if (el.dataset.echartsClick && window.htmx) {
+        chart.on("click", function (params) {
+          var id = params.data && params.data.id;
+          if (!id) return;
+          var url = el.dataset.echartsClick.replace("__id__", encodeURIComponent(id));
+          window.htmx.ajax("GET", url, { target: el.dataset.echartsTarget, swap: "innerHTML" });
+        });
+      }
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }

@@ -1,0 +1,150 @@
+"""Atlas API: chains, weak links, enterprise links and decisions, text classification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from corridor.accounts.auth import require_perm
+from corridor.atlas import selectors, services
+from corridor.engine.chains import chain_to_dict
+from corridor.errors import ValidationFailed
+from corridor.registry import selectors as registry_selectors
+
+router = Router(tags=["atlas"])
+VIEW = "atlas.view_chain"
+MAX_TEXT = 20_000
+
+
+class ChainOut(Schema):
+    key: str
+    name_zh: str
+    name_en: str
+    version: int
+    leader_name: str
+    anchors: list[int]
+
+
+class WeakLinkOut(Schema):
+    node: str
+    name_zh: str
+    name_en: str
+    score: float
+    parts: dict[str, dict[str, float | None]]
+    enterprises: int
+    lq: float | None
+    upstream: list[str]
+    upstream_covered: list[str]
+
+
+class LinkOut(Schema):
+    node: str
+    confidence: float
+    rule_confidence: float
+    effective: bool
+    status: str
+    classifier_version: str
+    evidence: list[dict[str, Any]]
+    note: str
+
+
+class DecisionIn(Schema):
+    node: str
+    status: str
+    note: str = ""
+
+
+class TextIn(Schema):
+    name: str = ""
+    scope: str = ""
+    products: str = ""
+
+
+class ClassifiedOut(Schema):
+    labels: list[str]
+    confidence: dict[str, float]
+    evidence: list[dict[str, Any]]
+    classifier_version: str
+
+
+@router.get("/chains", response=list[ChainOut])
+def list_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    return [
+        ChainOut(
+            key=c.key,
+            name_zh=c.name_zh,
+            name_en=c.name_en,
+            version=c.current_version,
+            leader_name=c.leader_name,
+            anchors=[a.pk for a in c.anchors.all()],
+        )
+        for c in selectors.chains().prefetch_related("anchors")
+    ]
+
+
+@router.get("/chains/{key}/definition", response=dict[str, Any])
+def chain_definition(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    return chain_to_dict(selectors.definition_of(selectors.get_chain(key)))
+
+
+@router.get("/chains/{key}/weak-links", response=list[WeakLinkOut])
+def weak_links(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    ranked = selectors.weak_links(selectors.get_chain(key), selectors.parse_weights(request.GET))
+    return [
+        WeakLinkOut(
+            node=r["node"].id,
+            name_zh=r["node"].name_zh,
+            name_en=r["node"].name_en,
+            score=r["result"].score,
+            parts={
+                p.name: {
+                    "value": p.value,
+                    "strength": p.strength,
+                    "weight": p.weight,
+                    "points": p.contribution,
+                }
+                for p in r["result"].parts
+            },
+            enterprises=r["facts"].enterprises,
+            lq=r["facts"].lq,
+            upstream=list(r["facts"].upstream),
+            upstream_covered=list(r["facts"].upstream_covered),
+        )
+        for r in ranked
+    ]
+
+
+@router.get("/enterprises/{enterprise_id}/links", response=list[LinkOut])
+def enterprise_links(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    return selectors.links_of(registry_selectors.get_enterprise(enterprise_id))
+
+
+@router.post("/enterprises/{enterprise_id}/decisions", response=LinkOut)
+def decide(request: HttpRequest, enterprise_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
+    require_perm(request, "atlas.review_links")
+    enterprise = registry_selectors.get_enterprise(enterprise_id)
+    return services.decide_link(
+        enterprise, payload.node, payload.status, request.user, payload.note
+    )
+
+
+@router.post("/classify", response=ClassifiedOut)
+def classify_text(request: HttpRequest, payload: TextIn):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    for field in ("name", "scope", "products"):
+        if len(getattr(payload, field)) > MAX_TEXT:
+            raise ValidationFailed(f"{field} is longer than {MAX_TEXT} characters", field=field)
+    classifier = services.live_classifier()
+    found = classifier.classify(payload.name, payload.scope, payload.products)
+    return ClassifiedOut(
+        labels=list(found.labels),
+        confidence={n: round(found.results[n].confidence, 4) for n in found.labels},
+        evidence=[e.as_dict() for n in found.labels for e in found.results[n].evidence],
+        classifier_version=classifier.version,
+    )

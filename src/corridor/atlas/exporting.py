@@ -1,0 +1,85 @@
+"""The ranked weak links of a chain as an Excel workbook, explained (inputs, parts, weights)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import xlsxwriter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corridor.atlas.models import Chain
+from corridor.engine import gaps
+from corridor.engine.spreadsheet_safety import neutralise
+
+
+def _write(sheet: Any, row: int, values: Sequence[Any], fmt: Any = None) -> None:
+    for col, value in enumerate(values):
+        if value is None:
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value, fmt)
+        else:
+            sheet.write_string(row, col, neutralise(str(value)), fmt)
+
+
+def weak_links_xlsx(
+    chain: Chain,
+    ranked: Sequence[Mapping[str, Any]],
+    weights: Mapping[str, float],
+    labels: Mapping[str, Any],
+    language: str,
+) -> tempfile.SpooledTemporaryFile:
+    """One sheet of ranked nodes (score, inputs, each part's points) and one sheet of method."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    book = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet(_("Weak links"))
+    measures = list(gaps.DEFAULT_WEIGHTS)
+    header = [_("Rank"), _("Node id"), _("Node"), _("Stage"), _("Weak-link score")]
+    header += [f"{labels[m]}" for m in measures]
+    header += [f"{labels[m]} ({_('points')})" for m in measures]
+    header += [
+        _("Upstream nodes"),
+        _("Upstream nodes with local suppliers"),
+        _("Leaders downstream"),
+    ]
+    _write(sheet, 0, header, bold)
+    for rank, item in enumerate(ranked, start=1):
+        node, facts, result = item["node"], item["facts"], item["result"]
+        parts = {p.name: p for p in result.parts}
+        values: list[Any] = [rank, node.id, node.name(language), node.stage, result.score]
+        values += [parts[m].value for m in measures]
+        values += [round(parts[m].contribution, 2) for m in measures]
+        values += [
+            "、".join(facts.upstream),
+            "、".join(facts.upstream_covered),
+            facts.leaders_downstream,
+        ]
+        _write(sheet, rank, values)
+    sheet.freeze_panes(1, 3)
+    about = book.add_worksheet(_("Method"))
+    lines = [
+        f"{chain.key} {chain.name_zh} / {chain.name_en} — {_('chain version')} {chain.current_version}",
+        f"{_('Rule version')}: {gaps.WEIGHTS_VERSION}",
+        _("weak-link score = 100 × Σ wᵢ·(1 − sᵢ) / Σ wᵢ"),
+        _("Counts and money: s = log(1 + x) / log(1 + the chain's largest node value)."),
+        _(
+            "Leader: s = 1 if an anchor, large or medium enterprise is on the node. LQ: s = min(LQ, 2) / 2."
+        ),
+        _(
+            "Supply coverage: s = share of upstream nodes with at least one local enterprise (1 if none)."
+        ),
+        _("Revenue in 10k yuan (万元), latest year. Exported %(at)s.")
+        % {"at": timezone.localtime().isoformat(timespec="seconds")},
+    ]
+    for i, line in enumerate(lines):
+        about.write_string(i, 0, line)
+    _write(about, len(lines) + 1, [_("Measure"), _("Weight")], bold)
+    for i, (name, weight) in enumerate(weights.items(), start=len(lines) + 2):
+        _write(about, i, [str(labels[name]), weight])
+    book.close()
+    out.seek(0)
+    return out

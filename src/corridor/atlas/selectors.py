@@ -1,0 +1,514 @@
+"""Reads for the atlas: chains, node statistics, weak links, relatedness, the review queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from corridor.atlas import chains as packaged
+from corridor.atlas.models import Chain, ChainVersion, ClassificationRun, LinkStatus, NodeLink
+from corridor.atlas.services import live_classifier
+from corridor.engine import complexity, gaps
+from corridor.engine.chains import Chain as ChainDef
+from corridor.engine.chains import Node, parse_chain
+from corridor.errors import NotFound
+from corridor.registry.models import Enterprise, SizeBand, TitleHeld, TitleKind
+
+LEADER_BANDS = (SizeBand.LARGE, SizeBand.MEDIUM)
+PEER_GROUPS = {
+    "all": None,  # every city
+    "yrd": ("31", "32", "33", "34"),  # Yangtze River Delta: Shanghai, Jiangsu, Zhejiang, Anhui
+    "zhejiang": ("33",),
+}
+
+
+def chains() -> QuerySet[Chain]:
+    """Every chain in the atlas order."""
+    return Chain.objects.all()
+
+
+def get_chain(key: str) -> Chain:
+    """One chain by key, or NotFound."""
+    chain = Chain.objects.filter(key=key).first()
+    if chain is None:
+        raise NotFound(f"chain {key}")
+    return chain
+
+
+def definition_of(chain: Chain, number: int | None = None) -> ChainDef:
+    """The parsed definition of a chain's current (or a given) version."""
+    version = ChainVersion.objects.filter(
+        chain=chain, number=number or chain.current_version
+    ).first()
+    if version is None:
+        raise NotFound(f"{chain.key}@{number}")
+    return parse_chain(version.definition)
+
+
+def versions_of(chain: Chain) -> QuerySet[ChainVersion]:
+    """A chain's versions, newest first."""
+    return chain.versions.select_related("created_by").order_by("-number")
+
+
+def all_definitions() -> dict[str, ChainDef]:
+    """Every chain's current definition by key."""
+    return {c.key: definition_of(c) for c in Chain.objects.all()}
+
+
+def node_index() -> dict[str, Node]:
+    """Every node of the current atlas by id."""
+    return {n.id: n for d in all_definitions().values() for n in d.nodes}
+
+
+def _effective(local: bool | None = None) -> QuerySet[NodeLink]:
+    qs = NodeLink.objects.filter(effective=True, enterprise__deleted_at__isnull=True)
+    if local is not None:
+        qs = qs.filter(enterprise__is_local=local)
+    return qs
+
+
+def atlas_stamp() -> str:
+    """Changes whenever links or chains change: the key of cached atlas figures."""
+    run = ClassificationRun.objects.filter(status="done").aggregate(m=Max("finished_at"))["m"]
+    decided = NodeLink.objects.exclude(status=LinkStatus.AUTO).aggregate(m=Max("decided_at"))["m"]
+    versions = "-".join(f"{c.key}{c.current_version}" for c in Chain.objects.all())
+    local = Enterprise.objects.filter(is_local=True).aggregate(m=Max("updated_at"))["m"]
+    return f"{run}|{decided}|{versions}|{local}"
+
+
+def _cached(name: str, build: Any) -> Any:
+    key = f"atlas:{name}:{hash(atlas_stamp())}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, 3600)
+    return value
+
+
+# --- local statistics --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalNode:
+    node: str
+    enterprises: int
+    revenue: float
+    employees: int
+    titled: int
+    leaders: tuple[int, ...]  # enterprise ids
+
+
+def titled_ids(local: bool = True, day: dt.date | None = None) -> set[int]:
+    """Enterprises holding any title in force on a day."""
+    day = day or timezone.localdate()
+    qs = TitleHeld.objects.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day)).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+    )
+    if local:
+        qs = qs.filter(enterprise__is_local=True)
+    return set(qs.values_list("enterprise_id", flat=True))
+
+
+def anchor_ids() -> set[int]:
+    """Every chain's anchor enterprises (链主)."""
+    return set(Chain.anchors.through.objects.values_list("enterprise_id", flat=True))
+
+
+def local_nodes() -> dict[str, LocalNode]:
+    """Per node: the district's enterprises, revenue, employees, titled and leading enterprises."""
+    return _cached("local", _build_local_nodes)
+
+
+def _build_local_nodes() -> dict[str, LocalNode]:
+    titled, anchors = titled_ids(), anchor_ids()
+    acc: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"n": 0, "rev": 0.0, "emp": 0, "titled": 0, "leaders": []}
+    )
+    rows = _effective(local=True).values_list(
+        "node",
+        "enterprise_id",
+        "enterprise__latest_revenue",
+        "enterprise__latest_employees",
+        "enterprise__size_band",
+    )
+    for node, ent, revenue, employees, band in rows:
+        a = acc[node]
+        a["n"] += 1
+        a["rev"] += float(revenue or 0)
+        a["emp"] += int(employees or 0)
+        a["titled"] += ent in titled
+        if ent in anchors or band in LEADER_BANDS:
+            a["leaders"].append(ent)
+    return {
+        node: LocalNode(node, a["n"], a["rev"], a["emp"], a["titled"], tuple(a["leaders"]))
+        for node, a in acc.items()
+    }
+
+
+# --- national matrix and relatedness ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationalMatrix:
+    cities: tuple[str, ...]  # city codes
+    city_names: dict[str, str]
+    nodes: tuple[str, ...]  # top-level node ids
+    counts: np.ndarray  # cities × nodes enterprise counts
+    district: np.ndarray  # the district's counts per node
+
+
+def national_matrix() -> NationalMatrix:
+    """Enterprise counts per city and top-level node over the whole registry, and the district's row."""
+    return _cached("national", _build_national)
+
+
+def _build_national() -> NationalMatrix:
+    nodes = tuple(sorted(n for n in node_index() if n.count(".") == 1))
+    col = {n: i for i, n in enumerate(nodes)}
+    per_city: dict[str, np.ndarray] = {}
+    rows = (
+        _effective()
+        .filter(node__in=nodes)
+        .exclude(enterprise__city_code="")
+        .values_list("enterprise__city_code", "node")
+        .annotate(n=Count("id"))
+    )
+    for city, node, n in rows:
+        per_city.setdefault(city, np.zeros(len(nodes)))[col[node]] = n
+    cities = tuple(sorted(per_city))
+    counts = np.array([per_city[c] for c in cities]) if cities else np.zeros((0, len(nodes)))
+    district = np.zeros(len(nodes))
+    for node, n in (
+        _effective(local=True).filter(node__in=nodes).values_list("node").annotate(n=Count("id"))
+    ):
+        district[col[node]] = n
+    names = dict(
+        Enterprise.objects.filter(city_code__in=cities)
+        .values_list("city_code", "city")
+        .distinct()
+        .order_by()
+    )
+    return NationalMatrix(cities, names, nodes, counts, district)
+
+
+def district_relatedness() -> tuple[NationalMatrix, complexity.DistrictView] | None:
+    """The district's RCA, density and COG with φ and PCI from all cities; None without data."""
+    matrix = national_matrix()
+    if matrix.counts.shape[0] < 2 or matrix.counts.sum() == 0 or matrix.district.sum() == 0:
+        return None
+    return matrix, complexity.district_view(matrix.counts, matrix.district)
+
+
+def location_quotients() -> dict[str, float]:
+    """The district's location quotient (RCA by enterprise counts) per top-level node."""
+    found = district_relatedness()
+    if found is None:
+        return {}
+    matrix, view = found
+    return {n: float(view.rca[i]) for i, n in enumerate(matrix.nodes)}
+
+
+def opportunities(preset: str = "balanced") -> list[dict[str, Any]]:
+    """Atlas-style opportunities: nodes the district lacks, scored with every part shown."""
+    found = district_relatedness()
+    if found is None:
+        return []
+    matrix, view = found
+    scores = complexity.opportunity_scores(
+        view.density, view.national.pci, view.cog, view.present, preset
+    )
+    out = []
+    for i, node in enumerate(matrix.nodes):
+        if not scores.candidate[i]:
+            continue
+        out.append(
+            {
+                "node": node,
+                "rca": float(view.rca[i]),
+                "density": float(view.density[i]),
+                "distance": float(scores.distance[i]),
+                "pci": float(scores.pci[i]),
+                "cog": float(scores.cog[i]),
+                "from_distance": float(scores.from_distance[i]),
+                "from_complexity": float(scores.from_complexity[i]),
+                "from_gain": float(scores.from_gain[i]),
+                "score": float(scores.score[i]),
+                "local": int(matrix.district[i]),
+            }
+        )
+    return sorted(out, key=lambda o: -o["score"])
+
+
+def swot(peers: str = "all") -> list[dict[str, Any]]:
+    """Metroverse-style scatter: presence (RCA against the peer group) × fit (density vs peers)."""
+    found = district_relatedness()
+    if found is None:
+        return []
+    matrix, view = found
+    prefixes = PEER_GROUPS.get(peers)
+    mask = np.array([prefixes is None or c[:2] in prefixes for c in matrix.cities], dtype=bool)
+    peer_counts = matrix.counts[mask] if mask.sum() >= 2 else matrix.counts
+    peer_m = complexity.presence(complexity.rca(peer_counts))
+    peer_density = complexity.density(peer_m, view.national.proximity)
+    presence_rca = complexity._row_rca(peer_counts.astype(float), matrix.district.astype(float))
+    quadrants = complexity.swot_quadrants(presence_rca, view.density, peer_density)
+    return [
+        {
+            "node": node,
+            "presence": float(quadrants.presence[i]),
+            "density": float(view.density[i]),
+            "fit": float(quadrants.fit[i]),
+            "label": str(quadrants.label[i]),
+            "local": int(matrix.district[i]),
+        }
+        for i, node in enumerate(matrix.nodes)
+    ]
+
+
+# --- weak links --------------------------------------------------------------------------------
+
+
+def upstream_of(definitions: Mapping[str, ChainDef]) -> dict[str, list[str]]:
+    """For every node, the nodes that supply it (inside its chain and across chains)."""
+    ups: dict[str, list[str]] = defaultdict(list)
+    for d in definitions.values():
+        for e in d.edges + d.cross_edges:
+            ups[e.target].append(e.source)
+    return ups
+
+
+def downstream_of(definitions: Mapping[str, ChainDef]) -> dict[str, list[str]]:
+    """For every node, the nodes it supplies."""
+    downs: dict[str, list[str]] = defaultdict(list)
+    for d in definitions.values():
+        for e in d.edges + d.cross_edges:
+            downs[e.source].append(e.target)
+    return downs
+
+
+def node_facts(chain: Chain) -> list[gaps.NodeFacts]:
+    """The weak-link inputs of every top-level node of a chain."""
+    definitions = all_definitions()
+    local, lq = local_nodes(), location_quotients()
+    ups, downs = upstream_of(definitions), downstream_of(definitions)
+    out = []
+    for node in definitions[chain.key].nodes:
+        if node.parent is not None:
+            continue
+        stats = local.get(node.id) or LocalNode(node.id, 0, 0.0, 0, 0, ())
+        upstream = tuple(ups.get(node.id, ()))
+        covered = tuple(u for u in upstream if u in local and local[u].enterprises > 0)
+        pull = sum(len(local[d].leaders) for d in downs.get(node.id, ()) if d in local)
+        out.append(
+            gaps.NodeFacts(
+                node=node.id,
+                enterprises=stats.enterprises,
+                revenue=stats.revenue,
+                employees=stats.employees,
+                titled=stats.titled,
+                leaders=len(stats.leaders),
+                lq=lq.get(node.id),
+                upstream=upstream,
+                upstream_covered=covered,
+                leaders_downstream=pull,
+            )
+        )
+    return out
+
+
+def weak_links(chain: Chain, weights: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
+    """The chain's nodes ranked weakest first, with their inputs and score parts."""
+    facts = {f.node: f for f in node_facts(chain)}
+    nodes = node_index()
+    return [
+        {"node": nodes[w.node], "facts": facts[w.node], "result": w}
+        for w in gaps.weak_link_scores(list(facts.values()), weights)
+    ]
+
+
+def parse_weights(params: Mapping[str, Any]) -> dict[str, float]:
+    """Weak-link weights from query parameters (w_<measure>), defaults for the rest."""
+    weights = dict(gaps.DEFAULT_WEIGHTS)
+    for name in weights:
+        raw = params.get(f"w_{name}")
+        if raw not in (None, ""):
+            try:
+                value = float(raw)
+            except ValueError:
+                continue
+            if math.isfinite(value) and 0 <= value <= 10:
+                weights[name] = value
+    if sum(weights.values()) <= 0:
+        return dict(gaps.DEFAULT_WEIGHTS)
+    return weights
+
+
+# --- nodes, enterprises, review ---------------------------------------------------------------
+
+
+def node_enterprises(node: str, local: bool | None = True) -> QuerySet[NodeLink]:
+    """The enterprises that count on a node, largest first."""
+    return (
+        _effective(local)
+        .filter(node=node)
+        .select_related("enterprise")
+        .order_by("-enterprise__latest_revenue", "enterprise__name")
+    )
+
+
+def national_picture(node: str, top: int = 10) -> dict[str, Any]:
+    """A node across the country: enterprises, leading cities with their RCA."""
+    matrix = national_matrix()
+    if node not in matrix.nodes or matrix.counts.shape[0] == 0:
+        return {"total": 0, "cities": [], "district": 0}
+    j = matrix.nodes.index(node)
+    column = matrix.counts[:, j]
+    rca = complexity.rca(matrix.counts)[:, j]
+    order = np.argsort(-column, kind="stable")[:top]
+    cities = [
+        {
+            "code": matrix.cities[i],
+            "name": matrix.city_names.get(matrix.cities[i], matrix.cities[i]),
+            "count": int(column[i]),
+            "rca": float(rca[i]),
+        }
+        for i in order
+        if column[i] > 0
+    ]
+    return {"total": int(column.sum()), "cities": cities, "district": int(matrix.district[j])}
+
+
+def links_of(enterprise: Enterprise) -> list[NodeLink]:
+    """Every stored link of an enterprise, strongest first."""
+    return list(
+        NodeLink.objects.filter(enterprise=enterprise)
+        .select_related("decided_by")
+        .order_by("-effective", "-confidence")
+    )
+
+
+REVIEW_LOW, REVIEW_HIGH = 0.2, 0.85
+
+
+def review_queue(
+    status: str = "auto", chain: str = "", local_only: bool = True
+) -> QuerySet[NodeLink]:
+    """Links to review, most useful first: uncertain confidence on large, local enterprises.
+
+    priority = (1 − |2·confidence − 1|) × (1 + 2·local) × (1 + log10(1 + revenue in 万元))
+    """
+    qs = NodeLink.objects.filter(enterprise__deleted_at__isnull=True).select_related("enterprise")
+    if status == "auto":
+        qs = qs.filter(
+            status=LinkStatus.AUTO, confidence__gte=REVIEW_LOW, confidence__lte=REVIEW_HIGH
+        )
+    else:
+        qs = qs.filter(status=status)
+    if chain:
+        qs = qs.filter(chain=chain)
+    if local_only:
+        qs = qs.filter(enterprise__is_local=True)
+    return qs.filter(node__regex=r"^[a-z]+\.[a-z_0-9]+$") if status == "auto" else qs
+
+
+def review_priority(link: NodeLink) -> float:
+    """The review priority of one link (see review_queue)."""
+    uncertainty = 1 - abs(2 * link.confidence - 1)
+    revenue = float(link.enterprise.latest_revenue or 0)
+    return uncertainty * (1 + 2 * link.enterprise.is_local) * (1 + math.log10(1 + revenue))
+
+
+def sorted_queue(qs: QuerySet[NodeLink], limit: int = 2000) -> list[NodeLink]:
+    """The queue sorted by priority (computed in Python over a bounded candidate set)."""
+    candidates = list(qs.order_by("-enterprise__latest_revenue")[:limit])
+    return sorted(candidates, key=lambda link: -review_priority(link))
+
+
+def live_classifier_version() -> str:
+    """The version string the next classification run will record."""
+    return live_classifier().version
+
+
+def last_run() -> ClassificationRun | None:
+    """The newest finished classification run."""
+    return ClassificationRun.objects.filter(status="done").order_by("-finished_at").first()
+
+
+def required_nodes() -> dict[str, tuple[str, ...]]:
+    """The stable node ids other modules rely on."""
+    return packaged.REQUIRED_NODES
+
+
+def chain_enterprise_counts(local: bool = True) -> dict[str, int]:
+    """Distinct enterprises on at least one node of each chain."""
+    rows = _effective(local).values_list("chain").annotate(n=Count("enterprise", distinct=True))
+    return dict(rows)
+
+
+def inbound_cross_edges(key: str) -> list[Any]:
+    """Cross-chain edges from other chains into this chain's nodes."""
+    return [
+        e
+        for k, d in all_definitions().items()
+        if k != key
+        for e in d.cross_edges
+        if e.target.startswith(key + ".")
+    ]
+
+
+def _neighbours(
+    node_ids: list[str], exclude: int | None = None, limit: int = 12
+) -> list[dict[str, Any]]:
+    """Local enterprises on the given nodes, largest first, grouped by node."""
+    out = []
+    for nid in node_ids:
+        links = list(node_enterprises(nid)[:limit])
+        out.append({"node": nid, "links": links, "total": node_enterprises(nid).count()})
+    return out
+
+
+def node_detail(node_id: str) -> dict[str, Any]:
+    """Everything the node panel shows."""
+    nodes = node_index()
+    node = nodes.get(node_id)
+    if node is None:
+        raise NotFound(f"node {node_id}")
+    definitions = all_definitions()
+    top = node.top
+    links = node_enterprises(node_id)
+    local = local_nodes().get(top)
+    title_counts = [
+        (TitleKind(t).label, n)
+        for t, n in TitleHeld.objects.filter(
+            enterprise_id__in=links.values("enterprise_id"),
+            enterprise__is_local=True,
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+        .values_list("title")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by("title")
+    ]
+    leader_ids = set(local.leaders) if local else set()
+    return {
+        "node": node,
+        "chain": definitions[node.chain],
+        "links": links,
+        "children": [n for n in nodes.values() if n.parent == node_id],
+        "leaders": [link for link in links[:200] if link.enterprise_id in leader_ids],
+        "title_counts": title_counts,
+        "local": local,
+        "suppliers": _neighbours(upstream_of(definitions).get(top, [])),
+        "customers": _neighbours(downstream_of(definitions).get(top, [])),
+        "national": national_picture(top),
+        "nodes": nodes,
+        "lq": location_quotients().get(top),
+    }

@@ -1,0 +1,429 @@
+"""Every write to the atlas: chain versions, chain owners and anchors, classification runs, decisions."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corridor.accounts.models import AuditAction
+from corridor.accounts.services import record_audit, snapshot
+from corridor.atlas import chains as packaged
+from corridor.atlas.models import (
+    DECIDED,
+    Chain,
+    ChainVersion,
+    ClassificationRun,
+    LearnedModel,
+    LinkStatus,
+    NodeLink,
+)
+from corridor.engine.chains import ChainDefinitionError, chain_to_dict, parse_chain
+from corridor.engine.classify import THRESHOLD
+from corridor.engine.classify_batch import classify_many
+from corridor.engine.classify_model import Classifier, Example, train, training_rows
+from corridor.errors import Conflict, NotFound, ValidationFailed
+from corridor.registry.models import Enterprise
+
+CHUNK = 4000
+PARALLEL_FROM = 20_000
+
+
+# --- chains ----------------------------------------------------------------------------------
+
+
+def ensure_packaged_chains() -> list[str]:
+    """Load packaged chain files missing from the database or newer than an unedited stored one."""
+    changed = []
+    definitions = packaged.packaged_definitions()
+    packaged.parse_atlas(definitions)  # refuse a broken package before writing anything
+    for position, (key, definition) in enumerate(definitions.items()):
+        with transaction.atomic():
+            chain, created = Chain.objects.get_or_create(
+                key=key,
+                defaults={
+                    "name_zh": definition["name"]["zh"],
+                    "name_en": definition["name"]["en"],
+                    "position": position,
+                    "current_version": definition["version"],
+                },
+            )
+            latest = chain.versions.order_by("-number").first()
+            if latest is not None and (
+                latest.source == ChainVersion.Source.EDIT or latest.number >= definition["version"]
+            ):
+                continue  # an administrator's edit is never overwritten by the package
+            ChainVersion.objects.create(
+                chain=chain,
+                number=definition["version"],
+                definition=definition,
+                source=ChainVersion.Source.PACKAGE,
+                note=_("Loaded from the packaged file"),
+            )
+            chain.current_version = definition["version"]
+            chain.save(update_fields=["current_version"])
+            changed.append(key)
+    return changed
+
+
+def _current_definition(chain: Chain) -> dict[str, Any]:
+    version = chain.versions.filter(number=chain.current_version).first()
+    if version is None:
+        raise NotFound(_("Chain %(key)s has no current version.") % {"key": chain.key})
+    return copy.deepcopy(version.definition)
+
+
+def save_chain_definition(
+    chain: Chain, definition: dict[str, Any], user: User | None, note: str
+) -> ChainVersion:
+    """Validate an edited definition against the whole atlas and store it as the next version."""
+    definition = dict(definition)
+    definition["id"] = chain.key
+    definition["version"] = (
+        chain.versions.order_by("-number").values_list("number", flat=True)[0] + 1
+    )
+    try:
+        parsed = parse_chain(definition)
+        others = {c.key: _current_definition(c) for c in Chain.objects.exclude(pk=chain.pk)}
+        packaged.parse_atlas({**others, chain.key: chain_to_dict(parsed)})
+    except ChainDefinitionError as exc:
+        raise ValidationFailed(str(exc), code="chain_invalid") from exc
+    with transaction.atomic():
+        before = {"version": chain.current_version}
+        version = ChainVersion.objects.create(
+            chain=chain,
+            number=definition["version"],
+            definition=chain_to_dict(parsed),
+            source=ChainVersion.Source.EDIT,
+            note=note[:300],
+            created_by=user,
+        )
+        chain.current_version = version.number
+        chain.save(update_fields=["current_version"])
+        record_audit(
+            user, AuditAction.UPDATE, chain, before, {"version": version.number}, note=note
+        )
+    return version
+
+
+def save_node(chain: Chain, node: dict[str, Any], user: User | None) -> ChainVersion:
+    """Add a node or replace the node with the same id, as a new chain version."""
+    definition = _current_definition(chain)
+    nodes = [n for n in definition["nodes"] if n["id"] != node.get("id")]
+    existed = len(nodes) != len(definition["nodes"])
+    index = next(
+        (i for i, n in enumerate(definition["nodes"]) if n["id"] == node.get("id")), len(nodes)
+    )
+    nodes.insert(index, node)
+    definition["nodes"] = nodes
+    verb = _("Edited node %(id)s") if existed else _("Added node %(id)s")
+    return save_chain_definition(chain, definition, user, verb % {"id": node.get("id")})
+
+
+def set_edge(
+    chain: Chain, source: str, target: str, present: bool, user: User | None
+) -> ChainVersion:
+    """Add or remove a supply edge (inside the chain, or a cross edge to another chain)."""
+    definition = _current_definition(chain)
+    own = {n["id"] for n in definition["nodes"]}
+    key = "edges" if target in own else "cross_edges"
+    edges = [e for e in definition.get(key) or [] if (e["from"], e["to"]) != (source, target)]
+    if present:
+        edges.append({"from": source, "to": target})
+    elif len(edges) == len(definition.get(key) or []):
+        raise NotFound(_("There is no edge %(a)s → %(b)s.") % {"a": source, "b": target})
+    definition[key] = edges
+    note = _("Added edge %(a)s → %(b)s") if present else _("Removed edge %(a)s → %(b)s")
+    return save_chain_definition(chain, definition, user, note % {"a": source, "b": target})
+
+
+def set_chain_owners(
+    chain: Chain, leader_name: str, leader_title: str, anchor_ids: Iterable[int], user: User | None
+) -> Chain:
+    """Set the chain chief (链长) and the anchor enterprises (链主)."""
+    anchors = list(Enterprise.objects.filter(pk__in=list(anchor_ids), deleted_at__isnull=True))
+    with transaction.atomic():
+        before = snapshot(chain) | {"anchors": sorted(chain.anchors.values_list("pk", flat=True))}
+        chain.leader_name, chain.leader_title = leader_name.strip()[:60], leader_title.strip()[:120]
+        chain.save(update_fields=["leader_name", "leader_title"])
+        chain.anchors.set(anchors)
+        after = snapshot(chain) | {"anchors": sorted(a.pk for a in anchors)}
+        record_audit(user, AuditAction.UPDATE, chain, before, after)
+    return chain
+
+
+# --- the classifier --------------------------------------------------------------------------
+
+
+def live_classifier() -> Classifier:
+    """The classifier of the current chain versions and the newest learned model."""
+    definitions = {c.key: _current_definition(c) for c in Chain.objects.all()}
+    if not definitions:
+        return packaged.packaged_classifier()
+    chains = packaged.parse_atlas(definitions)
+    stored = LearnedModel.objects.order_by("-created_at").first()
+    if stored is not None:
+        model_json: str | None = stored.weights
+    else:
+        model = packaged.packaged_model()
+        model_json = model.to_json() if model else None
+    return packaged.build_classifier(chains, model_json)
+
+
+def _enterprise_chunks(ids: list[int] | None) -> Iterator[list[tuple[int, str, str, str]]]:
+    """(id, name, scope, products) of live enterprises, in id order, in chunks."""
+    qs = Enterprise.objects.filter(deleted_at__isnull=True).order_by("pk")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    last = 0
+    while True:
+        chunk = list(
+            qs.filter(pk__gt=last).values_list("pk", "name", "business_scope", "main_products")[
+                :CHUNK
+            ]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+
+
+def classify_registry(
+    user: User | None = None,
+    enterprise_ids: list[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+) -> ClassificationRun:
+    """Classify enterprises and replace their automatic links; analysts' decisions are kept as they are."""
+    classifier = live_classifier()
+    run = ClassificationRun.objects.create(started_by=user, classifier_version=classifier.version)
+    qs = Enterprise.objects.filter(deleted_at__isnull=True)
+    total = qs.filter(pk__in=enterprise_ids).count() if enterprise_ids is not None else qs.count()
+    if total < PARALLEL_FROM:
+        workers = 1  # starting worker processes costs more than classifying a few thousand
+    with transaction.atomic():
+        decided = set(
+            NodeLink.objects.filter(status__in=DECIDED).values_list("enterprise_id", "node")
+        )
+        auto = NodeLink.objects.filter(status=LinkStatus.AUTO)
+        if enterprise_ids is not None:
+            auto = auto.filter(enterprise_id__in=enterprise_ids)
+        auto.delete()  # nothing hangs off a link, so Django issues one DELETE statement
+        counts = {"done": 0, "labelled": 0, "links": 0, "kept": 0}
+        now = timezone.now()
+        batch: list[NodeLink] = []
+        items = (row for chunk in _enterprise_chunks(enterprise_ids) for row in chunk)
+        for pk, rows in classify_many(classifier, items, workers=workers):
+            counts["done"] += 1
+            counts["labelled"] += any(r["effective"] for r in rows)
+            for row in rows:
+                if (pk, row["node"]) in decided:
+                    counts["kept"] += 1
+                    continue
+                batch.append(
+                    NodeLink(
+                        enterprise_id=pk,
+                        classifier_version=classifier.version,
+                        updated_at=now,
+                        **row,
+                    )
+                )
+            if len(batch) >= CHUNK:
+                _flush(batch, counts, progress, total)
+        _flush(batch, counts, progress, total)
+        run.enterprises, run.links, run.labelled = (
+            counts["done"],
+            counts["links"],
+            counts["labelled"],
+        )
+        run.kept_decisions = counts["kept"]
+        run.finished_at, run.status = timezone.now(), "done"
+        run.save()
+    return run
+
+
+def _flush(
+    batch: list[NodeLink],
+    counts: dict[str, int],
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> None:
+    NodeLink.objects.bulk_create(batch, batch_size=1000)
+    counts["links"] += len(batch)
+    batch.clear()
+    if progress:
+        progress(counts["done"], total)
+
+
+def classify_one(enterprise: Enterprise) -> list[NodeLink]:
+    """Re-classify one enterprise now (after an edit); decisions are kept."""
+    classify_registry(None, [enterprise.pk])
+    return list(NodeLink.objects.filter(enterprise=enterprise))
+
+
+# --- analysts' decisions ---------------------------------------------------------------------
+
+
+def decide_link(
+    enterprise: Enterprise, node: str, status: str, user: User | None, note: str = ""
+) -> NodeLink:
+    """Record an analyst's decision on an enterprise–node link (creating the link if needed)."""
+    if status not in DECIDED:
+        raise ValidationFailed(_("Unknown decision %(s)s.") % {"s": status}, field="status")
+    if node not in _known_nodes():
+        raise ValidationFailed(_("Unknown node %(n)s.") % {"n": node}, field="node", value=node)
+    with transaction.atomic():
+        link = NodeLink.objects.select_for_update().filter(enterprise=enterprise, node=node).first()
+        before = snapshot(link) if link else None
+        if link is None:
+            link = NodeLink(
+                enterprise=enterprise,
+                node=node,
+                chain=node.split(".")[0],
+                confidence=0.0,
+                rule_confidence=0.0,
+                classifier_version="",
+            )
+        link.status = status
+        link.effective = status == LinkStatus.CONFIRMED or (
+            status == LinkStatus.UNCERTAIN and link.confidence >= THRESHOLD
+        )
+        link.decided_by = user if user is not None and user.is_authenticated else None
+        link.decided_at = link.updated_at = timezone.now()
+        link.note = note.strip()[:300]
+        link.save()
+        record_audit(
+            user,
+            AuditAction.CREATE if before is None else AuditAction.UPDATE,
+            link,
+            before,
+            snapshot(link),
+        )
+    return link
+
+
+def _known_nodes() -> set[str]:
+    return set(live_classifier().rules.nodes)
+
+
+def decision_examples() -> list[Example]:
+    """Analysts' decisions as training examples (one enterprise may carry several)."""
+    by_enterprise: dict[int, tuple[set[str], set[str]]] = {}
+    for ent_id, node, status in NodeLink.objects.filter(
+        status__in=(LinkStatus.CONFIRMED, LinkStatus.REJECTED)
+    ).values_list("enterprise_id", "node", "status"):
+        yes, no = by_enterprise.setdefault(ent_id, (set(), set()))
+        (yes if status == LinkStatus.CONFIRMED else no).add(".".join(node.split(".")[:2]))
+    texts = Enterprise.objects.filter(pk__in=list(by_enterprise)).values_list(
+        "pk", "name", "business_scope", "main_products"
+    )
+    return [
+        Example(
+            name,
+            scope,
+            products,
+            frozenset(by_enterprise[pk][0]),
+            frozenset(by_enterprise[pk][1]),
+            complete=False,
+        )
+        for pk, name, scope, products in texts
+    ]
+
+
+def labelled_examples() -> list[Example]:
+    """The packaged labelled set as training examples (complete labels)."""
+    out = []
+    for line in packaged.labelled_path().read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            labels = frozenset(".".join(n.split(".")[:2]) for n in item.get("labels") or [])
+            out.append(
+                Example(item["name"], item.get("scope", ""), item.get("products", ""), labels)
+            )
+    return out
+
+
+def retrain_model(user: User | None) -> LearnedModel:
+    """Train the learned layer on the labelled set plus every confirmed or rejected link."""
+    classifier = live_classifier()
+    decisions = decision_examples()
+    if not decisions:
+        raise Conflict(
+            _("No analyst decisions yet: the packaged model already covers the labelled set.")
+        )
+    rows, targets = training_rows(classifier.rules, labelled_examples() + decisions)
+    model = train(rows, targets)
+    stored, _created = LearnedModel.objects.get_or_create(
+        version=model.version,
+        defaults={
+            "weights": model.to_json(),
+            "trained_on": model.trained_on,
+            "decisions": len(decisions),
+            "created_by": user,
+        },
+    )
+    return stored
+
+
+def default_workers() -> int:
+    """Worker processes for a registry run: the cores, at most 4 (each holds its own classifier)."""
+    import os
+
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def forget_synthetic_enterprises() -> None:
+    """Drop links and anchor roles of synthetic enterprises (before the demo deletes them)."""
+    from django.db import connection
+
+    ent = Enterprise._meta.db_table
+    anchors = Chain.anchors.through._meta.db_table
+    with connection.cursor() as cursor:
+        for table in (NodeLink._meta.db_table, anchors):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM {ent} WHERE is_synthetic = %s)",
+                [True],
+            )
+
+
+def appoint_demo_anchors(per_chain: int = 2) -> dict[str, list[int]]:
+    """Demo only: make each chain's largest local synthetic enterprises its anchors (labelled synthetic)."""
+    chosen: dict[str, list[int]] = {}
+    for chain in Chain.objects.all():
+        ids = list(
+            NodeLink.objects.filter(
+                chain=chain.key,
+                effective=True,
+                enterprise__is_local=True,
+                enterprise__is_synthetic=True,
+                enterprise__deleted_at__isnull=True,
+            )
+            .order_by("-enterprise__latest_revenue")
+            .values_list("enterprise_id", flat=True)
+            .distinct()[: per_chain * 5]
+        )
+        unique = list(dict.fromkeys(ids))[:per_chain]
+        chain.anchors.set(unique)
+        chosen[chain.key] = unique
+    return chosen
+
+
+def classify_in_background(user_id: int, progress_key: str) -> None:
+    """A whole-registry run started from a page: progress published under the key, then cleared."""
+    from corridor.core.tasks import clear_progress, write_progress
+
+    user = User.objects.filter(pk=user_id).first()
+    try:
+        classify_registry(
+            user,
+            progress=lambda done, total: write_progress(progress_key, done, total, "running"),
+            workers=default_workers(),
+        )
+    finally:
+        clear_progress(progress_key)
