@@ -23,6 +23,13 @@ PAGES = [
     ("registry", "/registry/?locality=local"),
     ("registry-en", "/registry/?locality=external"),
     ("imports", "/registry/imports/"),
+    ("atlas", "/atlas/"),
+    ("atlas-nev", "/atlas/nev/"),
+    ("atlas-pt", "/atlas/pt/"),
+    ("atlas-node", "/atlas/node/nev.battery/"),
+    ("atlas-relatedness", "/atlas/relatedness/"),
+    ("atlas-review", "/atlas/review/"),
+    ("atlas-edit", "/atlas/lm/edit/?node=lm.forming"),
 ]
 
 

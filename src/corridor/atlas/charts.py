@@ -52,8 +52,8 @@ def chain_graph(
                 {
                     "id": n.id,
                     "name": n.name(language),
-                    "x": STAGE_X[stage] * 360,
-                    "y": (i - (len(nodes) - 1) / 2) * 70,
+                    "x": STAGE_X[stage] * 420,
+                    "y": (i - (len(nodes) - 1) / 2) * 100,
                     "symbolSize": 26 + 44 * math.sqrt(count / top_count),
                     "value": count,
                     "itemStyle": {"color": _strength_colour(strength.get(n.id, 0.0))},
@@ -111,13 +111,13 @@ def _cross_nodes(
             links.append({"source": src, "target": dst, "lineStyle": {"type": "dashed"}})
             continue
         seen.add(other)
-        x = -300 if (src, dst) in inbound else 1020
+        x = -330 if (src, dst) in inbound else 1170
         nodes.append(
             {
                 "id": other,
                 "name": f"{foreign[other].name(language)} ({other.split('.')[0]})",
                 "x": x,
-                "y": (len(seen) - 1) * 60 - 120,
+                "y": (len(seen) - 1) * 80 - 200,
                 "symbolSize": 16,
                 "itemStyle": {"color": "#cbd5e0"},
                 "label": {"show": True, "color": "#718096", "fontSize": 10},

@@ -217,21 +217,28 @@ def classify_registry(
         auto.delete()  # nothing hangs off a link, so Django issues one DELETE statement
         counts = {"done": 0, "labelled": 0, "links": 0, "kept": 0}
         now = timezone.now()
-        batch: list[NodeLink] = []
+        batch: list[tuple[Any, ...]] = []
         items = (row for chunk in _enterprise_chunks(enterprise_ids) for row in chunk)
-        for pk, rows in classify_many(classifier, items, workers=workers):
+        for pk, rows in classify_many(classifier, items, workers=workers, evidence_json=True):
             counts["done"] += 1
             counts["labelled"] += any(r["effective"] for r in rows)
-            for row in rows:
-                if (pk, row["node"]) in decided:
+            for r in rows:
+                if (pk, r["node"]) in decided:
                     counts["kept"] += 1
                     continue
                 batch.append(
-                    NodeLink(
-                        enterprise_id=pk,
-                        classifier_version=classifier.version,
-                        updated_at=now,
-                        **row,
+                    (
+                        pk,
+                        r["node"],
+                        r["chain"],
+                        r["confidence"],
+                        r["rule_confidence"],
+                        r["evidence"],
+                        classifier.version,
+                        LinkStatus.AUTO,
+                        r["effective"],
+                        "",
+                        now,
                     )
                 )
             if len(batch) >= CHUNK:
@@ -248,13 +255,37 @@ def classify_registry(
     return run
 
 
+LINK_COLUMNS = (
+    "enterprise_id",
+    "node",
+    "chain",
+    "confidence",
+    "rule_confidence",
+    "evidence",
+    "classifier_version",
+    "status",
+    "effective",
+    "note",
+    "updated_at",
+)
+
+
 def _flush(
-    batch: list[NodeLink],
+    batch: list[tuple[Any, ...]],
     counts: dict[str, int],
     progress: Callable[[int, int], None] | None,
     total: int,
 ) -> None:
-    NodeLink.objects.bulk_create(batch, batch_size=1000)
+    """Insert a batch of links in one statement per chunk (the ORM's per-object work costs more
+    than classifying at this scale); evidence arrives as JSON text from the workers."""
+    from django.db import connection
+
+    if batch:
+        table = NodeLink._meta.db_table
+        columns = ", ".join(LINK_COLUMNS)
+        marks = ", ".join(["%s"] * len(LINK_COLUMNS))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
     counts["links"] += len(batch)
     batch.clear()
     if progress:

@@ -58,3 +58,13 @@ def field_text(code: str) -> str:
     return {"name": _("name"), "scope": _("business scope"), "products": _("products")}.get(
         code, code
     )
+
+
+@register.filter
+def stage_text(stage: str) -> str:
+    """A chain stage in words."""
+    return {
+        "upstream": _("upstream"),
+        "midstream": _("midstream"),
+        "downstream": _("downstream"),
+    }.get(stage, stage)
