@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.atlas.models import Chain
+from corridor.atlas.templatetags.atlas import stage_text
 from corridor.engine import gaps
 from corridor.engine.spreadsheet_safety import neutralise
 
@@ -50,7 +51,13 @@ def weak_links_xlsx(
     for rank, item in enumerate(ranked, start=1):
         node, facts, result = item["node"], item["facts"], item["result"]
         parts = {p.name: p for p in result.parts}
-        values: list[Any] = [rank, node.id, node.name(language), node.stage, result.score]
+        values: list[Any] = [
+            rank,
+            node.id,
+            node.name(language),
+            stage_text(node.stage),
+            result.score,
+        ]
         values += [parts[m].value for m in measures]
         values += [round(parts[m].contribution, 2) for m in measures]
         values += [

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from corridor.atlas.models import DECIDED
-from corridor.engine.chains import NODE_ID, STAGES, Chain, Node
+from corridor.engine.chains import NODE_ID, Chain, Node
 from corridor.registry import selectors as registry_selectors
 
 LIST_FIELDS = ("products", "technologies", "terms", "synonyms", "exclusions", "industry_codes")
@@ -36,7 +36,14 @@ class NodeForm(forms.Form):
     parent = forms.CharField(label=_("Parent node"), max_length=80, required=False)
     name_zh = forms.CharField(label=_("Chinese name"), max_length=60)
     name_en = forms.CharField(label=_("English name"), max_length=80)
-    stage = forms.ChoiceField(label=_("Stage"), choices=[(s, s) for s in STAGES])
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=[
+            ("upstream", _("upstream")),
+            ("midstream", _("midstream")),
+            ("downstream", _("downstream")),
+        ],
+    )
     description_zh = forms.CharField(
         label=_("Description (Chinese)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,20 +20,20 @@ from corridor.registry import selectors as registry_selectors
 
 VIEW = "atlas.view_chain"
 QUADRANT_LABELS = {
-    "strength": _("Strength"),
-    "opportunity": _("Opportunity"),
-    "weakness": _("Weakness"),
-    "threat": _("Threat"),
-    "possible_entrant": _("Possible entrant"),
+    "strength": gettext_lazy("Strength"),
+    "opportunity": gettext_lazy("Opportunity"),
+    "weakness": gettext_lazy("Weakness"),
+    "threat": gettext_lazy("Threat"),
+    "possible_entrant": gettext_lazy("Possible entrant"),
 }
 MEASURE_LABELS = {
-    "enterprises": _("Local enterprises"),
-    "revenue": _("Revenue"),
-    "employees": _("Employment"),
-    "titled": _("Titled enterprises"),
-    "leader": _("Leading enterprise present"),
-    "lq": _("Location quotient"),
-    "coverage": _("Supply coverage"),
+    "enterprises": gettext_lazy("Local enterprises"),
+    "revenue": gettext_lazy("Revenue"),
+    "employees": gettext_lazy("Employment"),
+    "titled": gettext_lazy("Titled enterprises"),
+    "leader": gettext_lazy("Leading enterprise present"),
+    "lq": gettext_lazy("Location quotient"),
+    "coverage": gettext_lazy("Supply coverage"),
 }
 RUN_KEY = "atlas-classify"
 

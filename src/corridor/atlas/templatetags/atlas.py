@@ -49,6 +49,7 @@ def discount_text(code: str | None) -> str:
         "rental_only": _("only rents it out"),
         "negated": _("excluded by 不含/除…外"),
         "excluded": _("a node exclusion phrase is in the same clause"),
+        "application": _("names what the product is for, not the product"),
     }.get(code or "", "")
 
 
