@@ -196,3 +196,30 @@ def test_partial_decisions_only_teach_the_decided_nodes(rules: RuleClassifier) -
     ex = Example("x", "锂离子电池制造；乘用车制造", "", frozenset({"nev.battery"}), complete=False)
     rows, targets = training_rows(rules, [ex])
     assert targets == [1.0]  # nev.vehicle was neither confirmed nor rejected: not a negative
+
+
+def test_machines_for_making_a_product_are_not_the_product(rules: RuleClassifier) -> None:
+    assert labels(rules, scope="锂离子电池生产设备制造") == []
+    found = rules.classify(products="锂离子电池充放电设备")
+    assert found["nev.battery"].evidence[0].discount == "application"
+
+
+def test_what_a_product_is_for_is_not_the_product(rules: RuleClassifier) -> None:
+    found = rules.classify(scope="乘用车用锂离子电池制造")
+    assert rules.labels(found) == ["nev.battery"]
+    assert found["nev.vehicle"].evidence[0].discount == "application"
+    # the application supports the battery (same chain) with an explained piece of evidence
+    assert any(e.kind == "application" and e.phrase == "乘用车" for e in found["nev.battery"].evidence)
+
+
+def test_a_later_stage_before_an_earlier_one_is_a_modifier(rules: RuleClassifier) -> None:
+    found = rules.classify(products="乘用车锂离子电池")  # vehicle (downstream) + battery (midstream)
+    assert rules.labels(found) == ["nev.battery"]
+    found = rules.classify(products="正极材料锂离子电池")  # material (upstream) first: both count
+    assert rules.labels(found) == ["nev.battery", "nev.battery_materials"]
+
+
+def test_a_product_line_that_is_a_trade_is_discounted(rules: RuleClassifier) -> None:
+    found = rules.classify(products="动力电池零售连锁")
+    assert found["nev.battery"].evidence[0].discount == "trade_only"
+    assert rules.labels(found) == []

@@ -49,6 +49,10 @@ _ITEM_END = re.compile(r"[；;。，,、\n]")
 _PARENS = re.compile(r"[（(][^（）()]*[）)]")
 _APPLIED_AFTER = ("用", "专用", "配套", "适用")  # 电动工具用 … : made for, not made
 _APPLIED_BEFORE = ("用于", "应用于", "适用于", "配套", "服务于")
+# What follows a product when the company makes machines for making it: 锂电池生产设备, 电池制造设备
+_FOR_MAKING = re.compile(
+    r"[^；;。，,、]{0,4}?(?:生产设备|制造设备|设备制造|专用设备|生产线|充放电|化成|检测设备|装备)"
+)
 APPLICATION_SUPPORT = 0.3  # "for power tools" supports the chain's component nodes already found
 _NEGATION = re.compile(
     r"(?:不含|不包括|不涉及|不得从事|不从事)[^；;。，,)）]*|除[^；;。，,外]{1,30}外"
@@ -247,6 +251,7 @@ class RuleClassifier:
             if (
                 after.startswith(_APPLIED_AFTER)
                 or before.endswith(_APPLIED_BEFORE)
+                or _FOR_MAKING.match(text, end)
                 or stage_at.get(end, 9) < self._stage[pid]  # a later stage modifying an earlier
                 or any(a < start < b for a, b in spans)
             ):
@@ -372,7 +377,10 @@ class RuleClassifier:
                     discount = "application"
                 elif any(x in item.text for x in self._exclusions.get(nid, ())):
                     discount = "excluded"
-                weight = 0.0 if discount else phrase.weight * FIELD_WEIGHTS[field_name]
+                else:  # 药品零售连锁, 医疗器械分销: a product line that is a trade
+                    discount = self._discount(nid, item)
+                weight = phrase.weight * FIELD_WEIGHTS[field_name]
+                weight *= DISCOUNTS.get(discount, 0.0) if discount else 1.0
                 ev = Evidence(
                     nid,
                     field_name,

@@ -20,6 +20,7 @@ import numpy as np
 from corridor.engine.classify import THRESHOLD, NodeResult, RuleClassifier
 
 Features = dict[str, float]
+MODEL_THRESHOLD = 0.45  # the learned probability at which a node is labelled
 
 
 def top_of(node_id: str) -> str:
@@ -172,8 +173,13 @@ class Classified:
 class Classifier:
     """Rule layer plus (optionally) the learned layer; labels are top-level nodes and sub-nodes."""
 
-    def __init__(self, rules: RuleClassifier, model: LinearModel | None = None) -> None:
-        self.rules, self.model = rules, model
+    def __init__(
+        self,
+        rules: RuleClassifier,
+        model: LinearModel | None = None,
+        model_threshold: float = MODEL_THRESHOLD,
+    ) -> None:
+        self.rules, self.model, self.model_threshold = rules, model, model_threshold
 
     @property
     def version(self) -> str:
@@ -192,7 +198,10 @@ class Classifier:
             for node, result in tops.items():
                 result.confidence = self.model.score(features(node, result, tops))
         threshold = self.rules.threshold
-        labels = [n for n, r in results.items() if n.count(".") == 1 and r.confidence >= threshold]
+        top_threshold = self.model_threshold if self.model is not None else threshold
+        labels = [
+            n for n, r in results.items() if n.count(".") == 1 and r.confidence >= top_threshold
+        ]
         # a sub-node is labelled when its rule evidence is strong and its top node is labelled
         labels += [
             n
