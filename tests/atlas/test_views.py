@@ -208,3 +208,16 @@ def test_atlas_gaps_command_prints_the_ranking(atlas_data) -> None:  # type: ign
         call_command("atlas", "gaps", "--chain", "zz", stdout=io.StringIO())
     with pytest.raises(CommandError, match="non-negative"):
         call_command("atlas", "gaps", "--chain", "nev", "--w-lq", "-1", stdout=io.StringIO())
+
+
+def test_retraining_from_the_page(analyst_client: Client, atlas_data) -> None:  # type: ignore[no-untyped-def]
+    from corridor.atlas.models import LearnedModel
+
+    response = analyst_client.post("/atlas/retrain/", follow=True)
+    assert "尚无人工审核结果" in response.content.decode()  # the message, in the default language
+    assert not LearnedModel.objects.exists()
+    services.decide_link(atlas_data["local"], "nev.battery", LinkStatus.CONFIRMED, None)
+    analyst_client.post("/atlas/retrain/")
+    model = LearnedModel.objects.get()
+    assert model.decisions == 1
+    assert model.version in analyst_client.get("/atlas/").content.decode()

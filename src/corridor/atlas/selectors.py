@@ -15,7 +15,14 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from corridor.atlas import chains as packaged
-from corridor.atlas.models import Chain, ChainVersion, ClassificationRun, LinkStatus, NodeLink
+from corridor.atlas.models import (
+    Chain,
+    ChainVersion,
+    ClassificationRun,
+    LearnedModel,
+    LinkStatus,
+    NodeLink,
+)
 from corridor.atlas.services import live_classifier
 from corridor.engine import complexity, gaps
 from corridor.engine.chains import Chain as ChainDef
@@ -511,4 +518,25 @@ def node_detail(node_id: str) -> dict[str, Any]:
         "national": national_picture(top),
         "nodes": nodes,
         "lq": location_quotients().get(top),
+    }
+
+
+def current_model() -> dict[str, Any]:
+    """Which learned layer the classifier uses: the newest retrained one, else the packaged one."""
+    stored = LearnedModel.objects.order_by("-created_at").first()
+    if stored is not None:
+        return {
+            "version": stored.version,
+            "rows": stored.trained_on,
+            "decisions": stored.decisions,
+            "packaged": False,
+            "at": stored.created_at,
+        }
+    model = packaged.packaged_model()
+    return {
+        "version": model.version if model else "",
+        "rows": model.trained_on if model else 0,
+        "decisions": 0,
+        "packaged": True,
+        "at": None,
     }

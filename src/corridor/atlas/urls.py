@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.chain_list, name="chains"),
     path("classify/", views.run_classification, name="classify"),
     path("classify/progress/", views.run_progress, name="classify_progress"),
+    path("retrain/", views.retrain, name="retrain"),
     path("review/", views.review, name="review"),
     path("relatedness/", views.relatedness, name="relatedness"),
     path("node/<str:node_id>/", views.node_detail, name="node"),

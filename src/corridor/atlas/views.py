@@ -16,6 +16,7 @@ from corridor.atlas import charts, exporting, forms, selectors, services
 from corridor.atlas.models import LinkStatus
 from corridor.core.tasks import read_progress, run_task, write_progress
 from corridor.engine import complexity, gaps
+from corridor.errors import Conflict
 from corridor.registry import selectors as registry_selectors
 
 VIEW = "atlas.view_chain"
@@ -66,7 +67,12 @@ def chain_list(request: HttpRequest) -> HttpResponse:
                 "enterprises": per_chain.get(chain.key, 0),
             }
         )
-    context = {"rows": rows, "run": selectors.last_run(), "progress": read_progress(RUN_KEY)}
+    context = {
+        "rows": rows,
+        "run": selectors.last_run(),
+        "progress": read_progress(RUN_KEY),
+        "model": selectors.current_model(),
+    }
     return render(request, "atlas/chains.html", context)
 
 
@@ -224,6 +230,26 @@ def run_classification(request: HttpRequest) -> HttpResponse:
     write_progress(RUN_KEY, 0, 0, "running")
     run_task(services.classify_in_background, request.user.pk, RUN_KEY)
     messages.success(request, _("Classification started."))
+    return redirect("atlas:chains")
+
+
+@login_required
+@_perm("atlas.run_classification")
+@require_POST
+def retrain(request: HttpRequest) -> HttpResponse:
+    """Retrain the learned layer on the labelled set plus every analyst decision."""
+    try:
+        model = services.retrain_model(request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("atlas:chains")
+    messages.success(
+        request,
+        _(
+            "Learned layer %(v)s trained on %(n)d rows including %(d)d analyst decisions. Classify the registry again to apply it."
+        )
+        % {"v": model.version, "n": model.trained_on, "d": model.decisions},
+    )
     return redirect("atlas:chains")
 
 
