@@ -14,6 +14,7 @@ ALIASES = {
     "token": "issue_token",
     "classify": "classify",
     "atlas": "atlas",
+    "investment": "investment",
 }
 
 

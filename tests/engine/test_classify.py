@@ -209,11 +209,15 @@ def test_what_a_product_is_for_is_not_the_product(rules: RuleClassifier) -> None
     assert rules.labels(found) == ["nev.battery"]
     assert found["nev.vehicle"].evidence[0].discount == "application"
     # the application supports the battery (same chain) with an explained piece of evidence
-    assert any(e.kind == "application" and e.phrase == "乘用车" for e in found["nev.battery"].evidence)
+    assert any(
+        e.kind == "application" and e.phrase == "乘用车" for e in found["nev.battery"].evidence
+    )
 
 
 def test_a_later_stage_before_an_earlier_one_is_a_modifier(rules: RuleClassifier) -> None:
-    found = rules.classify(products="乘用车锂离子电池")  # vehicle (downstream) + battery (midstream)
+    found = rules.classify(
+        products="乘用车锂离子电池"
+    )  # vehicle (downstream) + battery (midstream)
     assert rules.labels(found) == ["nev.battery"]
     found = rules.classify(products="正极材料锂离子电池")  # material (upstream) first: both count
     assert rules.labels(found) == ["nev.battery", "nev.battery_materials"]

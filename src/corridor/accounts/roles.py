@@ -30,6 +30,14 @@ REGISTRY_IMPORT = ["registry.import_enterprises"]
 DASHBOARD = ["dashboard.view_dashboard"]
 ATLAS_READ = ["atlas.view_chain", "atlas.view_nodelink"]
 ATLAS_REVIEW = ["atlas.review_links", "atlas.run_classification"]
+# Projects are visible to investment roles only (administrators see every team's projects).
+INVESTMENT = [
+    "investment.view_project",
+    "investment.manage_pipeline",
+    "investment.rank_targets",
+    "investment.view_targetlist",
+    "investment.add_targetlist",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Administrators get every permission (see ensure_roles); listed here for completeness.
@@ -40,7 +48,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + REGISTRY_EDIT
     + REGISTRY_IMPORT
     + ATLAS_READ
-    + ATLAS_REVIEW,
+    + ATLAS_REVIEW
+    + INVESTMENT,
     Role.TECHNOLOGY_OFFICER: DASHBOARD
     + REGISTRY_READ
     + REGISTRY_EXPORT

@@ -540,3 +540,29 @@ def current_model() -> dict[str, Any]:
         "packaged": True,
         "at": None,
     }
+
+
+def local_points(node: str = "") -> list[dict[str, Any]]:
+    """The district's enterprises on nodes (or one node) with coordinates, for the district map."""
+    nodes = node_index()
+    qs = (
+        _effective(local=True)
+        .filter(enterprise__latitude__isnull=False)
+        .select_related("enterprise")
+    )
+    qs = qs.filter(node=node) if node else qs.filter(node__regex=r"^[a-z]+\.[a-z_0-9]+$")
+    out = []
+    for link in qs[:5000]:
+        e = link.enterprise
+        n = nodes.get(link.node)
+        out.append(
+            {
+                "id": e.pk,
+                "name": e.name,
+                "lat": e.latitude,
+                "lon": e.longitude,
+                "revenue": float(e.latest_revenue or 0),
+                "node_name": n.name_zh if n else link.node,
+            }
+        )
+    return out

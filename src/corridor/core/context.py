@@ -23,7 +23,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("registry", _("Enterprises"), "registry:list", "registry.view_enterprise"),
     NavItem("imports", _("Imports"), "registry:import_list", "registry.import_enterprises"),
     NavItem("atlas", _("Industry-chain atlas"), "atlas:chains", "atlas.view_chain"),
-    NavItem("investment", _("Investment attraction"), None),
+    NavItem(
+        "investment", _("Investment attraction"), "investment:board", "investment.view_project"
+    ),
     NavItem("parks", _("Science park"), None),
     NavItem("qualify", _("Cultivation"), None),
     NavItem("academy", _("Talent academy"), None),

@@ -23,4 +23,49 @@
   }
   document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
   document.addEventListener("htmx:afterSwap", function (e) { renderCharts(e.target); });
+
+  // Kanban: drag a [data-project] card onto a [data-stage] column of a [data-move-url] board.
+  // Lost and on-hold ask for a reason first (the server enforces every stage rule anyway).
+  function moveCard(board, projectId, column) {
+    var url = board.dataset.moveUrl.replace("/0/", "/" + projectId + "/");
+    var values = { stage: column.dataset.stage, from: "board" };
+    var token = document.querySelector("[name=csrfmiddlewaretoken]");
+    function send() {
+      window.htmx.ajax("POST", url, { target: "#board", swap: "innerHTML", values: values,
+        headers: { "X-CSRFToken": token ? token.value : "" } });
+    }
+    var kind = column.dataset.kind;
+    var dialog = document.getElementById(kind === "lost" ? "lost-dialog" : kind === "on_hold" ? "hold-dialog" : "");
+    if (!dialog) { send(); return; }
+    dialog.addEventListener("close", function onClose() {
+      dialog.removeEventListener("close", onClose);
+      if (dialog.returnValue !== "ok") return;
+      if (kind === "lost") { values.lost_reason = document.getElementById("lost-reason").value; values.note = document.getElementById("lost-note").value; }
+      else { values.note = document.getElementById("hold-note").value; }
+      send();
+    });
+    dialog.showModal();
+  }
+  document.addEventListener("dragstart", function (e) {
+    var card = e.target.closest && e.target.closest("[data-project]");
+    if (card) e.dataTransfer.setData("text/plain", card.dataset.project);
+  });
+  document.addEventListener("dragover", function (e) {
+    var col = e.target.closest && e.target.closest("[data-stage]");
+    if (col) { e.preventDefault(); col.classList.add("drop-target"); }
+  });
+  document.addEventListener("dragleave", function (e) {
+    var col = e.target.closest && e.target.closest("[data-stage]");
+    if (col) col.classList.remove("drop-target");
+  });
+  document.addEventListener("drop", function (e) {
+    var col = e.target.closest && e.target.closest("[data-stage]");
+    var board = col && col.closest("[data-move-url]");
+    if (!board) return;
+    e.preventDefault();
+    col.classList.remove("drop-target");
+    var id = e.dataTransfer.getData("text/plain");
+    if (id) moveCard(board, id, col);
+  });
+  window.corridorMoveCard = moveCard;  // for keyboard users and tests: move without dragging
 })();

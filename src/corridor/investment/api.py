@@ -1,0 +1,153 @@
+"""Investment API: projects (visible by team), stage moves with the same rules as the board, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from corridor.accounts.auth import require_perm
+from corridor.core.pagination import BoundedPagination
+from corridor.errors import NotFound, ValidationFailed
+from corridor.investment import selectors, services, targets
+from corridor.investment.models import LostReason, Stage
+from corridor.registry import selectors as registry_selectors
+
+router = Router(tags=["investment"])
+VIEW, MANAGE = "investment.view_project", "investment.manage_pipeline"
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    target_id: int
+    chain: str
+    node: str
+    stage: str
+    is_open: bool
+    investment_amount: Decimal | None
+    owner: str
+    next_follow_up: dt.date | None
+    signed_on: dt.date | None
+    registered_on: dt.date | None
+    landed_uscc: str
+
+    @staticmethod
+    def resolve_stage(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.stage.key
+
+    @staticmethod
+    def resolve_owner(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.owner.get_username()
+
+
+class ProjectIn(Schema):
+    target_id: int
+    name: str = ""
+    node: str = ""
+    investment_amount: Decimal | None = None
+    source_channel: str = ""
+    next_step: str = ""
+    next_follow_up: dt.date | None = None
+
+
+class MoveIn(Schema):
+    stage: str
+    note: str = ""
+    lost_reason: str = ""
+
+
+class ActivityIn(Schema):
+    kind: str = "note"
+    summary: str
+
+
+class TargetsIn(Schema):
+    node: list[str] = []
+    chain: str = ""
+    strategy: str = ""
+    top: int = 50
+
+
+class TargetOut(Schema):
+    rank: int
+    enterprise_id: int
+    name: str
+    node: str
+    score: float
+    points: dict[str, float]
+    reasons: list[str]
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate(BoundedPagination)
+def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    return selectors.project_list(request.user, selectors.ProjectFilters(q=q, stage=stage))
+
+
+@router.get("/projects/{project_id}", response=ProjectOut)
+def get_project(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
+    require_perm(request, VIEW)
+    return selectors.get_project(request.user, project_id)
+
+
+@router.post("/projects", response={201: ProjectOut})
+def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
+    require_perm(request, MANAGE)
+    target = registry_selectors.get_enterprise(payload.target_id)
+    data = {k: v for k, v in payload.dict(exclude={"target_id"}).items() if v not in (None, "")}
+    if data.get("node"):
+        data["chain"] = data["node"].split(".")[0]
+    return 201, services.create_project(target, request.user, data)
+
+
+@router.post("/projects/{project_id}/move", response=ProjectOut)
+def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
+    require_perm(request, MANAGE)
+    project = selectors.get_project(request.user, project_id)
+    stage = Stage.objects.filter(key=payload.stage).first()
+    if stage is None:
+        raise ValidationFailed(
+            f"unknown stage {payload.stage!r}", field="stage", value=payload.stage
+        )
+    reason = (
+        LostReason.objects.filter(key=payload.lost_reason).first() if payload.lost_reason else None
+    )
+    if payload.lost_reason and reason is None:
+        raise ValidationFailed(f"unknown lost reason {payload.lost_reason!r}", field="lost_reason")
+    return services.move_stage(project, stage, request.user, payload.note, reason)
+
+
+@router.post("/projects/{project_id}/activities", response={201: dict})
+def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
+    require_perm(request, MANAGE)
+    project = selectors.get_project(request.user, project_id)
+    if payload.kind not in ("visit", "call", "meeting", "note"):
+        raise ValidationFailed(f"unknown activity kind {payload.kind!r}", field="kind")
+    activity = services.add_activity(project, payload.kind, payload.summary, request.user)
+    return 201, {"id": activity.pk, "at": activity.at.isoformat()}
+
+
+@router.get("/targets", response=list[TargetOut])
+def rank_targets(request: HttpRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
+    require_perm(request, "investment.rank_targets")
+    nodes = targets.selected_nodes(request.GET)
+    if not nodes:
+        raise NotFound("no such node or chain")
+    result = targets.ranked(nodes, targets.strategy_from(request.GET), params.top)
+    return [
+        TargetOut(
+            rank=r["rank"],
+            enterprise_id=r["id"],
+            name=r["enterprise"]["name"],
+            node=r["node_id"],
+            score=round(r["score"], 4),
+            points={k: round(v, 4) for k, v in r["contributions"].items()},
+            reasons=[f"{x['name']}: {x['text']}" for x in r["reasons"]],
+        )
+        for r in result["rows"]
+    ]

@@ -1,0 +1,299 @@
+"""Reads for investment attraction: who sees which projects, lists, the board, flags, analytics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from corridor.errors import NotFound
+from corridor.investment.models import (
+    Document,
+    LostReason,
+    Project,
+    Stage,
+    StageChange,
+    StageKind,
+    Team,
+    YearGoal,
+)
+from corridor.investment.services import pipeline_config
+
+
+def stages() -> list[Stage]:
+    """Every stage in order."""
+    return list(Stage.objects.order_by("order"))
+
+
+def visible_team_ids(user: User) -> set[int]:
+    """Teams whose projects the user sees: teams it belongs to, plus every team below one it manages."""
+    ids = set(user.investment_teams.values_list("pk", flat=True))
+    frontier = list(Team.objects.filter(manager=user).values_list("pk", flat=True))
+    while frontier:
+        ids.update(frontier)
+        frontier = [
+            pk
+            for pk in Team.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            if pk not in ids
+        ]
+    return ids
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    """The projects a user may see: all (with the permission), else own, helped and team projects."""
+    qs = Project.objects.select_related("target", "stage", "owner", "team", "lost_reason")
+    if user.has_perm("investment.view_all_projects"):
+        return qs
+    return qs.filter(
+        Q(owner=user) | Q(helpers=user) | Q(team_id__in=visible_team_ids(user))
+    ).distinct()
+
+
+def get_project(user: User, pk: int) -> Project:
+    """One visible project, or NotFound (projects the user may not see do not exist for it)."""
+    project = visible_projects(user).filter(pk=pk).first()
+    if project is None:
+        raise NotFound(f"project {pk}")
+    return project
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    q: str = ""
+    stage: str = ""
+    chain: str = ""
+    owner: str = ""
+    flag: str = ""  # overdue | stale
+
+    @classmethod
+    def from_query(cls, params: Any) -> ProjectFilters:
+        return cls(
+            **{
+                k: "".join(ch for ch in str(params.get(k, "")) if ch.isprintable())[:80]
+                for k in ("q", "stage", "chain", "owner", "flag")
+            }
+        )
+
+
+def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
+    """Visible projects narrowed by the filters."""
+    qs = visible_projects(user)
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(target__name__icontains=filters.q))
+    if filters.stage:
+        qs = qs.filter(stage__key=filters.stage)
+    if filters.chain:
+        qs = qs.filter(chain=filters.chain)
+    if filters.owner:
+        qs = qs.filter(owner__username=filters.owner)
+    today = timezone.localdate()
+    if filters.flag == "overdue":
+        qs = qs.filter(is_open=True, next_follow_up__lt=today)
+    elif filters.flag == "stale":
+        first = pipeline_config()["stale_days"][0]
+        qs = qs.filter(is_open=True, last_activity_at__lt=timezone.now() - dt.timedelta(days=first))
+    return qs.order_by("stage__order", "-updated_at")
+
+
+def stale_level(project: Project, now: dt.datetime | None = None) -> int:
+    """0 when active; 1, 2, 3 when no activity for the configured 7 / 14 / 30 days (open projects)."""
+    if not project.is_open or project.stage.kind == StageKind.LOST:
+        return 0
+    days = ((now or timezone.now()) - project.last_activity_at).days
+    return sum(days >= limit for limit in pipeline_config()["stale_days"])
+
+
+def is_overdue(project: Project, today: dt.date | None = None) -> bool:
+    """The next follow-up date has passed."""
+    return bool(
+        project.is_open
+        and project.next_follow_up
+        and project.next_follow_up < (today or timezone.localdate())
+    )
+
+
+def board(user: User, filters: ProjectFilters) -> list[dict[str, Any]]:
+    """Kanban columns: every stage with its visible projects and the flags of each card."""
+    projects = list(project_list(user, filters))
+    by_stage: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    now, today = timezone.now(), timezone.localdate()
+    for p in projects:
+        by_stage[p.stage_id].append(
+            {
+                "project": p,
+                "stale": stale_level(p, now),
+                "overdue": is_overdue(p, today),
+                "days": (now - p.stage_entered_at).days,
+            }
+        )
+    return [
+        {
+            "stage": s,
+            "cards": by_stage.get(s.pk, []),
+            "amount": sum(
+                (c["project"].investment_amount or Decimal(0)) for c in by_stage.get(s.pk, [])
+            ),
+        }
+        for s in stages()
+    ]
+
+
+def follow_ups(user: User) -> dict[str, list[Project]]:
+    """The user's own open projects that are overdue or stale (for the home page and the digest)."""
+    mine = [p for p in visible_projects(user).filter(owner=user, is_open=True)]
+    return {
+        "overdue": [p for p in mine if is_overdue(p)],
+        "stale": sorted((p for p in mine if stale_level(p)), key=lambda p: p.last_activity_at),
+    }
+
+
+def digest() -> dict[User, dict[str, list[Project]]]:
+    """Every owner's overdue and stale projects (the daily digest)."""
+    owners = User.objects.filter(
+        owned_projects__is_open=True, owned_projects__deleted_at__isnull=True
+    ).distinct()
+    out = {}
+    for owner in owners:
+        items = follow_ups(owner)
+        if items["overdue"] or items["stale"]:
+            out[owner] = items
+    return out
+
+
+# --- analytics ------------------------------------------------------------------------------------
+
+
+def funnel(user: User, group: str = "") -> dict[str, Any]:
+    """How many visible projects reached each stage (ever), conversion from the previous stage,
+    average days spent in each stage, optionally per chain or per owner."""
+    ordered = [s for s in stages() if s.kind in (StageKind.OPEN, StageKind.WON)]
+    projects = {p.pk: p for p in visible_projects(user)}
+    reached: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    days: dict[int, list[float]] = defaultdict(list)
+    changes = StageChange.objects.filter(project_id__in=list(projects)).order_by(
+        "project_id", "at", "id"
+    )
+    last: dict[int, StageChange] = {}
+    for change in changes:
+        p = projects[change.project_id]
+        key = _group_key(p, group)
+        reached[key][change.to_stage_id].add(p.pk)
+        previous = last.get(p.pk)
+        if previous is not None:
+            days[previous.to_stage_id].append((change.at - previous.at).total_seconds() / 86400)
+        last[p.pk] = change
+    order = {s.pk: s.order for s in ordered}
+    groups = []
+    for key, per_stage in sorted(reached.items()):
+        # reaching a later stage implies passing the earlier ones (a project may skip a stage)
+        counts = []
+        for s in ordered:
+            ids = set().union(*(v for sid, v in per_stage.items() if order.get(sid, -1) >= s.order))
+            counts.append(len(ids))
+        rows = []
+        for i, s in enumerate(ordered):
+            prev = counts[i - 1] if i else None
+            rows.append(
+                {"stage": s, "count": counts[i], "rate": (counts[i] / prev) if prev else None}
+            )
+        groups.append({"key": key, "rows": rows})
+    avg_days = {s.pk: (sum(days[s.pk]) / len(days[s.pk])) if days[s.pk] else None for s in ordered}
+    return {"stages": ordered, "groups": groups, "avg_days": avg_days}
+
+
+def _group_key(project: Project, group: str) -> str:
+    if group == "chain":
+        return project.chain or "—"
+    if group == "owner":
+        return project.owner.get_username()
+    return ""
+
+
+def goals(user: User, year: int | None = None) -> dict[str, Any]:
+    """Signed and landed investment of a year (visible projects) against the year's goals."""
+    year = year or timezone.localdate().year
+    goal = YearGoal.objects.filter(year=year).first()
+    visible = visible_projects(user)
+    signed = sum((p.investment_amount or Decimal(0)) for p in visible.filter(signed_on__year=year))
+    landed = sum(
+        (p.investment_amount or Decimal(0)) for p in visible.filter(registered_on__year=year)
+    )
+    return {
+        "year": year,
+        "signed": signed,
+        "landed": landed,
+        "signed_goal": goal.signed_amount if goal else None,
+        "landed_goal": goal.landed_amount if goal else None,
+    }
+
+
+def teams() -> QuerySet[Team]:
+    """Every team."""
+    return Team.objects.select_related("parent", "manager")
+
+
+def lost_reasons() -> QuerySet[LostReason]:
+    """The lost reasons in order."""
+    return LostReason.objects.all()
+
+
+def get_document(project: Project, pk: int) -> Document:
+    """One document of a project, or NotFound."""
+    document = project.documents.filter(pk=pk).first()
+    if document is None:
+        raise NotFound(f"document {pk}")
+    return document
+
+
+def timeline(project: Project) -> list[dict[str, Any]]:
+    """Stage changes, activities and documents of a project, newest first."""
+    items: list[dict[str, Any]] = []
+    for c in project.stage_changes.select_related("from_stage", "to_stage", "by"):
+        items.append({"at": c.at, "type": "stage", "item": c})
+    for a in project.activities.select_related("by"):
+        items.append({"at": a.at, "type": "activity", "item": a})
+    for d in project.documents.select_related("uploaded_by"):
+        items.append({"at": d.uploaded_at, "type": "document", "item": d})
+    return sorted(items, key=lambda i: i["at"], reverse=True)
+
+
+def requirements_by_stage(project: Project) -> dict[str, list[str]]:
+    """For every stage, what the project still lacks to enter it (reasons handled in the form)."""
+    from corridor.investment.services import missing_requirements
+
+    out = {}
+    for stage in stages():
+        missing = missing_requirements(project, stage, reason="-", lost_reason=True)
+        out[stage.key] = missing
+    return out
+
+
+def funnel_chart(data: dict[str, Any], language: str) -> dict[str, Any]:
+    """ECharts funnel of the first group (all visible projects when not grouped)."""
+    rows = data["groups"][0]["rows"] if data["groups"] else []
+    return {
+        "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
+        "series": [
+            {
+                "type": "funnel",
+                "sort": "none",
+                "left": "10%",
+                "width": "80%",
+                "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
+                "data": [{"name": r["stage"].name(language), "value": r["count"]} for r in rows],
+            }
+        ],
+    }
+
+
+def target_lists() -> QuerySet[Any]:
+    """Saved target lists, newest first."""
+    from corridor.investment.models import TargetList
+
+    return TargetList.objects.select_related("created_by").order_by("-created_at")

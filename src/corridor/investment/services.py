@@ -1,0 +1,307 @@
+"""Every write to investment attraction: stages from data, projects, stage moves, activities, documents."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corridor.accounts.models import AuditAction
+from corridor.accounts.services import record_audit, snapshot
+from corridor.engine.uscc import check_uscc
+from corridor.errors import Conflict, ValidationFailed
+from corridor.investment.models import (
+    Activity,
+    Document,
+    DocumentKind,
+    LostReason,
+    Project,
+    Stage,
+    StageChange,
+    StageKind,
+)
+from corridor.registry.models import Enterprise
+
+MAX_DOCUMENT_BYTES = 20 << 20
+DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".doc", ".xlsx", ".xls", ".ofd")
+EDITABLE = (
+    "name",
+    "chain",
+    "node",
+    "investment_amount",
+    "expected_output",
+    "expected_tax",
+    "expected_jobs",
+    "land_mu",
+    "floor_space_m2",
+    "source_channel",
+    "team",
+    "next_step",
+    "next_follow_up",
+    "first_visit_on",
+    "signed_on",
+    "registered_on",
+    "construction_on",
+    "production_on",
+    "landed_uscc",
+)
+
+
+@lru_cache(maxsize=1)
+def pipeline_config() -> dict[str, Any]:
+    """The packaged stage configuration (stages, lost reasons, channels, stale thresholds)."""
+    text = (resources.files("corridor.investment") / "data" / "stages.yaml").read_text(
+        encoding="utf-8"
+    )
+    config = yaml.safe_load(text)
+    keys = [s["key"] for s in config["stages"]]
+    if len(keys) != len(set(keys)) or not config.get("lost_reasons"):
+        raise ValueError("stages.yaml: stage keys must be unique and lost reasons listed")
+    return config
+
+
+def ensure_stages() -> None:
+    """Create or update the stages and lost reasons from the packaged configuration."""
+    config = pipeline_config()
+    for order, s in enumerate(config["stages"]):
+        Stage.objects.update_or_create(
+            key=s["key"],
+            defaults={
+                "name_zh": s["zh"],
+                "name_en": s["en"],
+                "order": order,
+                "kind": s["kind"],
+                "probability": Decimal(str(s["probability"])),
+                "requires": list(s.get("requires") or []),
+            },
+        )
+    for r in config["lost_reasons"]:
+        LostReason.objects.update_or_create(
+            key=r["key"], defaults={"name_zh": r["zh"], "name_en": r["en"]}
+        )
+
+
+def channels() -> list[tuple[str, str, str]]:
+    """(key, Chinese, English) of the source channels."""
+    return [(c["key"], c["zh"], c["en"]) for c in pipeline_config()["channels"]]
+
+
+# --- requirements -----------------------------------------------------------------------------
+
+
+def missing_requirements(
+    project: Project, stage: Stage, reason: str = "", lost_reason: Any = None
+) -> list[str]:
+    """What the project lacks to enter the stage, in words (empty when it may enter)."""
+    missing = []
+    kinds = set(project.documents.values_list("kind", flat=True)) if project.pk else set()
+    for req in stage.requires or []:
+        kind, _sep, name = req.partition(":")
+        if kind == "field" and getattr(project, name, None) in (None, ""):
+            label = Project._meta.get_field(name).verbose_name
+            missing.append(_("%(field)s must be filled in") % {"field": label})
+        elif kind == "document" and name not in kinds:
+            missing.append(_("a %(kind)s must be attached") % {"kind": DocumentKind(name).label})
+        elif req == "reason" and not reason.strip():
+            missing.append(_("a reason is required"))
+        elif req == "lost_reason" and lost_reason is None:
+            missing.append(_("a lost reason from the list is required"))
+    return missing
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate editable fields: the landed USCC, non-negative money, sane dates."""
+    out = {k: v for k, v in data.items() if k in EDITABLE}
+    uscc = (out.get("landed_uscc") or "").strip().upper()
+    if uscc:
+        result = check_uscc(uscc)
+        if result.error or result.warning:
+            raise ValidationFailed(
+                _("The landed entity's USCC %(code)s is not valid.") % {"code": uscc},
+                field="landed_uscc",
+                value=uscc,
+            )
+        out["landed_uscc"] = result.code
+    for key in ("investment_amount", "expected_output", "expected_tax", "land_mu"):
+        value = out.get(key)
+        if value is not None and Decimal(str(value)) < 0:
+            raise ValidationFailed(
+                _("%(field)s cannot be negative.") % {"field": key}, field=key, value=value
+            )
+    for key, value in out.items():
+        if isinstance(value, str) and any(
+            not ch.isprintable() and ch not in "\n\t" for ch in value
+        ):
+            raise ValidationFailed(
+                _("%(field)s contains control characters.") % {"field": key}, field=key
+            )
+    return out
+
+
+def _link_landed(project: Project) -> None:
+    """Link the landed entity to the registry record with the same USCC, if there is one."""
+    if project.landed_uscc:
+        project.landed_enterprise = Enterprise.objects.filter(uscc=project.landed_uscc).first()
+
+
+def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Project:
+    """Open a project (stage 线索) on a target enterprise; one open project per enterprise."""
+    if target.deleted_at is not None:
+        raise ValidationFailed(_("The target enterprise is deleted."), field="target")
+    existing = Project.objects.filter(target=target, is_open=True).first()
+    if existing is not None:
+        raise Conflict(
+            _("%(name)s already has an open project: %(project)s (#%(id)d).")
+            % {"name": target.name, "project": existing.name, "id": existing.pk},
+            project=existing.pk,
+        )
+    fields = _clean(data)
+    fields.setdefault("name", _("%(name)s project") % {"name": target.name})
+    lead = Stage.objects.order_by("order").first()
+    try:
+        with transaction.atomic():
+            project = Project(target=target, owner=owner, stage=lead, **fields)
+            _link_landed(project)
+            project.save()
+            StageChange.objects.create(project=project, from_stage=None, to_stage=lead, by=owner)
+            record_audit(owner, AuditAction.CREATE, project, None, snapshot(project))
+    except IntegrityError:  # a concurrent request opened one first
+        raise Conflict(_("%(name)s already has an open project.") % {"name": target.name}) from None
+    return project
+
+
+def update_project(project: Project, data: dict[str, Any], user: User) -> Project:
+    """Change a project's details (not its stage), audited."""
+    fields = _clean(data)
+    with transaction.atomic():
+        before = snapshot(project)
+        for key, value in fields.items():
+            setattr(project, key, value)
+        _link_landed(project)
+        project.save()
+        record_audit(user, AuditAction.UPDATE, project, before, snapshot(project))
+    return project
+
+
+def move_stage(
+    project: Project,
+    stage: Stage,
+    user: User,
+    note: str = "",
+    lost_reason: LostReason | None = None,
+) -> Project:
+    """Move a project to a stage if it meets the stage's entry requirements; log who and when."""
+    if stage.pk == project.stage_id:
+        return project
+    if stage.kind != StageKind.LOST and not project.is_open:
+        clash = (
+            Project.objects.filter(target=project.target, is_open=True)
+            .exclude(pk=project.pk)
+            .first()
+        )
+        if clash is not None:
+            raise Conflict(
+                _("The enterprise already has another open project (#%(id)d).") % {"id": clash.pk}
+            )
+    missing = missing_requirements(project, stage, note, lost_reason)
+    if missing:
+        raise ValidationFailed(
+            _("Cannot move to %(stage)s: %(missing)s.")
+            % {"stage": stage.name_zh, "missing": "；".join(missing)},
+            field="stage",
+            value=stage.key,
+            code="stage_requirements",
+        )
+    with transaction.atomic():
+        before = snapshot(project)
+        StageChange.objects.create(
+            project=project, from_stage=project.stage, to_stage=stage, by=user, note=note[:300]
+        )
+        project.stage = stage
+        project.stage_entered_at = timezone.now()
+        project.is_open = stage.kind != StageKind.LOST
+        project.lost_reason = lost_reason if stage.kind == StageKind.LOST else None
+        project.hold_reason = note[:200] if stage.kind == StageKind.ON_HOLD else ""
+        project.last_activity_at = timezone.now()
+        project.save()
+        record_audit(user, AuditAction.UPDATE, project, before, snapshot(project), note=note)
+    return project
+
+
+def add_activity(project: Project, kind: str, summary: str, user: User, at: Any = None) -> Activity:
+    """Log a visit, call, meeting or note; it counts as the project's latest activity."""
+    if not summary.strip():
+        raise ValidationFailed(_("Write what happened."), field="summary")
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            project=project,
+            kind=kind,
+            summary=summary.strip()[:5000],
+            by=user,
+            at=at or timezone.now(),
+        )
+        if activity.at > project.last_activity_at:
+            Project.all_objects.filter(pk=project.pk).update(last_activity_at=activity.at)
+    return activity
+
+
+def attach_document(
+    project: Project, kind: str, title: str, upload: UploadedFile, user: User
+) -> Document:
+    """Attach a document (size and type checked, hashed)."""
+    name = (upload.name or "").lower()
+    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationFailed(
+            _("Documents are limited to 20 MB."), field="file", value=upload.name
+        )
+    if not name.endswith(DOCUMENT_TYPES):
+        raise ValidationFailed(
+            _("%(name)s: only PDF, OFD, images, Word and Excel files are accepted.")
+            % {"name": upload.name},
+            field="file",
+            value=upload.name,
+        )
+    if kind not in DocumentKind.values:
+        raise ValidationFailed(_("Unknown document kind."), field="kind", value=kind)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document.objects.create(
+        project=project,
+        kind=kind,
+        title=(title or upload.name)[:200],
+        file=upload,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    record_audit(
+        user,
+        AuditAction.CREATE,
+        document,
+        None,
+        {"project": project.pk, "kind": kind, "sha256": document.sha256},
+    )
+    return document
+
+
+def delete_project(project: Project, user: User) -> None:
+    """Soft-delete a project (restorable by an administrator)."""
+    with transaction.atomic():
+        before = snapshot(project)
+        project.deleted_at = timezone.now()
+        project.is_open = False
+        project.save(update_fields=["deleted_at", "is_open", "updated_at"])
+        record_audit(user, AuditAction.DELETE, project, before, snapshot(project))

@@ -1,0 +1,363 @@
+"""Investment pages: the pipeline board, the list, a project with its timeline, analytics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from corridor.atlas import selectors as atlas_selectors
+from corridor.engine.targeting import PARTS
+from corridor.errors import ValidationFailed
+from corridor.investment import charts, explain, exporting, forms, selectors, services, targets
+from corridor.registry import selectors as registry_selectors
+
+VIEW = "investment.view_project"
+MANAGE = "investment.manage_pipeline"
+
+
+def _perm(name: str):  # type: ignore[no-untyped-def]
+    return permission_required(name, raise_exception=True)
+
+
+def _lang() -> str:
+    return get_language() or "zh-hans"
+
+
+@login_required
+@_perm(VIEW)
+def pipeline_board(request: HttpRequest) -> HttpResponse:
+    """The kanban board: a column per stage, cards flagged when overdue or stale."""
+    filters = selectors.ProjectFilters.from_query(request.GET)
+    context = {
+        "columns": selectors.board(request.user, filters),
+        "filters": filters,
+        "stages": selectors.stages(),
+        "lost_reasons": selectors.lost_reasons(),
+        "chains": atlas_selectors.chains(),
+        "follow": selectors.follow_ups(request.user),
+        "lang": _lang(),
+    }
+    template = (
+        "investment/_board.html" if request.headers.get("HX-Request") else "investment/board.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@_perm(VIEW)
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Every visible project with filters, paging and export."""
+    filters = selectors.ProjectFilters.from_query(request.GET)
+    qs = selectors.project_list(request.user, filters)
+    if request.GET.get("export") == "xlsx":
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return FileResponse(
+            exporting.projects_xlsx(qs, _lang()),
+            as_attachment=True,
+            filename=f"projects-{stamp}.xlsx",
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "stages": selectors.stages(),
+        "chains": atlas_selectors.chains(),
+        "query": request.GET.urlencode(),
+        "lang": _lang(),
+    }
+    return render(request, "investment/list.html", context)
+
+
+@login_required
+@_perm(MANAGE)
+def project_create(request: HttpRequest) -> HttpResponse:
+    """Open a project on a target enterprise (one click from a target list, or the form)."""
+    target = registry_selectors.get_enterprise(
+        int(request.GET.get("target") or request.POST.get("target") or 0)
+    )
+    node = request.GET.get("node") or request.POST.get("node") or ""
+    if request.method == "POST" and request.POST.get("quick"):  # one click from a target list
+        project = services.create_project(
+            target,
+            request.user,
+            {"node": node, "chain": node.split(".")[0], "source_channel": "targeting"},
+        )
+        messages.success(request, _("Lead created: %(p)s.") % {"p": project.name})
+        return redirect("investment:project", pk=project.pk)
+    if request.method == "POST":
+        form = forms.ProjectForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            project = services.create_project(target, request.user, data)
+            messages.success(
+                request, _("Project opened at stage %(s)s.") % {"s": project.stage.name(_lang())}
+            )
+            return redirect("investment:project", pk=project.pk)
+    else:
+        form = forms.ProjectForm(
+            initial={
+                "node": node,
+                "chain": node.split(".")[0] if node else "",
+                "source_channel": "targeting" if node else "",
+            }
+        )
+    return render(
+        request, "investment/edit.html", {"form": form, "target": target, "project": None}
+    )
+
+
+@login_required
+@_perm(VIEW)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project: details, stage history, activity timeline, documents, forms to act."""
+    project = selectors.get_project(request.user, pk)
+    context = {
+        "project": project,
+        "timeline": selectors.timeline(project),
+        "stages": selectors.stages(),
+        "lost_reasons": selectors.lost_reasons(),
+        "requirements": selectors.requirements_by_stage(project),
+        "activity_form": forms.ActivityForm(),
+        "document_form": forms.DocumentForm(),
+        "stale": selectors.stale_level(project),
+        "overdue": selectors.is_overdue(project),
+        "lang": _lang(),
+        "node": atlas_selectors.node_index().get(project.node),
+    }
+    return render(request, "investment/project.html", context)
+
+
+@login_required
+@_perm(MANAGE)
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a project's details."""
+    project = selectors.get_project(request.user, pk)
+    if request.method == "POST":
+        form = forms.ProjectForm(request.POST, instance=selectors.get_project(request.user, pk))
+        if form.is_valid():
+            services.update_project(project, form.cleaned_data, request.user)
+            messages.success(request, _("Saved."))
+            return redirect("investment:project", pk=pk)
+    else:
+        form = forms.ProjectForm(instance=project)
+    return render(
+        request,
+        "investment/edit.html",
+        {"form": form, "target": project.target, "project": project},
+    )
+
+
+@login_required
+@_perm(MANAGE)
+@require_POST
+def project_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a project to another stage (board drag-and-drop, the project page, the API)."""
+    project = selectors.get_project(request.user, pk)
+    form = forms.MoveForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("Choose a stage (and a lost reason when the project is lost)."), field="stage"
+        )
+    data = form.cleaned_data
+    services.move_stage(
+        project, data["stage"], request.user, data["note"] or "", data["lost_reason"]
+    )
+    if request.headers.get("HX-Request") and request.POST.get("from") == "board":
+        return pipeline_board(request)
+    messages.success(request, _("Moved to %(s)s.") % {"s": data["stage"].name(_lang())})
+    return redirect("investment:project", pk=pk)
+
+
+@login_required
+@_perm(MANAGE)
+@require_POST
+def project_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a visit, call, meeting or note."""
+    project = selectors.get_project(request.user, pk)
+    form = forms.ActivityForm(request.POST)
+    if form.is_valid():
+        services.add_activity(
+            project, form.cleaned_data["kind"], form.cleaned_data["summary"], request.user
+        )
+        messages.success(request, _("Activity logged."))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("investment:project", pk=pk)
+
+
+@login_required
+@_perm(MANAGE)
+@require_POST
+def project_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a document."""
+    project = selectors.get_project(request.user, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        services.attach_document(project, d["kind"], d["title"], d["file"], request.user)
+        messages.success(request, _("Document attached."))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("investment:project", pk=pk)
+
+
+@login_required
+@_perm(VIEW)
+def document_download(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    """Download a project's document (only for those who see the project)."""
+    project = selectors.get_project(request.user, pk)
+    document = selectors.get_document(project, doc)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@_perm(VIEW)
+def analytics(request: HttpRequest) -> HttpResponse:
+    """Funnel and conversion by stage, chain and owner; days per stage; the year's goals."""
+    group = request.GET.get("group", "")
+    if group not in ("", "chain", "owner"):
+        group = ""
+    data = selectors.funnel(request.user, group)
+    if request.GET.get("export") == "xlsx":
+        return FileResponse(
+            exporting.funnel_xlsx(data, _lang()),
+            as_attachment=True,
+            filename="investment-funnel.xlsx",
+        )
+    context = {
+        "funnel": data,
+        "group": group,
+        "goals": selectors.goals(request.user),
+        "chart": selectors.funnel_chart(data, _lang()),
+        "lang": _lang(),
+    }
+    return render(request, "investment/analytics.html", context)
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+def _target_context(request: HttpRequest) -> dict:
+    nodes = targets.selected_nodes(request.GET)
+    strategy = targets.strategy_from(request.GET)
+    top = (
+        min(targets.MAX_TOP, max(1, int(request.GET.get("top") or 50)))
+        if (request.GET.get("top") or "50").isdigit()
+        else 50
+    )
+    return {"nodes": nodes, "strategy": strategy, "top": top}
+
+
+@login_required
+@_perm("investment.rank_targets")
+def targets_page(request: HttpRequest) -> HttpResponse:
+    """Rank enterprises outside the district for a node, nodes or a chain, explained."""
+    base = _target_context(request)
+    result = targets.ranked(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
+    context = {
+        **base,
+        "result": result,
+        "strategies": targets.strategies(),
+        "parts": PARTS,
+        "part_names": {p: explain.part_name(p) for p in PARTS},
+        "chains": atlas_selectors.chains(),
+        "node_index": atlas_selectors.node_index(),
+        "lists": selectors.target_lists()[:20],
+        "query": request.GET.urlencode(),
+        "lang": _lang(),
+    }
+    return render(request, "investment/targets.html", context)
+
+
+@login_required
+@_perm("investment.rank_targets")
+def targets_export(request: HttpRequest) -> HttpResponse:
+    """The ranking as Excel, one sheet per node, with the score breakdown."""
+    base = _target_context(request)
+    by_node = {n: targets.ranked([n], base["strategy"], base["top"]) for n in base["nodes"]}
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stream = exporting.targets_xlsx(by_node, base["strategy"], _lang())
+    return FileResponse(stream, as_attachment=True, filename=f"targets-{stamp}.xlsx")
+
+
+@login_required
+@_perm("investment.rank_targets")
+@require_POST
+def targets_save(request: HttpRequest) -> HttpResponse:
+    """Save the ranking as a named list (to compare over time), or the weights as a strategy."""
+    base = _target_context(request)
+    if request.POST.get("save") == "strategy":
+        targets.save_strategy(
+            request.POST.get("name", ""), dict(base["strategy"].weights), request.user
+        )
+        messages.success(request, _("Strategy saved."))
+        return redirect(f"{reverse('investment:targets')}?{request.GET.urlencode()}")
+    saved = targets.save_list(
+        request.POST.get("name", ""), base["nodes"], base["strategy"], request.user, base["top"]
+    )
+    messages.success(request, _("Target list saved."))
+    return redirect("investment:target_list", pk=saved.pk)
+
+
+@login_required
+@_perm("investment.rank_targets")
+def target_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A saved list against the previous list of the same nodes."""
+    saved = targets.get_list(pk)
+    context = {
+        "saved": saved,
+        "comparison": targets.compare(saved),
+        "node_index": atlas_selectors.node_index(),
+    }
+    return render(request, "investment/target_list.html", context)
+
+
+@login_required
+@_perm("investment.rank_targets")
+def leader_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leaders pull, suppliers follow: a local leader's missing supplier nodes and who could fill them."""
+    enterprise = registry_selectors.get_enterprise(pk)
+    context = {"leader": enterprise, "gaps": targets.leader_gaps(enterprise), "lang": _lang()}
+    return render(request, "investment/leader.html", context)
+
+
+@login_required
+@_perm("investment.rank_targets")
+def investment_map(request: HttpRequest) -> HttpResponse:
+    """Targets by province and city on a map of China (drill down), and the district's enterprises."""
+    base = _target_context(request)
+    result = targets.ranked(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
+    context = {
+        **base,
+        "result": result,
+        "map_data": charts.target_map(result, request.GET.get("colour", "count"))
+        if result
+        else None,
+        "district_map": charts.district_map(
+            atlas_selectors.local_points(request.GET.get("node_local", ""))
+        ),
+        "chains": atlas_selectors.chains(),
+        "node_index": atlas_selectors.node_index(),
+        "strategies": targets.strategies(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "investment/map.html", context)
+
+
+@login_required
+@_perm(VIEW)
+def follow_ups_panel(request: HttpRequest) -> HttpResponse:
+    """Home-page panel: the user's overdue and stale projects."""
+    return render(
+        request, "investment/_follow_ups.html", {"follow": selectors.follow_ups(request.user)}
+    )
