@@ -14,6 +14,7 @@ BENCHES = [
     ("synthetic generator", ["bench_synthetic.py"]),
     ("classifier quality and speed (vs jieba + TF-IDF)", ["bench_classify.py"]),
     ("classifying the national demo registry", ["bench_atlas_run.py"]),
+    ("investment targeting (vs per-row Python)", ["bench_targeting.py"]),
 ]
 
 

@@ -268,16 +268,16 @@ class RuleClassifier:
         if not mentioned:
             return
         for node, r in list(results.items()):
-            ev = mentioned.get(node.split(".")[0])
-            if ev is None or ev.node == node or not r.counted:
+            app = mentioned.get(node.split(".")[0])
+            if app is None or app.node == node or not r.counted:
                 continue
             support = Evidence(
                 node,
-                ev.field,
-                ev.phrase,
+                app.field,
+                app.phrase,
                 "application",
-                ev.clause,
-                ev.position,
+                app.clause,
+                app.position,
                 APPLICATION_SUPPORT,
             )
             _collect([support], results)

@@ -13,7 +13,6 @@ from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
 from corridor.errors import NotFound, ValidationFailed
 from corridor.investment import selectors, services, targets
-from corridor.investment.models import LostReason, Stage
 from corridor.registry import selectors as registry_selectors
 
 router = Router(tags=["investment"])
@@ -109,14 +108,12 @@ def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no
 def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
     require_perm(request, MANAGE)
     project = selectors.get_project(request.user, project_id)
-    stage = Stage.objects.filter(key=payload.stage).first()
+    stage = selectors.stage_by_key(payload.stage)
     if stage is None:
         raise ValidationFailed(
             f"unknown stage {payload.stage!r}", field="stage", value=payload.stage
         )
-    reason = (
-        LostReason.objects.filter(key=payload.lost_reason).first() if payload.lost_reason else None
-    )
+    reason = selectors.lost_reason_by_key(payload.lost_reason) if payload.lost_reason else None
     if payload.lost_reason and reason is None:
         raise ValidationFailed(f"unknown lost reason {payload.lost_reason!r}", field="lost_reason")
     return services.move_stage(project, stage, request.user, payload.note, reason)

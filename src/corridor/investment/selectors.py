@@ -297,3 +297,13 @@ def target_lists() -> QuerySet[Any]:
     from corridor.investment.models import TargetList
 
     return TargetList.objects.select_related("created_by").order_by("-created_at")
+
+
+def stage_by_key(key: str) -> Stage | None:
+    """A stage by its key."""
+    return Stage.objects.filter(key=key).first()
+
+
+def lost_reason_by_key(key: str) -> LostReason | None:
+    """A lost reason by its key."""
+    return LostReason.objects.filter(key=key).first()
