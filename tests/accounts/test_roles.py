@@ -47,6 +47,13 @@ MATRIX = [
     ("get", "/atlas/nev/edit/", {A}, 200),
     ("get", "/api/v1/atlas/chains", {A, N, T, P, L}, 200),
     ("get", "/api/v1/atlas/enterprises/{ent}/links", {A, N, T, P, L}, 200),
+    ("get", "/investment/", {A, N}, 200),
+    ("get", "/investment/list/", {A, N}, 200),
+    ("get", "/investment/analytics/", {A, N}, 200),
+    ("get", "/investment/targets/?chain=nev", {A, N}, 200),
+    ("get", "/investment/map/", {A, N}, 200),
+    ("get", "/investment/projects/new/?target={ent}", {A, N}, 200),
+    ("get", "/api/v1/investment/projects", {A, N}, 200),
 ]
 
 
