@@ -84,12 +84,21 @@ def _effective(local: bool | None = None) -> QuerySet[NodeLink]:
 
 
 def atlas_stamp() -> str:
-    """Changes whenever links or chains change: the key of cached atlas figures."""
+    """Changes whenever links, chains or registry data change: the key of cached atlas figures.
+
+    Built from small or indexed reads only (it runs on every atlas page): the last run, the last
+    decision, chain versions, and the newest audit event and import (every edit writes one).
+    """
+    from corridor.accounts.models import AuditEvent
+    from corridor.atlas.models import DECIDED
+    from corridor.registry.models import ImportBatch
+
     run = ClassificationRun.objects.filter(status="done").aggregate(m=Max("finished_at"))["m"]
-    decided = NodeLink.objects.exclude(status=LinkStatus.AUTO).aggregate(m=Max("decided_at"))["m"]
+    decided = NodeLink.objects.filter(status__in=DECIDED).aggregate(m=Max("decided_at"))["m"]
     versions = "-".join(f"{c.key}{c.current_version}" for c in Chain.objects.all())
-    local = Enterprise.objects.filter(is_local=True).aggregate(m=Max("updated_at"))["m"]
-    return f"{run}|{decided}|{versions}|{local}"
+    audit = AuditEvent.objects.aggregate(m=Max("id"))["m"]
+    batch = ImportBatch.objects.aggregate(m=Max("id"))["m"]
+    return f"{run}|{decided}|{versions}|{audit}|{batch}"
 
 
 def _cached(name: str, build: Any) -> Any:

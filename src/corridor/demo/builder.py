@@ -17,6 +17,7 @@ from corridor.atlas import services as atlas_services
 from corridor.demo import seeds
 from corridor.demo.producer import generated_in_background
 from corridor.engine import synthetic
+from corridor.investment import services as investment_services
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkWriter, UpsertRow
 from corridor.registry.models import (
@@ -100,6 +101,27 @@ def classify_demo(progress: Callable[[str, int, int], None] | None = None) -> No
         None, progress=report, workers=atlas_services.default_workers()
     )
     atlas_services.appoint_demo_anchors()
+    seed_projects()
+
+
+def seed_projects(per_node: int = 4) -> int:
+    """Demo projects for the analyst on the top targets of the weakest nodes (all synthetic)."""
+    from django.contrib.auth.models import User
+
+    from corridor.atlas import selectors as atlas_selectors
+    from corridor.investment import targets
+
+    analyst = User.objects.filter(username="analyst").first()
+    if analyst is None:
+        return 0
+    picks: dict[str, list[int]] = {}
+    for chain in atlas_selectors.chains():
+        for item in atlas_selectors.weak_links(chain)[:2]:
+            rows = targets.ranked([item["node"].id], targets.strategies()["balanced"], per_node)[
+                "rows"
+            ]
+            picks[item["node"].id] = [r["id"] for r in rows]
+    return investment_services.seed_demo_projects(analyst, picks)
 
 
 def remove_synthetic() -> int:
@@ -107,6 +129,7 @@ def remove_synthetic() -> int:
     ent = Enterprise._meta.db_table
     sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
     atlas_services.forget_synthetic_enterprises()
+    investment_services.forget_synthetic_enterprises()
     with connection.cursor() as cursor:
         for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
             cursor.execute(

@@ -144,6 +144,7 @@ class Project(SoftDeletable):
     hold_reason = models.CharField(_("reason on hold"), max_length=200, blank=True)
     lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
 
     class Meta(SoftDeletable.Meta):
         verbose_name = _("investment project")
