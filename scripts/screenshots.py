@@ -30,6 +30,10 @@ PAGES = [
     ("atlas-relatedness", "/atlas/relatedness/"),
     ("atlas-review", "/atlas/review/"),
     ("atlas-edit", "/atlas/lm/edit/?node=lm.forming"),
+    ("investment-board", "/investment/"),
+    ("investment-analytics", "/investment/analytics/"),
+    ("investment-targets", "/investment/targets/?node=nev.motor&top=20"),
+    ("investment-map", "/investment/map/?chain=nev&top=200"),
 ]
 
 

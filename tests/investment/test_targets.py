@@ -22,15 +22,29 @@ BATTERY = "锂离子电池制造；动力电池研发；电池零配件生产"
 def registry() -> dict[str, object]:
     """Battery makers outside the district (one big, titled and near), a local battery maker."""
     big = EnterpriseFactory(
-        name="常州大电池有限公司", is_local=False, city_code="320400", province_code="320000",
-        city="常州市", latitude=31.8, longitude=119.9, business_scope=BATTERY, latest_revenue=500000,
+        name="常州大电池有限公司",
+        is_local=False,
+        city_code="320400",
+        province_code="320000",
+        city="常州市",
+        latitude=31.8,
+        longitude=119.9,
+        business_scope=BATTERY,
+        latest_revenue=500000,
     )
     for year, revenue in ((2021, 200000), (2024, 500000)):
         FactsFactory(enterprise=big, year=year, revenue=revenue, employees=900)
     TitleFactory(enterprise=big, title="high_tech")
     small = EnterpriseFactory(
-        name="乌鲁木齐小电池有限公司", is_local=False, city_code="650100", province_code="650000",
-        city="乌鲁木齐市", latitude=43.8, longitude=87.6, business_scope=BATTERY, latest_revenue=300,
+        name="乌鲁木齐小电池有限公司",
+        is_local=False,
+        city_code="650100",
+        province_code="650000",
+        city="乌鲁木齐市",
+        latitude=43.8,
+        longitude=87.6,
+        business_scope=BATTERY,
+        latest_revenue=300,
     )
     FactsFactory(enterprise=small, year=2024, revenue=300, employees=20)
     EnterpriseFactory(name="婺城电池有限公司", business_scope=BATTERY)  # local: never a target
@@ -55,9 +69,13 @@ def test_distance_only_strategy_and_bad_weights(registry) -> None:  # type: igno
 
     from corridor.errors import ValidationFailed
 
-    params = QueryDict("node=nev.battery&w_fit=0&w_scale=0&w_growth=0&w_quality=0&w_linkage=0&w_expansion=0&w_distance=1")
+    params = QueryDict(
+        "node=nev.battery&w_fit=0&w_scale=0&w_growth=0&w_quality=0&w_linkage=0&w_expansion=0&w_distance=1"
+    )
     strategy = targets.strategy_from(params)
-    assert [r["enterprise"]["name"] for r in targets.ranked(["nev.battery"], strategy, 5)["rows"]][0] == "常州大电池有限公司"
+    assert [r["enterprise"]["name"] for r in targets.ranked(["nev.battery"], strategy, 5)["rows"]][
+        0
+    ] == "常州大电池有限公司"
     with pytest.raises(ValidationFailed):
         targets.strategy_from(QueryDict("w_fit=abc"))
     with pytest.raises(ValidationFailed):
@@ -70,11 +88,28 @@ def test_targets_page_one_click_lead_export_and_saved_lists(registry) -> None:  
     page = client.get("/investment/targets/?node=nev.battery&top=10").content.decode()
     assert "常州大电池有限公司" in page and "make-lead" in page
     big = registry["big"]
-    response = client.post("/investment/projects/new/", {"target": big.pk, "node": "nev.battery", "quick": "1"})
+    response = client.post(
+        "/investment/projects/new/", {"target": big.pk, "node": "nev.battery", "quick": "1"}
+    )
     project = Project.objects.get(target=big)
-    assert response.status_code == 302 and project.node == "nev.battery" and project.source_channel == "targeting"
-    assert "in the pipeline" in client.get("/investment/targets/?node=nev.battery").content.decode() or "已在" in client.get("/investment/targets/?node=nev.battery").content.decode()
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/investment/targets/export.xlsx?node=nev.battery&node=nev.motor").streaming_content)))
+    assert (
+        response.status_code == 302
+        and project.node == "nev.battery"
+        and project.source_channel == "targeting"
+    )
+    assert (
+        "in the pipeline" in client.get("/investment/targets/?node=nev.battery").content.decode()
+        or "已在" in client.get("/investment/targets/?node=nev.battery").content.decode()
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            b"".join(
+                client.get(
+                    "/investment/targets/export.xlsx?node=nev.battery&node=nev.motor"
+                ).streaming_content
+            )
+        )
+    )
     assert book.sheetnames[:2] == ["nev.battery", "nev.motor"]
     rows = list(book["nev.battery"].iter_rows(values_only=True))
     assert rows[1][1] == "常州大电池有限公司" and rows[1][4] >= rows[2][4]
@@ -87,7 +122,9 @@ def test_targets_page_one_click_lead_export_and_saved_lists(registry) -> None:  
 
 
 def test_leaders_pull_suppliers_follow(registry) -> None:  # type: ignore[no-untyped-def]
-    leader = EnterpriseFactory(name="婺城整车有限公司", business_scope="新能源汽车整车制造；乘用车制造", size_band="large")
+    leader = EnterpriseFactory(
+        name="婺城整车有限公司", business_scope="新能源汽车整车制造；乘用车制造", size_band="large"
+    )
     atlas_services.classify_registry()
     client = Client()
     client.force_login(user_with_role("investment_analyst"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from corridor.engine import geo
 
@@ -33,6 +34,10 @@ def _level_option(
     return {
         "__geo": {"name": code, "url": static(path) if path else ""},
         "__children": geo.drill_children(code, static, children_options),
+        "__metrics": [
+            {"label": _("number of targets"), "dimension": 0},
+            {"label": _("total score"), "dimension": 1},
+        ],
         "tooltip": {"trigger": "item"},
         "visualMap": {
             "min": 0,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from corridor.atlas import selectors as atlas_selectors
 from corridor.engine.targeting import PARTS
-from corridor.errors import ValidationFailed
+from corridor.errors import DomainError, ValidationFailed
 from corridor.investment import charts, explain, exporting, forms, selectors, services, targets
 from corridor.registry import selectors as registry_selectors
 
@@ -167,11 +167,15 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             _("Choose a stage (and a lost reason when the project is lost)."), field="stage"
         )
     data = form.cleaned_data
-    services.move_stage(
-        project, data["stage"], request.user, data["note"] or "", data["lost_reason"]
-    )
-    if request.headers.get("HX-Request") and request.POST.get("from") == "board":
+    args = (project, data["stage"], request.user, data["note"] or "", data["lost_reason"])
+    if request.headers.get("HX-Request"):  # errors become a toast (DomainErrorMiddleware)
+        services.move_stage(*args)
         return pipeline_board(request)
+    try:
+        services.move_stage(*args)
+    except DomainError as exc:  # back to the project page, which lists what is still missing
+        messages.error(request, exc.message)
+        return redirect("investment:project", pk=pk)
     messages.success(request, _("Moved to %(s)s.") % {"s": data["stage"].name(_lang())})
     return redirect("investment:project", pk=pk)
 
