@@ -52,8 +52,9 @@ def test_one_open_project_per_enterprise(analyst) -> None:  # type: ignore[no-un
     target = EnterpriseFactory(is_local=False)
     first = services.create_project(target, analyst, {})
     assert first.stage.key == "lead" and first.is_open
-    with pytest.raises(Conflict, match="already has an open project"):
+    with pytest.raises(Conflict) as clash:
         services.create_project(target, analyst, {})
+    assert clash.value.details["project"] == first.pk
     services.move_stage(
         first, stage("lost"), analyst, "", LostReason.objects.get(key="chose_elsewhere")
     )
@@ -96,8 +97,9 @@ def test_lost_needs_a_reason_and_hold_needs_a_note(analyst) -> None:  # type: ig
 
 def test_bad_input_is_refused(analyst) -> None:  # type: ignore[no-untyped-def]
     project = _project(analyst)
-    with pytest.raises(ValidationFailed, match="USCC"):
+    with pytest.raises(ValidationFailed) as bad:
         services.update_project(project, {"landed_uscc": "91330702XXXXXXXXXX"}, analyst)
+    assert bad.value.details["field"] == "landed_uscc"
     with pytest.raises(ValidationFailed):
         services.update_project(project, {"investment_amount": -5}, analyst)
     with pytest.raises(ValidationFailed):

@@ -97,10 +97,10 @@ def test_targets_page_one_click_lead_export_and_saved_lists(registry) -> None:  
         and project.node == "nev.battery"
         and project.source_channel == "targeting"
     )
+    page = client.get("/investment/targets/?node=nev.battery").content.decode()
     assert (
-        "in the pipeline" in client.get("/investment/targets/?node=nev.battery").content.decode()
-        or "已在" in client.get("/investment/targets/?node=nev.battery").content.decode()
-    )
+        f'href="/investment/projects/{project.pk}/"' in page
+    )  # the target now links to its project
     book = openpyxl.load_workbook(
         io.BytesIO(
             b"".join(

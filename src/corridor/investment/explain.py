@@ -44,6 +44,8 @@ def sentence(part: str, facts: dict[str, Any]) -> str:
     if part == "growth":
         if facts["cagr"] is None:
             return _("revenue growth unknown")
+        if facts["cagr"] < 0:
+            return _("revenue fell %(g)s a year over three years") % {"g": _pct(-facts["cagr"])}
         return _("revenue grew %(g)s a year over three years") % {"g": _pct(facts["cagr"])}
     if part == "quality":
         names = [TITLE_NAMES[t]() for t in facts["titles"] if t in TITLE_NAMES]
@@ -63,8 +65,11 @@ def sentence(part: str, facts: dict[str, Any]) -> str:
         }
     if part == "expansion":
         text = _("equity raised last year %(e)s (10k yuan)") % {"e": f"{facts['equity'] or 0:,.0f}"}
-        if facts["capacity_growth"] is not None:
-            text += _("; staff grew %(g)s in two years") % {"g": _pct(facts["capacity_growth"])}
+        growth = facts["capacity_growth"]
+        if growth is not None and growth < 0:
+            text += _("; staff fell %(g)s in two years") % {"g": _pct(-growth)}
+        elif growth is not None:
+            text += _("; staff grew %(g)s in two years") % {"g": _pct(growth)}
         return text
     if part == "distance":
         km = facts["km"]

@@ -48,7 +48,7 @@ def projects_xlsx(projects: Iterable[Project], language: str) -> tempfile.Spoole
         _("USCC"),
         _("Chain"),
         _("Node"),
-        _("Stage"),
+        _("Pipeline stage"),
         _("Investment (10k yuan)"),
         _("Expected output (10k yuan)"),
         _("Expected tax (10k yuan)"),
@@ -111,7 +111,7 @@ def funnel_xlsx(data: dict[str, Any], language: str) -> tempfile.SpooledTemporar
         0,
         [
             _("Group"),
-            _("Stage"),
+            _("Pipeline stage"),
             _("Projects reaching it"),
             _("Conversion from previous"),
             _("Average days in stage"),

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditAction
@@ -169,7 +170,8 @@ def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Pro
             project=existing.pk,
         )
     fields = _clean(data)
-    fields.setdefault("name", _("%(name)s project") % {"name": target.name})
+    with override("zh-hans"):  # stored text is read by everyone: keep it in the working language
+        fields.setdefault("name", _("%(name)s project") % {"name": target.name})
     lead = Stage.objects.order_by("order").first()
     try:
         with transaction.atomic():
@@ -220,7 +222,7 @@ def move_stage(
     if missing:
         raise ValidationFailed(
             _("Cannot move to %(stage)s: %(missing)s.")
-            % {"stage": stage.name_zh, "missing": "；".join(missing)},
+            % {"stage": stage.name(get_language() or "zh-hans"), "missing": "；".join(missing)},
             field="stage",
             value=stage.key,
             code="stage_requirements",
