@@ -43,3 +43,11 @@ class Conflict(DomainError):
 
 class ImportRejected(ValidationFailed):
     code = "import_rejected"
+
+
+def printable_text(value: str, field: str, keep: str = "\n\t") -> str:
+    """The text unchanged, or ValidationFailed naming the field when it holds control characters
+    (PostgreSQL refuses NUL; nothing a user types needs the others)."""
+    if any(not ch.isprintable() and ch not in keep for ch in value):
+        raise ValidationFailed(f"{field} contains control characters", field=field)
+    return value

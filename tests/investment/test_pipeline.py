@@ -231,3 +231,24 @@ def test_funnel_counts_projects_at_every_stage_they_passed(analyst) -> None:  # 
     assert client.get("/investment/analytics/?group=owner").status_code == 200
     assert client.get("/investment/analytics/?export=xlsx").status_code == 200
     assert p3.stage.key == "lead"
+
+
+def test_hostile_text_is_refused_not_stored(analyst) -> None:  # type: ignore[no-untyped-def]
+    project = _project(analyst)
+    client = Client()
+    client.force_login(analyst)
+    bad = client.post(
+        f"/api/v1/investment/projects/{project.pk}/activities",
+        {"kind": "note", "summary": "ok\x00bad"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["details"]["field"] == "summary"
+    moved = client.post(
+        f"/api/v1/investment/projects/{project.pk}/move",
+        {"stage": "on_hold", "note": "wait\x00"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 422
+    assert client.get("/api/v1/atlas/chains/ne%00v/weak-links").status_code == 404
+    assert client.get("/api/v1/investment/projects?q=%00x").status_code == 200
+    assert not project.activities.exists() and Project.objects.get(pk=project.pk).stage.key == "lead"

@@ -45,7 +45,7 @@ def chains() -> QuerySet[Chain]:
 
 def get_chain(key: str) -> Chain:
     """One chain by key, or NotFound."""
-    chain = Chain.objects.filter(key=key).first()
+    chain = Chain.objects.filter(key=key).first() if key.isascii() and key.isalnum() else None
     if chain is None:
         raise NotFound(f"chain {key}")
     return chain

@@ -28,7 +28,7 @@ from corridor.engine.chains import ChainDefinitionError, chain_to_dict, parse_ch
 from corridor.engine.classify import THRESHOLD
 from corridor.engine.classify_batch import classify_many
 from corridor.engine.classify_model import Classifier, Example, train, training_rows
-from corridor.errors import Conflict, NotFound, ValidationFailed
+from corridor.errors import Conflict, NotFound, ValidationFailed, printable_text
 from corridor.registry.models import Enterprise
 
 CHUNK = 4000
@@ -307,6 +307,7 @@ def decide_link(
     """Record an analyst's decision on an enterprise–node link (creating the link if needed)."""
     if status not in DECIDED:
         raise ValidationFailed(_("Unknown decision %(s)s.") % {"s": status}, field="status")
+    printable_text(note, "note")
     if node not in _known_nodes():
         raise ValidationFailed(_("Unknown node %(n)s.") % {"n": node}, field="node", value=node)
     with transaction.atomic():

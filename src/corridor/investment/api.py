@@ -85,7 +85,9 @@ class TargetOut(Schema):
 @paginate(BoundedPagination)
 def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
     require_perm(request, VIEW)
-    return selectors.project_list(request.user, selectors.ProjectFilters(q=q, stage=stage))
+    return selectors.project_list(
+        request.user, selectors.ProjectFilters.from_query({"q": q, "stage": stage})
+    )
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)

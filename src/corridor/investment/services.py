@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit, snapshot
 from corridor.engine.uscc import check_uscc
-from corridor.errors import Conflict, ValidationFailed
+from corridor.errors import Conflict, ValidationFailed, printable_text
 from corridor.investment.models import (
     Activity,
     Document,
@@ -206,6 +206,7 @@ def move_stage(
     lost_reason: LostReason | None = None,
 ) -> Project:
     """Move a project to a stage if it meets the stage's entry requirements; log who and when."""
+    printable_text(note, "note")
     if stage.pk == project.stage_id:
         return project
     if stage.kind != StageKind.LOST and not project.is_open:
@@ -247,6 +248,7 @@ def add_activity(project: Project, kind: str, summary: str, user: User, at: Any 
     """Log a visit, call, meeting or note; it counts as the project's latest activity."""
     if not summary.strip():
         raise ValidationFailed(_("Write what happened."), field="summary")
+    printable_text(summary, "summary")
     with transaction.atomic():
         activity = Activity.objects.create(
             project=project,
@@ -276,6 +278,7 @@ def attach_document(
             field="file",
             value=upload.name,
         )
+    printable_text(title or "", "title")
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Unknown document kind."), field="kind", value=kind)
     digest = hashlib.sha256()
