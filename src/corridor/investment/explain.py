@@ -93,3 +93,16 @@ def reasons_in_words(
         }
         for part, facts in reasons
     ]
+
+
+STRATEGY_NAMES = {
+    "balanced": lambda: _("balanced"),
+    "strengthen": lambda: _("strengthen the chain (强链)"),
+    "fill_gaps": lambda: _("fill the gaps (补链)"),
+    "nearby": lambda: _("nearby first (就近)"),
+}
+
+
+def strategy_labels(names: list[str]) -> dict[str, str]:
+    """Display names of strategies: presets translated, saved ones as their users named them."""
+    return {n: STRATEGY_NAMES[n]() if n in STRATEGY_NAMES else n for n in names}

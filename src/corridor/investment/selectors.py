@@ -129,7 +129,7 @@ def board(user: User, filters: ProjectFilters) -> list[dict[str, Any]]:
                 "project": p,
                 "stale": stale_level(p, now),
                 "overdue": is_overdue(p, today),
-                "days": (now - p.stage_entered_at).days,
+                "days": max(0, (now - p.stage_entered_at).days),
             }
         )
     return [

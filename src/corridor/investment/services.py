@@ -336,8 +336,10 @@ def seed_demo_projects(owner: User, targets_by_node: dict[str, list[int]], seed:
                 continue
             reach = min(len(path) - 1, int(rng.expovariate(0.6)))
             start = now - dt.timedelta(days=rng.randint(40, 400))
+            with override("zh-hans"):
+                name = _("%(name)s project") % {"name": Enterprise.objects.get(pk=target_id).name}
             project = Project.objects.create(
-                name=_("%(name)s project") % {"name": Enterprise.objects.get(pk=target_id).name},
+                name=name,
                 target_id=target_id,
                 chain=node.split(".")[0],
                 node=node,
@@ -349,7 +351,7 @@ def seed_demo_projects(owner: User, targets_by_node: dict[str, list[int]], seed:
                 source_channel="targeting",
                 investment_amount=Decimal(rng.choice((3000, 5000, 10000, 20000, 50000))),
                 expected_jobs=rng.choice((50, 80, 120, 300)),
-                next_step=_("Arrange the next visit"),
+                next_step="安排下一次走访",
                 next_follow_up=(now + dt.timedelta(days=rng.randint(-10, 20))).date(),
                 last_activity_at=now - dt.timedelta(days=rng.choice((1, 3, 9, 20, 40))),
                 created_at=start,
@@ -383,8 +385,9 @@ def _demo_history(project: Project, stages: list[Stage], start: Any, owner: User
         "construction": "construction_on",
         "production": "production_on",
     }
+    latest = timezone.now() - dt.timedelta(days=1)
     for previous, stage in zip(stages, stages[1:], strict=False):
-        at = at + dt.timedelta(days=rng.randint(7, 60))
+        at = min(at + dt.timedelta(days=rng.randint(7, 60)), latest)  # history never in the future
         if stage.key in dates:
             setattr(project, dates[stage.key], at.date())
         _demo_move(project, previous, stage, at, owner)
@@ -393,7 +396,7 @@ def _demo_history(project: Project, stages: list[Stage], start: Any, owner: User
         kind="visit",
         at=start + dt.timedelta(days=3),
         by=owner,
-        summary=_("Demo: first visit to the company's headquarters."),
+        summary="演示：首次走访企业总部。",  # stored text, in the working language
     )
     project.save()
 

@@ -271,7 +271,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     context = {
         **base,
         "result": result,
-        "strategies": targets.strategies(),
+        "strategies": explain.strategy_labels(list(targets.strategies())),
         "parts": PARTS,
         "part_names": {p: explain.part_name(p) for p in PARTS},
         "chains": atlas_selectors.chains(),
@@ -352,7 +352,7 @@ def investment_map(request: HttpRequest) -> HttpResponse:
         ),
         "chains": atlas_selectors.chains(),
         "node_index": atlas_selectors.node_index(),
-        "strategies": targets.strategies(),
+        "strategies": explain.strategy_labels(list(targets.strategies())),
         "query": request.GET.urlencode(),
     }
     return render(request, "investment/map.html", context)
