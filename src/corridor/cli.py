@@ -15,6 +15,7 @@ ALIASES = {
     "classify": "classify",
     "atlas": "atlas",
     "investment": "investment",
+    "import-projects": "import_projects",
 }
 
 

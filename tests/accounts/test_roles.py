@@ -54,6 +54,7 @@ MATRIX = [
     ("get", "/investment/map/", {A, N}, 200),
     ("get", "/investment/projects/new/?target={ent}", {A, N}, 200),
     ("get", "/api/v1/investment/projects", {A, N}, 200),
+    ("get", "/investment/projects/import/", {A, N}, 200),
 ]
 
 

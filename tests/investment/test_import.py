@@ -337,3 +337,29 @@ def test_a_formula_cell_in_a_workbook_is_read_as_its_value(tmp_path, analyst) ->
     assert report.created == 1, report.issues
     project = Project.objects.get(target=firm)
     assert "HYPERLINK" not in project.name and project.investment_amount is None  # no cached value
+
+
+def test_import_page_dry_run_then_apply(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from corridor.investment.models import Project as ProjectModel
+
+    analyst = user_with_role("investment_analyst", "imp")
+    target = EnterpriseFactory(is_local=False, uscc=valid_uscc(424242))
+    body = f"统一社会信用代码,项目名称,项目阶段\n{target.uscc},测试导入项目,线索\n".encode()
+    client = Client()
+    client.force_login(analyst)
+    assert client.get("/investment/projects/import/").status_code == 200
+    assert client.get("/investment/projects/import/template.xlsx").status_code == 200
+    dry = client.post(
+        "/investment/projects/import/",
+        {"file": SimpleUploadedFile("p.csv", body), "mode": "valid_rows", "dry_run": "1"},
+    )
+    assert dry.status_code == 200 and 'id="import-report"' in dry.content.decode()
+    assert not ProjectModel.objects.exists()
+    client.post(
+        "/investment/projects/import/",
+        {"file": SimpleUploadedFile("p.csv", body), "mode": "valid_rows"},
+    )
+    assert ProjectModel.objects.get().name == "测试导入项目"

@@ -251,4 +251,6 @@ def test_hostile_text_is_refused_not_stored(analyst) -> None:  # type: ignore[no
     assert moved.status_code == 422
     assert client.get("/api/v1/atlas/chains/ne%00v/weak-links").status_code == 404
     assert client.get("/api/v1/investment/projects?q=%00x").status_code == 200
-    assert not project.activities.exists() and Project.objects.get(pk=project.pk).stage.key == "lead"
+    assert (
+        not project.activities.exists() and Project.objects.get(pk=project.pk).stage.key == "lead"
+    )

@@ -942,11 +942,11 @@ def _instructions(book: Any, bold: Any, vocab: Vocabulary) -> None:
     rows: list[tuple[list[str], bool]] = [([_("Column"), _("Field"), _("What to write")], True)]
     for f, header in zip(PROJECT_FIELDS, template_headers(), strict=True):
         rows.append(([header, f.label_en, explained.get(f.name, "")], False))
-    rows.append(([_("Stage"), "", _("Needed before a project enters the stage")], True))
+    rows.append(([_("Pipeline stage"), "", _("Needed before a project enters the stage")], True))
     for stage in vocab.stages:
         needs = services.missing_requirements(Project(), stage)
         rows.append(([stage.name_zh, stage.name_en, "；".join(needs) or "—"], False))
-    rows.append(([_("Note"), "", limits_text()], True))
+    rows.append(([_("What an import cannot do"), "", limits_text()], True))
     line = 0
     for values, is_header in rows:
         line += 1 if is_header and line else 0  # a blank line before each section

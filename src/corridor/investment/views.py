@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -16,7 +20,16 @@ from django.views.decorators.http import require_POST
 from corridor.atlas import selectors as atlas_selectors
 from corridor.engine.targeting import PARTS
 from corridor.errors import DomainError, ValidationFailed
-from corridor.investment import charts, explain, exporting, forms, selectors, services, targets
+from corridor.investment import (
+    charts,
+    explain,
+    exporting,
+    forms,
+    importing,
+    selectors,
+    services,
+    targets,
+)
 from corridor.registry import selectors as registry_selectors
 
 VIEW = "investment.view_project"
@@ -364,4 +377,39 @@ def follow_ups_panel(request: HttpRequest) -> HttpResponse:
     """Home-page panel: the user's overdue and stale projects."""
     return render(
         request, "investment/_follow_ups.html", {"follow": selectors.follow_ups(request.user)}
+    )
+
+
+@login_required
+@_perm(MANAGE)
+def project_import(request: HttpRequest) -> HttpResponse:
+    """Import projects from a spreadsheet: a dry run first, then apply; stage rules as on the board."""
+    report = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        if upload.size > settings.CORRIDOR_IMPORT_MAX_BYTES:
+            raise ValidationFailed(_("The file is too large."), field="file", value=upload.name)
+        suffix = Path(upload.name or "").suffix.lower()[:8]
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            report = importing.import_projects(
+                Path(tmp.name),
+                request.user,
+                request.POST.get("mode", "valid_rows"),
+                dry_run=bool(request.POST.get("dry_run")),
+                sheet=request.POST.get("sheet") or None,
+                filename=upload.name or "",
+            )
+    context = {"report": report, "limits": importing.limits_text()}
+    return render(request, "investment/import.html", context)
+
+
+@login_required
+@_perm(MANAGE)
+def project_import_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet template for importing projects."""
+    return FileResponse(
+        importing.projects_template_xlsx(), as_attachment=True, filename="项目导入模板.xlsx"
     )
