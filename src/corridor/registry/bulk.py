@@ -10,9 +10,11 @@ id instead (created_by_import), which is how a revert finds them.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import operator
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +40,13 @@ from corridor.registry.parsing import (
     USCC,
     UpsertRow,
 )
+
+# sqlite3 binds int, float, str and bytes directly; for any other parameter it looks for an adapter,
+# and a miss (None, bool) costs a failed attribute lookup that formats an error message. Half of a
+# bulk row's parameters are None. Registered adapters (C functions, returning what sqlite3 would
+# have bound anyway: NULL, 0/1) make that a dictionary hit.
+sqlite3.register_adapter(type(None), {}.get)
+sqlite3.register_adapter(bool, int)
 
 ENT_TABLE = Enterprise._meta.db_table
 FACTS_TABLE = EnterpriseYearFacts._meta.db_table
@@ -67,15 +76,6 @@ def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return "'" + str(value).replace("'", "''") + "'"
-
-
-def _value_template(defaults: Sequence[Any]) -> str:
-    """One VALUES tuple; a column left empty (None) gets its default from COALESCE, in the database."""
-    return (
-        "("
-        + ", ".join("%s" if d is None else f"COALESCE(%s, {_literal(d)})" for d in defaults)
-        + ")"
-    )
 
 
 @contextmanager
@@ -228,21 +228,11 @@ class BulkWriter:
         """Multi-row INSERTs; the new ids in the order of `ents`."""
         if not ents:
             return []
-        cols = (*ENTERPRISE_COLUMNS, *LATEST_COLUMNS, "created_at", "updated_at")
+        insert = _Insert(ENT_TABLE, _ENT_INSERT, ents, _ENT_TAIL, self._max_params)
         tail = (now, now, self.batch_id)
-        template = _value_template(
-            (*INSERT_DEFAULTS, None, None, None, "unknown", None, None, None)
-        )
-        sql = f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}, created_by_import_id) VALUES "
         ids: list[int] = []
-        per = min(ROWS_PER_INSERT, self._max_params // (len(cols) + 1))
-        for start in range(0, len(ents), per):
-            part = ents[start : start + per]
-            params: list[Any] = []
-            for ent in part:
-                params += ent
-                params += tail
-            cursor.execute(sql + ", ".join([template] * len(part)) + " RETURNING id", params)
+        for count, params in insert.statements(ents, itertools.repeat(tail)):
+            cursor.execute(insert.sql(count, returning=True), params)
             # RETURNING's row order is unspecified, but ids grow in VALUES order (AUTOINCREMENT on
             # SQLite, a sequence on PostgreSQL), so sorted ids line up with the rows.
             ids += sorted(r[0] for r in cursor.fetchall())
@@ -327,23 +317,14 @@ class BulkWriter:
         self._record_changes(cursor, changes)
 
     def _insert_facts(self, cursor, inserts: list[tuple[tuple[int, int], tuple]], now: Any) -> None:
+        """Multi-row INSERTs of new facts rows ((enterprise id, year), values)."""
         if not inserts:
             return
-        cols = ("enterprise_id", "year", *FACT_COLUMNS, "updated_at", "created_by_import_id")
-        template = _value_template(
-            [None, None, *("" if c == "source" else None for c in FACT_COLUMNS), None, None]
-        )
-        sql = f"INSERT INTO {FACTS_TABLE} ({', '.join(cols)}) VALUES "
-        tail = (now, self.batch_id)
-        per = min(ROWS_PER_INSERT, self._max_params // len(cols))
-        for start in range(0, len(inserts), per):
-            part = inserts[start : start + per]
-            params: list[Any] = []
-            for key, values in part:
-                params += key
-                params += values
-                params += tail
-            cursor.execute(sql + ", ".join([template] * len(part)), params)
+        values = [v for _, v in inserts]
+        insert = _Insert(FACTS_TABLE, _FACTS_INSERT, values, _FACTS_TAIL, self._max_params)
+        tails = ((*key, now, self.batch_id) for key, _ in inserts)
+        for count, params in insert.statements(values, tails):
+            cursor.execute(insert.sql(count), params)
 
     def _existing_facts(self, cursor, ent_ids: list[int]) -> dict[tuple[int, int], dict]:
         """Stored facts rows of these enterprises keyed by (enterprise id, year)."""
@@ -391,6 +372,85 @@ class BulkWriter:
         )
 
 
+class _Insert:
+    """Multi-row INSERTs of the columns that hold a value in some row; the others take their default.
+
+    Most columns of most files are empty, and every bound NULL costs (an adapter lookup per
+    parameter in sqlite3): they are left out of the statement, or written as the literal default.
+    """
+
+    def __init__(
+        self,
+        table: str,
+        columns: tuple[tuple[str, Any], ...],
+        rows: list[tuple],
+        tail: tuple[str, ...],
+        max_params: int,
+    ) -> None:
+        # Transposed in C; a column is given if any row has a value in it.
+        given = tuple(
+            i
+            for i, column in enumerate(zip(*rows, strict=True))
+            if any(map(operator.is_not, column, _NONES))
+        )
+        self.key = (table, columns, given, tail)
+        self._pick = operator.itemgetter(*given) if len(given) > 1 else _single_picker(given)
+        self.per = max(1, min(ROWS_PER_INSERT, max_params // (len(given) + len(tail))))
+
+    def statements(
+        self, rows: list[tuple], tails: Iterable[tuple]
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """(row count, parameters) of each statement: a row's given values, then its tail values."""
+        pick, tails = self._pick, iter(tails)
+        for start in range(0, len(rows), self.per):
+            part = rows[start : start + self.per]
+            params: list[Any] = []
+            for row, tail in zip(part, tails):  # noqa: B905 - tails may be endless
+                params += pick(row)
+                params += tail
+            yield len(part), params
+
+    def sql(self, count: int, returning: bool = False) -> str:
+        return _insert_sql(*self.key, count, returning)
+
+
+_NONES = itertools.repeat(None)
+
+
+def _single_picker(given: tuple[int, ...]) -> Callable[[tuple], tuple]:
+    """itemgetter for zero or one position, still returning a tuple."""
+    if not given:
+        return lambda row: ()
+    position = given[0]
+    return lambda row: (row[position],)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(
+    table: str,
+    columns: tuple[tuple[str, Any], ...],
+    given: tuple[int, ...],
+    tail: tuple[str, ...],
+    count: int,
+    returning: bool,
+) -> str:
+    """INSERT of `count` rows: given columns as parameters (COALESCE to their default), the other
+    NOT NULL ones as their literal default, the nullable ones left out (NULL), then the tail."""
+    names, cells = [], []
+    for i, (name, default) in enumerate(columns):
+        if i in given:
+            names.append(name)
+            cells.append("%s" if default is None else f"COALESCE(%s, {_literal(default)})")
+        elif default is not None:
+            names.append(name)
+            cells.append(_literal(default))
+    names += tail
+    cells += ["%s"] * len(tail)
+    row = "(" + ", ".join(cells) + ")"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES " + ", ".join([row] * count)
+    return sql + " RETURNING id" if returning else sql
+
+
 def _passes(rows: list[UpsertRow]) -> Sequence[Sequence[int]]:
     """Row positions grouped so that no group names the same enterprise twice.
 
@@ -425,6 +485,14 @@ _NULLABLE = frozenset(f.attname for f in Enterprise._meta.concrete_fields if f.n
 INSERT_DEFAULTS = tuple(
     _NOT_NULL_DEFAULTS.get(c, None if c in _NULLABLE else "") for c in ENTERPRISE_COLUMNS
 )
+# (column, default) of the values an UpsertRow carries, and the columns every insert adds after them.
+_ENT_INSERT = (
+    *zip(ENTERPRISE_COLUMNS, INSERT_DEFAULTS, strict=True),
+    *zip(LATEST_COLUMNS, (None, None, None, "unknown"), strict=True),
+)
+_ENT_TAIL = ("created_at", "updated_at", "created_by_import_id")
+_FACTS_INSERT = tuple((c, "" if c == "source" else None) for c in FACT_COLUMNS)
+_FACTS_TAIL = ("enterprise_id", "year", "updated_at", "created_by_import_id")
 
 
 _DECIMAL_COLUMNS = frozenset(
