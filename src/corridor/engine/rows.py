@@ -387,7 +387,10 @@ class RowReader:
         keys = list(map(hash, zip(*keyed, strict=True)))
         names = self._names
         for pos, cleaned in enumerate(zip(*columns, strict=True)):
-            values = {k: v for k, v in zip(names, cleaned, strict=True) if v is not None}
+            if None in cleaned:  # an empty cell: left out of values
+                values = {k: v for k, v in zip(names, cleaned, strict=True) if v is not None}
+            else:  # every mapped cell filled: built in C
+                values = dict(zip(names, cleaned, strict=True))
             issues: list[Issue] = []
             number = numbers[pos]
             if failures and pos in failures:

@@ -216,10 +216,9 @@ class Chunk(NamedTuple):
 def open_reader(
     table: Table, layout: Layout, mapping: dict[int, str], money_unit: Decimal, accept: bool
 ) -> RowReader:
-    """A RowReader over the table's data rows."""
-    rows = (item for item in table.rows() if item[0] >= layout.data_start_row)
+    """A RowReader over the table's data rows (it skips the rows above layout.data_start_row)."""
     return RowReader(
-        rows,
+        table.rows(),
         layout,
         mapping,
         ENTERPRISE_FIELDS,
