@@ -275,3 +275,21 @@ def test_the_same_enterprise_on_several_rows(admin, tmp_path) -> None:  # type: 
     assert sorted(ent.year_facts.values_list("year", flat=True)) == [2023, 2024]
     importing.revert_batch(batch, admin)
     assert not Enterprise.objects.exists() and not EnterpriseYearFacts.objects.exists()
+
+
+@pytest.mark.parametrize("in_child", [False, True])
+def test_a_file_without_a_key_column_is_rejected(admin, settings, tmp_path, in_child) -> None:  # type: ignore[no-untyped-def]
+    """Found by the reader (in the child process for a large file), reported here with its code."""
+    if in_child:
+        settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES = 0
+    path = write_csv(tmp_path / "k.csv", [["浙江省金华市", "12"]], header=["注册地址", "营业收入"])
+    with pytest.raises(ImportRejected) as info:
+        _run(path, admin)
+    assert info.value.details["code"] == "no_key_column"
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and not Enterprise.objects.exists()
+
+
+def test_a_header_without_rows_applies_nothing(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    batch = _run(write_xlsx(tmp_path / "e.xlsx", [], title="2024年婺城区企业名单"), admin)
+    assert (batch.status, batch.rows_total, batch.header_rows) == ("applied", 0, [2])

@@ -42,9 +42,8 @@ from corridor.registry.models import (
     ImportMode,
     ImportStatus,
 )
-from corridor.registry.parsing import Chunk, ParseJob, open_reader, parse_chunks
+from corridor.registry.parsing import HEAD_ROWS, Chunk, ParseJob, open_reader, parse_chunks
 
-HEAD_ROWS = 30
 SAMPLE_ROWS = 20
 
 
@@ -160,23 +159,22 @@ def _open(batch: ImportBatch):  # type: ignore[no-untyped-def]
         raise _table_error(exc) from exc
 
 
+def _saved_mapping(batch: ImportBatch) -> dict[int, str] | None:
+    """The user's mapping, if one was saved."""
+    return {int(k): v for k, v in batch.mapping.items() if v} if batch.mapping else None
+
+
 def _layout(table) -> Layout:  # type: ignore[no-untyped-def]
-    head = []
-    for item in table.rows():
-        head.append(item)
-        if len(head) >= HEAD_ROWS:
-            break
     try:
-        return detect_layout(head, ENTERPRISE_FIELDS)
+        return detect_layout(table.head(HEAD_ROWS), ENTERPRISE_FIELDS)
     except TableError as exc:
         raise _table_error(exc) from exc
 
 
 def current_mapping(batch: ImportBatch, layout: Layout) -> dict[int, str]:
     """The user's mapping if set, else the automatic one."""
-    if batch.mapping:
-        return {int(k): v for k, v in batch.mapping.items() if v}
-    return auto_map(layout, ENTERPRISE_FIELDS)
+    saved = _saved_mapping(batch)
+    return saved if saved is not None else auto_map(layout, ENTERPRISE_FIELDS)
 
 
 def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
@@ -187,7 +185,7 @@ def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
     table = _open(batch)
     layout = _layout(table)
     mapping = current_mapping(batch, layout)
-    reader = _reader(_open(batch), layout, mapping, batch)
+    reader = _reader(table, layout, mapping, batch)
     sample = []
     for row in reader:
         sample.append(row)
@@ -240,24 +238,13 @@ class PassResult:
 
 
 def _parse_job(batch: ImportBatch) -> ParseJob:
-    """What reading the file needs, checked (layout, mapping) and looked up (parks) here."""
-    table = _open(batch)
-    layout = _layout(table)
-    mapping = current_mapping(batch, layout)
-    if not mapping:
-        raise ImportRejected(_("No column is mapped to a registry field."), code="no_mapping")
-    if not {"name", "uscc"} & set(mapping.values()):
-        raise ImportRejected(
-            _("Map a column to the enterprise name or the USCC."), code="no_key_column"
-        )
-    batch.header_rows = layout.header_row_numbers
+    """What reading the file needs; the parks are looked up here (the reader has no database)."""
     return ParseJob(
         path=batch.stored_path,
         filename=batch.filename,
         sheet=batch.sheet or None,
         max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES,
-        layout=layout,
-        mapping=mapping,
+        mapping=_saved_mapping(batch),
         money_unit=_money_unit(batch),
         accept_warnings=_accept_warnings(batch),
         parks=dict(Park.objects.values_list("name", "pk")),
@@ -269,21 +256,28 @@ def _parse_job(batch: ImportBatch) -> ParseJob:
 def _chunks(batch: ImportBatch) -> Iterator[Iterator[Chunk]]:
     """The file's rows in chunks: read in a child process for a large file, here for a small one.
 
-    The same parse_chunks either way. A child process takes about a second to start (a fresh
-    interpreter and the region table), which pays off only when there is a lot to overlap.
+    The same parse_chunks either way (it also finds the header, so a large workbook is loaded
+    once, by the child). A child process takes about half a second to start (a fresh interpreter
+    and the region table), which pays off only when there is a lot to overlap.
     """
     job = _parse_job(batch)
-    chunks: Iterator[Chunk]
+    source: Iterator[Chunk]
     if Path(job.path).stat().st_size >= settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES:
-        chunks = in_child_process(parse_chunks, job, name="import parser")
+        source = in_child_process(parse_chunks, job, name="import parser")
     else:
-        chunks = parse_chunks(job)
+        source = parse_chunks(job)
+
+    def chunks() -> Iterator[Chunk]:
+        for chunk in source:
+            batch.header_rows = chunk.header_rows
+            yield chunk
+
     try:
-        yield chunks
-    except TableError as exc:  # the file turned out unreadable part-way (encoding, CSV quoting)
+        yield chunks()
+    except TableError as exc:  # no header or mapping, or unreadable part-way (encoding, quoting)
         raise _table_error(exc) from exc
     finally:
-        chunks.close()  # type: ignore[attr-defined]  # stops a child process still reading
+        source.close()  # type: ignore[attr-defined]  # stops a child process still reading
 
 
 class IssueSink:

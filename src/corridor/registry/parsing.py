@@ -31,7 +31,7 @@ from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.engine.regions import Region, RegionMatcher
 from corridor.engine.rows import CleanRow, RowReader
 from corridor.engine.size_band import size_band
-from corridor.engine.tabular import Layout, Table, open_table
+from corridor.engine.tabular import Layout, Table, TableError, auto_map, detect_layout, open_table
 
 ENTERPRISE_COLUMNS = (
     "name",
@@ -72,6 +72,7 @@ _NO_LATEST = (None, None, None, "unknown")
 
 UpsertRow = tuple[tuple[Any, ...], tuple[tuple[int, tuple[Any, ...]], ...], tuple[str, ...]]
 CHUNK_ROWS = 5000
+HEAD_ROWS = 30  # the header is looked for among the first rows
 # Field kinds whose values travel as text (see above).
 AS_TEXT_KINDS = frozenset({"money", "decimal", "date"})
 _AS_TEXT = frozenset(f.name for f in ENTERPRISE_FIELDS if f.kind in AS_TEXT_KINDS)
@@ -197,8 +198,7 @@ class ParseJob:
     filename: str
     sheet: str | None
     max_bytes: int
-    layout: Layout
-    mapping: dict[int, str]
+    mapping: dict[int, str] | None  # the user's column mapping; None: the automatic one
     money_unit: Decimal
     accept_warnings: bool
     parks: dict[str, int]
@@ -211,6 +211,21 @@ class Chunk(NamedTuple):
     rows_read: int
     reports: list[tuple[bool, list[Issue]]]  # (skipped, issues) of every row with an issue
     upserts: list[UpsertRow]
+    header_rows: list[int]  # where the file's header was found
+
+
+def read_layout(table: Table, mapping: dict[int, str] | None) -> tuple[Layout, dict[int, str]]:
+    """The header found among the first rows, and the column mapping (the user's, else automatic)."""
+    layout = detect_layout(table.head(HEAD_ROWS), ENTERPRISE_FIELDS)
+    return layout, mapping if mapping is not None else auto_map(layout, ENTERPRISE_FIELDS)
+
+
+def check_mapping(mapping: dict[int, str]) -> None:
+    """A mapping an import can use: some column mapped, and one of them a key (name or USCC)."""
+    if not mapping:
+        raise TableError("no_mapping", "No column is mapped to a registry field.")
+    if not {"name", "uscc"} & set(mapping.values()):
+        raise TableError("no_key_column", "Map a column to the enterprise name or the USCC.")
 
 
 def open_reader(
@@ -228,11 +243,18 @@ def open_reader(
 
 
 def parse_chunks(job: ParseJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """Read, clean, validate and map every row of the file, `size` rows to a chunk."""
+    """Find the header, then read, clean, validate and map every row, `size` rows to a chunk.
+
+    Always at least one chunk, so the header's place is known even for a file without rows.
+    """
     table = open_table(job.path, filename=job.filename, sheet=job.sheet, max_bytes=job.max_bytes)
-    reader = open_reader(table, job.layout, job.mapping, job.money_unit, job.accept_warnings)
+    layout, mapping = read_layout(table, job.mapping)
+    check_mapping(mapping)
+    reader = open_reader(table, layout, mapping, job.money_unit, job.accept_warnings)
     mapper = RowMapper(job.parks, job.district)
+    header = layout.header_row_numbers
     read, reports, upserts = 0, [], []
+    sent = False
     for row in reader:
         read += 1
         issues = row.issues
@@ -245,7 +267,7 @@ def parse_chunks(job: ParseJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
             if issues or extra:
                 reports.append((False, [*issues, *extra]))
         if read >= size:
-            yield Chunk(read, reports, upserts)
-            read, reports, upserts = 0, [], []
-    if read:
-        yield Chunk(read, reports, upserts)
+            yield Chunk(read, reports, upserts, header)
+            read, reports, upserts, sent = 0, [], [], True
+    if read or not sent:
+        yield Chunk(read, reports, upserts, header)
