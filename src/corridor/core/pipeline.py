@@ -40,10 +40,10 @@ def bulk_gc() -> Iterator[None]:
     """Fewer garbage collections while millions of short-lived rows pass through.
 
     With the default thresholds the cyclic collector runs every 700 new containers, and its
-    frequent full passes walk every long-lived object (Django, the region table): a third of a
-    million-row import's time. Objects alive now are frozen (never walked until the end), and the
-    young generations are collected less often, which still frees the cycles a failing cell
-    leaves behind (exception, traceback, frame). Process-wide; restored on exit.
+    frequent full passes walk every long-lived object (Django, the region table): nearly a third
+    of the reading time of a million rows. Objects alive now are frozen (not walked until the
+    end), and the young generations are collected less often, which still frees the cycles a
+    failing cell leaves behind (exception, traceback, frame). Process-wide; restored on exit.
     """
     previous = gc.get_threshold()
     gc.freeze()

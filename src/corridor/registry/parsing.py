@@ -2,8 +2,8 @@
 
 Imports nothing from Django (a test enforces it) so that a large file can be read, cleaned,
 validated and mapped in a child process (`corridor.core.pipeline.in_child_process`) while the
-parent process writes to the database. The parent detects the layout, checks the mapping and
-looks up the parks; everything that needs the database stays there.
+parent process writes to the database. The reader finds the header and checks the mapping itself;
+the parent looks up what needs the database (the parks) beforehand and does all the writing.
 
 A valid row travels as a plain tuple, the cheapest thing to pickle (an `UpsertRow`):
 
