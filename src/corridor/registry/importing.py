@@ -237,7 +237,7 @@ class PassResult:
     rows_skipped: int = 0
 
 
-def _parse_job(batch: ImportBatch) -> ParseJob:
+def _parse_job(batch: ImportBatch, keep_rows: bool) -> ParseJob:
     """What reading the file needs; the parks are looked up here (the reader has no database)."""
     return ParseJob(
         path=batch.stored_path,
@@ -249,18 +249,19 @@ def _parse_job(batch: ImportBatch) -> ParseJob:
         accept_warnings=_accept_warnings(batch),
         parks=dict(Park.objects.values_list("name", "pk")),
         district=settings.CORRIDOR_DISTRICT_COUNTY_CODE,
+        keep_rows=keep_rows,
     )
 
 
 @contextlib.contextmanager
-def _chunks(batch: ImportBatch) -> Iterator[Iterator[Chunk]]:
+def _chunks(batch: ImportBatch, keep_rows: bool = True) -> Iterator[Iterator[Chunk]]:
     """The file's rows in chunks: read in a child process for a large file, here for a small one.
 
     The same parse_chunks either way (it also finds the header, so a large workbook is loaded
     once, by the child). A child process takes about half a second to start (a fresh interpreter
     and the region table), which pays off only when there is a lot to overlap.
     """
-    job = _parse_job(batch)
+    job = _parse_job(batch, keep_rows)
     source: Iterator[Chunk]
     if Path(job.path).stat().st_size >= settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES:
         source = in_child_process(parse_chunks, job, name="import parser")
@@ -352,7 +353,7 @@ def validate_batch(
     with transaction.atomic():
         batch.issues.all().delete()
         sink = IssueSink(batch)
-        with bulk_gc(), _chunks(batch) as chunks:
+        with bulk_gc(), _chunks(batch, keep_rows=False) as chunks:
             for chunk in chunks:
                 sink.add(chunk)
                 if progress:

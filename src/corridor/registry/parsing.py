@@ -203,6 +203,7 @@ class ParseJob:
     accept_warnings: bool
     parks: dict[str, int]
     district: str
+    keep_rows: bool = True  # False: validation only, the mapped rows are not sent back
 
 
 class Chunk(NamedTuple):
@@ -261,8 +262,8 @@ def parse_chunks(job: ParseJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
         if row.skipped or (issues and any(i.severity == ERROR for i in issues)):
             reports.append((row.skipped, issues))
         else:
-            upsert, extra = mapper(row)
-            if upsert is not None:
+            upsert, extra = mapper(row)  # mapped even to validate only: it reports unknown parks
+            if upsert is not None and job.keep_rows:
                 upserts.append(upsert)
             if issues or extra:
                 reports.append((False, [*issues, *extra]))
