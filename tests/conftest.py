@@ -27,9 +27,6 @@ def _inline_tasks(request):  # type: ignore[no-untyped-def]
     if request.config.pluginmanager.hasplugin("django"):
         settings = request.getfixturevalue("settings")
         settings.CORRIDOR_TASKS_INLINE = True
-        settings.CORRIDOR_IMPORT_THREADED = (
-            False  # a writer thread's connection can't see the test transaction
-        )
 
 
 @pytest.fixture(autouse=True)

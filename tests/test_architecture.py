@@ -30,6 +30,18 @@ def test_engine_imports_nothing_from_django_or_apps() -> None:
     assert not offenders, offenders
 
 
+def test_child_process_modules_import_nothing_from_django() -> None:
+    """What runs in an import's child process (spawned: a fresh interpreter) must not need Django."""
+    child_side = ("core/pipeline.py", "registry/parsing.py")
+    offenders = []
+    for relative in child_side:
+        for name in _imports(SRC / relative):
+            allowed = name.startswith(("corridor.engine", "corridor.core.pipeline"))
+            if name.split(".")[0] == "django" or (name.startswith("corridor.") and not allowed):
+                offenders.append(f"{relative}: {name}")
+    assert not offenders, offenders
+
+
 def _query_calls(path: Path) -> list[str]:
     """Calls of .objects, .filter(), .save() and friends in a module."""
     banned_attrs = {"objects", "all_objects"}

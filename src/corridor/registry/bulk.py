@@ -1,84 +1,61 @@
 """Bulk upsert of enterprises and yearly facts, bypassing per-row ORM saves.
 
-Used by imports (any size) and the demo builder. Rows are upserted by USCC (or, for rows
-without one, by exact name among records without a USCC). Empty values never wipe stored
-data. Updates keep before/after images in ImportChange so an import can be reverted.
+Used by imports (any size) and the demo builder. Rows (`UpsertRow` tuples, described in
+registry/parsing.py) are upserted by USCC (or, for rows without one, by exact name among records
+without a USCC). Empty values never wipe stored data. Updates keep before/after images in
+ImportChange so an import can be reverted; created enterprises and facts rows carry the import's
+id instead (created_by_import), which is how a revert finds them.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import operator
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from corridor.accounts.services import json_safe
-from corridor.engine.size_band import size_band, size_band_sql
+from corridor.engine.size_band import size_band_sql
 from corridor.registry.models import (
     Enterprise,
     EnterpriseTag,
     EnterpriseYearFacts,
     ImportChange,
 )
+from corridor.registry.parsing import (
+    ENTERPRISE_COLUMNS,
+    FACT_COLUMNS,
+    LATEST_COLUMNS,
+    NAME,
+    USCC,
+    UpsertRow,
+)
 
-ENTERPRISE_COLUMNS = (
-    "name",
-    "uscc",
-    "uscc_checksum_confirmed",
-    "legal_form",
-    "established_on",
-    "registered_capital",
-    "address",
-    "province",
-    "city",
-    "county",
-    "province_code",
-    "city_code",
-    "county_code",
-    "latitude",
-    "longitude",
-    "industry_code",
-    "business_scope",
-    "main_products",
-    "is_local",
-    "park_id",
-    "status",
-    "is_synthetic",
-)
-FACT_COLUMNS = (
-    "revenue",
-    "main_business_revenue",
-    "total_costs",
-    "rd_expense",
-    "rd_expense_domestic",
-    "total_assets",
-    "total_liabilities",
-    "employees",
-    "rd_staff",
-    "high_tech_income",
-    "exports",
-    "tax_paid",
-    "new_equity_financing",
-    "source",
-    "as_of",
-)
+# sqlite3 binds int, float, str and bytes directly; for any other parameter it looks for an adapter,
+# and a miss (None, bool) costs a failed attribute lookup that formats an error message. Half of a
+# bulk row's parameters are None. Registered adapters (C functions, returning what sqlite3 would
+# have bound anyway: NULL, 0/1) make that a dictionary hit.
+sqlite3.register_adapter(type(None), {}.get)
+sqlite3.register_adapter(bool, int)
+
 ENT_TABLE = Enterprise._meta.db_table
 FACTS_TABLE = EnterpriseYearFacts._meta.db_table
 TAG_TABLE = EnterpriseTag._meta.db_table
 CHANGE_TABLE = ImportChange._meta.db_table
-
-
-@dataclass
-class UpsertRow:
-    """One enterprise and any years of its facts ({year: {field: value}}) to write."""
-
-    enterprise: dict[str, Any]
-    facts: dict[int, dict[str, Any]] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
+# Rows per multi-row INSERT: one statement per few hundred rows instead of one per row saves
+# statement overhead (and SQLite's AUTOINCREMENT bookkeeping, done once per statement).
+ROWS_PER_INSERT = 500
+_WIDTH = len(ENTERPRISE_COLUMNS)
 
 
 @dataclass
@@ -88,17 +65,69 @@ class BulkResult:
     created: int = 0
     updated: int = 0
     facts_written: int = 0
-    enterprise_ids: list[int] = field(default_factory=list)
 
 
 def _placeholders(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
-def _select_map(cursor, sql: str, params: Sequence[Any]) -> dict:
-    cursor.execute(sql, params)
-    cols = [c[0] for c in cursor.description]
-    return {row[0]: dict(zip(cols, row, strict=True)) for row in cursor.fetchall()}
+def _literal(value: Any) -> str:
+    """A column default as SQL (constants of this module only, never user data)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+@contextmanager
+def _cursor() -> Iterator[_DriverCursor]:
+    """A cursor of the database driver itself, for statements that carry hundreds of rows.
+
+    Django's cursor wrapper rewrites each statement's placeholders on every call (on SQLite a regex
+    over up to 15,000 of them: a third of the writer's time at a million rows) and, with DEBUG on,
+    logs and re-quotes every parameter.
+    """
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            yield _DriverCursor(cursor, connection.vendor == "sqlite")
+        finally:
+            cursor.close()
+
+
+class _DriverCursor:
+    """execute/executemany with '%s' placeholders, translated once per statement text for sqlite3."""
+
+    def __init__(self, cursor: Any, qmark: bool) -> None:
+        self.cursor = cursor
+        self._sql = _qmark if qmark else str
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        self.cursor.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        self.cursor.executemany(self._sql(sql), params)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self.cursor.fetchall()
+
+    @property
+    def description(self) -> Any:
+        return self.cursor.description
+
+
+@functools.lru_cache(maxsize=64)
+def _qmark(sql: str) -> str:
+    """sqlite3's placeholder (this module's SQL has no other '%')."""
+    return sql.replace("%s", "?")
+
+
+def _max_params() -> int:
+    """Bound parameters allowed in one statement."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65535
 
 
 class BulkWriter:
@@ -108,165 +137,132 @@ class BulkWriter:
         self.batch_id = batch_id
         self.record_changes = record_changes and batch_id is not None
         self.result = BulkResult()
-        self._touched: set[int] = set()
-        # Created in the current chunk: they cannot have facts or tags yet, and got their latest facts at insert.
-        self._new_ids: set[int] = set()
-        self._all_ids: set[int] = set()
+        self._touched: set[int] = set()  # records whose latest facts must be recomputed
+        self._new_ids: set[int] = set()  # created in the current chunk: no facts or tags yet
+        self._max_params = _max_params()
 
     def write(self, rows: list[UpsertRow]) -> list[int]:
         """Upsert one chunk of rows (keep chunks to a few thousand); the enterprise id of each row."""
         if not rows:
             return []
-        now = connection.ops.adapt_datetimefield_value(
-            timezone.now()
-        )  # once, not per row in an adapter
-        with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with _cursor() as cursor:
             ids = self._upsert_enterprises(cursor, rows, now)
             self._upsert_facts(cursor, rows, ids, now)
             self._insert_tags(cursor, rows, ids)
-        self._touched.update(i for i in ids if i not in self._new_ids)
-        self._all_ids.update(ids)
         return ids
 
     def finish(self) -> BulkResult:
         """Refresh the latest-facts columns of every touched enterprise and return the counts."""
         refresh_latest_facts(sorted(self._touched))
-        self.result.enterprise_ids = sorted(self._all_ids)
         return self.result
 
     # -- enterprises ---------------------------------------------------------------------------
 
-    def _existing_enterprises(self, cursor, rows: list[UpsertRow]) -> tuple[dict, dict]:
-        codes = sorted({r.enterprise["uscc"] for r in rows if r.enterprise.get("uscc")})
-        names = sorted(
-            {
-                r.enterprise["name"]
-                for r in rows
-                if not r.enterprise.get("uscc") and r.enterprise.get("name")
-            }
-        )
+    def _upsert_enterprises(self, cursor, rows: list[UpsertRow], now: Any) -> list[int]:
+        ids = [0] * len(rows)
+        self._new_ids = set()
+        fresh: set[int] = set()  # created here with their latest facts, and not updated since
+        for positions in _passes(rows):
+            self._upsert_pass(cursor, rows, positions, ids, now, fresh)
+        self._touched.update(set(ids) - fresh)
+        return ids
+
+    def _upsert_pass(
+        self,
+        cursor,
+        rows: list[UpsertRow],
+        positions: Sequence[int],
+        ids: list[int],
+        now: Any,
+        fresh: set[int],
+    ) -> None:
+        """Insert or update the rows at these positions (no enterprise twice among them)."""
+        ents = [rows[p][0] for p in positions]
+        by_code, by_name = self._existing_enterprises(cursor, ents)
+        inserts, insert_at, updates = ents, positions, []
+        if by_code or by_name:
+            inserts, insert_at = [], []
+            for pos, ent in zip(positions, ents, strict=True):
+                code = ent[USCC]
+                old = by_code.get(code) if code else by_name.get(ent[NAME])
+                if old is None:
+                    inserts.append(ent)
+                    insert_at.append(pos)
+                else:
+                    updates.append((old, ent))
+                    ids[pos] = old["id"]
+                    fresh.discard(old["id"])
+        new_ids = self._insert_enterprises(cursor, inserts, now)
+        for pos, new_id in zip(insert_at, new_ids, strict=True):
+            ids[pos] = new_id
+        self._new_ids.update(new_ids)
+        fresh.update(new_ids)
+        self._update_enterprises(cursor, updates, now)
+
+    def _existing_enterprises(self, cursor, ents: list[tuple]) -> tuple[dict, dict]:
+        codes = sorted({e[USCC] for e in ents if e[USCC]})
+        names = sorted({e[NAME] for e in ents if not e[USCC] and e[NAME]})
         cols = "id, " + ", ".join(ENTERPRISE_COLUMNS) + ", deleted_at"
-        by_code = {}
-        if codes:
-            by_code = {
-                v["uscc"]: v
-                for v in _select_map(
-                    cursor,
-                    f"SELECT {cols} FROM {ENT_TABLE} WHERE uscc IN ({_placeholders(len(codes))})",
-                    codes,
-                ).values()
-            }
-        by_name = {}
-        if names:
-            found = _select_map(
-                cursor,
-                f"SELECT {cols} FROM {ENT_TABLE} WHERE uscc IS NULL AND name IN ({_placeholders(len(names))})",
-                names,
-            )
-            by_name = {v["name"]: v for v in sorted(found.values(), key=lambda v: v["id"])}
+        by_code = {
+            v["uscc"]: v
+            for v in self._select(cursor, f"SELECT {cols} FROM {ENT_TABLE} WHERE uscc IN", codes)
+        }
+        found = self._select(
+            cursor, f"SELECT {cols} FROM {ENT_TABLE} WHERE uscc IS NULL AND name IN", names
+        )
+        by_name = {v["name"]: v for v in sorted(found, key=lambda v: v["id"])}  # newest wins
         return by_code, by_name
 
-    def _upsert_enterprises(self, cursor, rows: list[UpsertRow], now) -> list[int]:
-        by_code, by_name = self._existing_enterprises(cursor, rows)
-        ids: list[int | None] = []
-        inserts: list[UpsertRow] = []
-        updates: list[tuple[dict, dict]] = []
-        seen_new: dict[str, UpsertRow] = {}
-        for row in rows:
-            data = row.enterprise
-            key = data.get("uscc") or ("name:" + str(data.get("name")))
-            existing = (
-                by_code.get(data["uscc"]) if data.get("uscc") else by_name.get(data.get("name"))
-            )
-            if existing is not None:
-                updates.append((existing, data))
-                ids.append(existing["id"])
-            elif key in seen_new:
-                ids.append(None)  # same new enterprise twice in a chunk: resolved after insert
-            else:
-                seen_new[key] = row
-                inserts.append(row)
-                ids.append(None)
-        new_ids = self._insert_enterprises(cursor, inserts, now)
-        self._new_ids = set(new_ids.values())
-        resolved = []
-        for row, ent_id in zip(rows, ids, strict=True):
-            if ent_id is None:
-                data = row.enterprise
-                ent_id = new_ids[data.get("uscc") or ("name:" + str(data.get("name")))]
-            resolved.append(ent_id)
-        self._update_enterprises(cursor, updates, now)
-        return resolved
-
-    def _insert_enterprises(self, cursor, inserts: list[UpsertRow], now) -> dict[str, int]:
-        if not inserts:
-            return {}
-        cols = (
-            *ENTERPRISE_COLUMNS,
-            "created_at",
-            "updated_at",
-            "created_by_import_id",
-            "latest_year",
-            "latest_revenue",
-            "latest_employees",
-            "size_band",
-        )
-        pairs = tuple(zip(ENTERPRISE_COLUMNS, INSERT_DEFAULTS, strict=True))
-        params = []
-        for row in inserts:
-            data = row.enterprise
-            values = [data.get(c, d) for c, d in pairs]
-            if None in values:  # a key present with None also gets the column's default
-                values = [
-                    d if v is None else v for v, d in zip(values, INSERT_DEFAULTS, strict=True)
-                ]
-            params.append((*values, now, now, self.batch_id, *_latest_of(row.facts)))
-        cursor.executemany(
-            f"INSERT INTO {ENT_TABLE} ({', '.join(cols)}) VALUES ({_placeholders(len(cols))})",
-            params,
-        )
-        self.result.created += len(inserts)
-        return self._ids_of_inserted(cursor, inserts)
-
-    def _ids_of_inserted(self, cursor, inserts: list[UpsertRow]) -> dict[str, int]:
-        codes = [r.enterprise["uscc"] for r in inserts if r.enterprise.get("uscc")]
-        names = [r.enterprise["name"] for r in inserts if not r.enterprise.get("uscc")]
-        out: dict[str, int] = {}
-        if codes:
-            cursor.execute(
-                f"SELECT uscc, id FROM {ENT_TABLE} WHERE uscc IN ({_placeholders(len(codes))})",
-                codes,
-            )
-            out.update(cursor.fetchall())
-        if names:
-            cursor.execute(
-                f"SELECT name, MAX(id) FROM {ENT_TABLE} WHERE uscc IS NULL AND name IN ({_placeholders(len(names))}) GROUP BY name",
-                names,
-            )
-            out.update({"name:" + n: i for n, i in cursor.fetchall()})
+    def _select(self, cursor, sql: str, keys: list[Any]) -> list[dict[str, Any]]:
+        """Rows as dicts of `sql (%s, ...)` over the keys, in as few statements as allowed."""
+        out: list[dict[str, Any]] = []
+        step = self._max_params
+        for start in range(0, len(keys), step):
+            part = keys[start : start + step]
+            cursor.execute(f"{sql} ({_placeholders(len(part))})", part)
+            cols = [c[0] for c in cursor.description]
+            out.extend(dict(zip(cols, row, strict=True)) for row in cursor.fetchall())
         return out
 
-    def _update_enterprises(self, cursor, updates: list[tuple[dict, dict]], now) -> None:
+    def _insert_enterprises(self, cursor, ents: list[tuple], now: Any) -> list[int]:
+        """Multi-row INSERTs; the new ids in the order of `ents`."""
+        if not ents:
+            return []
+        insert = _Insert(ENT_TABLE, _ENT_INSERT, ents, _ENT_TAIL, self._max_params)
+        tail = (now, now, self.batch_id)
+        ids: list[int] = []
+        for count, params in insert.statements(ents, itertools.repeat(tail)):
+            cursor.execute(insert.sql(count, returning=True), params)
+            # RETURNING's row order is unspecified, but ids grow in VALUES order (AUTOINCREMENT on
+            # SQLite, a sequence on PostgreSQL), so sorted ids line up with the rows.
+            ids += sorted(r[0] for r in cursor.fetchall())
+        self.result.created += len(ents)
+        return ids
+
+    def _update_enterprises(self, cursor, updates: list[tuple[dict, tuple]], now: Any) -> None:
         changes = []
         statements: dict[tuple[str, ...], list[tuple]] = {}
-        for existing, data in updates:
-            present = tuple(
-                c for c in ENTERPRISE_COLUMNS if c in data and data[c] not in (None, "")
-            )
-            changed = [c for c in present if _differs(existing[c], data[c])]
+        for existing, ent in updates:
+            present = [
+                (c, _typed(c, v))
+                for c, v in zip(ENTERPRISE_COLUMNS, ent[:_WIDTH], strict=True)
+                if v is not None and v != ""
+            ]
+            changed = [(c, v) for c, v in present if _differs(existing[c], v)]
             if not changed and existing.get("deleted_at") is None:
                 continue
-            statements.setdefault(tuple(changed), []).append(
-                (*[data[c] for c in changed], now, existing["id"])
+            statements.setdefault(tuple(c for c, _ in changed), []).append(
+                (*[v for _, v in changed], now, existing["id"])
             )
             if self.record_changes:
-                before = {c: json_safe(existing[c]) for c in changed}
+                before = {c: json_safe(existing[c]) for c, _ in changed}
                 before["deleted_at"] = json_safe(existing.get("deleted_at"))
-                after = {c: json_safe(data[c]) for c in changed} | {"deleted_at": None}
+                after = {c: json_safe(v) for c, v in changed} | {"deleted_at": None}
                 changes.append(("enterprise", existing["id"], before, after))
             self.result.updated += 1
-        for changed, params in statements.items():
-            sets = "".join(f"{c} = %s, " for c in changed)
+        for changed_cols, params in statements.items():
+            sets = "".join(f"{c} = %s, " for c in changed_cols)
             cursor.executemany(
                 f"UPDATE {ENT_TABLE} SET {sets}updated_at = %s, deleted_at = NULL WHERE id = %s",
                 params,
@@ -275,88 +271,86 @@ class BulkWriter:
 
     # -- facts, tags, change log ---------------------------------------------------------------
 
-    def _upsert_facts(self, cursor, rows: list[UpsertRow], ids: list[int], now) -> None:
-        wanted: dict[tuple[int, int], dict] = {}
+    def _upsert_facts(self, cursor, rows: list[UpsertRow], ids: list[int], now: Any) -> None:
+        wanted: dict[tuple[int, int], tuple] = {}
         for row, ent_id in zip(rows, ids, strict=True):
-            for year, facts in row.facts.items():
-                merged = wanted.setdefault((ent_id, year), {})
-                merged.update({k: v for k, v in facts.items() if v not in (None, "")})
+            for year, values in row[1]:
+                key = (ent_id, year)
+                earlier = wanted.get(key)
+                # The same record and year twice (rows matched by name): later given values win.
+                wanted[key] = (
+                    values
+                    if earlier is None
+                    else tuple(e if v is None else v for e, v in zip(earlier, values, strict=True))
+                )
         if not wanted:
             return
         existing = self._existing_facts(cursor, sorted({k[0] for k in wanted} - self._new_ids))
-        inserts, statements, changes = [], {}, []
-        for key, facts in wanted.items():
+        inserts: list[tuple[tuple[int, int], tuple]] = []
+        statements: dict[tuple[str, ...], list[tuple]] = {}
+        changes = []
+        for key, values in wanted.items():
             old = existing.get(key)
             if old is None:
-                inserts.append(
-                    (
-                        *key,
-                        *[facts.get(c, "" if c == "source" else None) for c in FACT_COLUMNS],
-                        now,
-                        self.batch_id,
-                    )
-                )
+                inserts.append((key, values))
                 continue
-            changed = tuple(c for c in FACT_COLUMNS if c in facts and _differs(old[c], facts[c]))
+            given = [
+                (c, _typed(c, v))
+                for c, v in zip(FACT_COLUMNS, values, strict=True)
+                if v is not None and v != ""
+            ]
+            changed = [(c, v) for c, v in given if _differs(old[c], v)]
             if not changed:
                 continue
-            statements.setdefault(changed, []).append(
-                (*[facts[c] for c in changed], now, old["id"])
+            statements.setdefault(tuple(c for c, _ in changed), []).append(
+                (*[v for _, v in changed], now, old["id"])
             )
             if self.record_changes:
-                changes.append(
-                    (
-                        "facts",
-                        old["id"],
-                        {c: json_safe(old[c]) for c in changed},
-                        {c: json_safe(facts[c]) for c in changed},
-                    )
-                )
-        if inserts:
-            icols = ("enterprise_id", "year", *FACT_COLUMNS, "updated_at", "created_by_import_id")
-            cursor.executemany(
-                f"INSERT INTO {FACTS_TABLE} ({', '.join(icols)}) VALUES ({_placeholders(len(icols))})",
-                inserts,
-            )
-        for changed, params in statements.items():
-            sets = "".join(f"{c} = %s, " for c in changed)
+                before = {c: json_safe(old[c]) for c, _ in changed}
+                changes.append(("facts", old["id"], before, {c: json_safe(v) for c, v in changed}))
+        self._insert_facts(cursor, inserts, now)
+        for changed_cols, params in statements.items():
+            sets = "".join(f"{c} = %s, " for c in changed_cols)
             cursor.executemany(
                 f"UPDATE {FACTS_TABLE} SET {sets}updated_at = %s WHERE id = %s", params
             )
         self.result.facts_written += len(inserts) + sum(len(p) for p in statements.values())
         self._record_changes(cursor, changes)
 
+    def _insert_facts(self, cursor, inserts: list[tuple[tuple[int, int], tuple]], now: Any) -> None:
+        """Multi-row INSERTs of new facts rows ((enterprise id, year), values)."""
+        if not inserts:
+            return
+        values = [v for _, v in inserts]
+        insert = _Insert(FACTS_TABLE, _FACTS_INSERT, values, _FACTS_TAIL, self._max_params)
+        tails = ((*key, now, self.batch_id) for key, _ in inserts)
+        for count, params in insert.statements(values, tails):
+            cursor.execute(insert.sql(count), params)
+
     def _existing_facts(self, cursor, ent_ids: list[int]) -> dict[tuple[int, int], dict]:
         """Stored facts rows of these enterprises keyed by (enterprise id, year)."""
-        if not ent_ids:
-            return {}
         cols = "id, enterprise_id, year, " + ", ".join(FACT_COLUMNS)
-        cursor.execute(
-            f"SELECT {cols} FROM {FACTS_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})",
-            ent_ids,
+        found = self._select(
+            cursor, f"SELECT {cols} FROM {FACTS_TABLE} WHERE enterprise_id IN", ent_ids
         )
-        names = [c[0] for c in cursor.description]
-        return {(r[1], r[2]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+        return {(r["enterprise_id"], r["year"]): r for r in found}
 
     def _insert_tags(self, cursor, rows: list[UpsertRow], ids: list[int]) -> None:
         pairs = sorted(
-            {
-                (ent_id, tag[:40])
-                for row, ent_id in zip(rows, ids, strict=True)
-                for tag in row.tags
-                if ent_id
-            }
+            {(ent_id, tag[:40]) for row, ent_id in zip(rows, ids, strict=True) for tag in row[2]}
         )
         if not pairs:
             return
         ent_ids = sorted({p[0] for p in pairs} - self._new_ids)
-        have = set()
-        if ent_ids:
+        have: set[tuple[Any, ...]] = set()
+        step = self._max_params
+        for start in range(0, len(ent_ids), step):
+            part = ent_ids[start : start + step]
             cursor.execute(
-                f"SELECT enterprise_id, tag FROM {TAG_TABLE} WHERE enterprise_id IN ({_placeholders(len(ent_ids))})",
-                ent_ids,
+                f"SELECT enterprise_id, tag FROM {TAG_TABLE} WHERE enterprise_id IN ({_placeholders(len(part))})",
+                part,
             )
-            have = set(cursor.fetchall())
+            have.update(cursor.fetchall())
         new = [p for p in pairs if p not in have]
         if new:
             cursor.executemany(f"INSERT INTO {TAG_TABLE} (enterprise_id, tag) VALUES (%s, %s)", new)
@@ -379,18 +373,105 @@ class BulkWriter:
         )
 
 
-def _latest_of(facts: dict[int, dict[str, Any]]) -> tuple[Any, Any, Any, str]:
-    """(latest year, latest revenue, latest employees, size band) of a new enterprise's own facts."""
-    if not facts:
-        return None, None, None, "unknown"
-    newest_first = sorted(facts, reverse=True)
-    revenue = next(
-        (facts[y]["revenue"] for y in newest_first if facts[y].get("revenue") is not None), None
-    )
-    staff = next(
-        (facts[y]["employees"] for y in newest_first if facts[y].get("employees") is not None), None
-    )
-    return newest_first[0], revenue, staff, size_band(staff, revenue)
+class _Insert:
+    """Multi-row INSERTs of the columns that hold a value in some row; the others take their default.
+
+    Most columns of most files are empty, and every bound NULL costs (an adapter lookup per
+    parameter in sqlite3): they are left out of the statement, or written as the literal default.
+    """
+
+    def __init__(
+        self,
+        table: str,
+        columns: tuple[tuple[str, Any], ...],
+        rows: list[tuple],
+        tail: tuple[str, ...],
+        max_params: int,
+    ) -> None:
+        # Transposed in C; a column is given if any row has a value in it.
+        given = tuple(
+            i
+            for i, column in enumerate(zip(*rows, strict=True))
+            if any(map(operator.is_not, column, _NONES))
+        )
+        self.key = (table, columns, given, tail)
+        self._pick = operator.itemgetter(*given) if len(given) > 1 else _single_picker(given)
+        self.per = max(1, min(ROWS_PER_INSERT, max_params // (len(given) + len(tail))))
+
+    def statements(
+        self, rows: list[tuple], tails: Iterable[tuple]
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """(row count, parameters) of each statement: a row's given values, then its tail values."""
+        pick, tails = self._pick, iter(tails)
+        for start in range(0, len(rows), self.per):
+            part = rows[start : start + self.per]
+            params: list[Any] = []
+            for row, tail in zip(part, tails):  # noqa: B905 - tails may be endless
+                params += pick(row)
+                params += tail
+            yield len(part), params
+
+    def sql(self, count: int, returning: bool = False) -> str:
+        return _insert_sql(*self.key, count, returning)
+
+
+_NONES = itertools.repeat(None)
+
+
+def _single_picker(given: tuple[int, ...]) -> Callable[[tuple], tuple]:
+    """itemgetter for zero or one position, still returning a tuple."""
+    if not given:
+        return lambda row: ()
+    position = given[0]
+    return lambda row: (row[position],)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(
+    table: str,
+    columns: tuple[tuple[str, Any], ...],
+    given: tuple[int, ...],
+    tail: tuple[str, ...],
+    count: int,
+    returning: bool,
+) -> str:
+    """INSERT of `count` rows: given columns as parameters (COALESCE to their default), the other
+    NOT NULL ones as their literal default, the nullable ones left out (NULL), then the tail."""
+    names, cells = [], []
+    for i, (name, default) in enumerate(columns):
+        if i in given:
+            names.append(name)
+            cells.append("%s" if default is None else f"COALESCE(%s, {_literal(default)})")
+        elif default is not None:
+            names.append(name)
+            cells.append(_literal(default))
+    names += tail
+    cells += ["%s"] * len(tail)
+    row = "(" + ", ".join(cells) + ")"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES " + ", ".join([row] * count)
+    return sql + " RETURNING id" if returning else sql
+
+
+def _passes(rows: list[UpsertRow]) -> Sequence[Sequence[int]]:
+    """Row positions grouped so that no group names the same enterprise twice.
+
+    First occurrences, then second ones…: a later row for a record created or updated by an earlier
+    row of the same chunk then updates it, exactly as if it came in a later chunk.
+    """
+    codes = [row[0][USCC] for row in rows]
+    if None not in codes and len(set(codes)) == len(codes):  # the common case, checked in C
+        return [range(len(rows))]
+    seen: dict[Any, int] = {}
+    passes: list[list[int]] = []
+    for pos, row in enumerate(rows):
+        ent = row[0]
+        key = ent[USCC] or ("name", ent[NAME])
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n == len(passes):
+            passes.append([])
+        passes[n].append(pos)
+    return passes
 
 
 _NOT_NULL_DEFAULTS = {
@@ -405,6 +486,38 @@ _NULLABLE = frozenset(f.attname for f in Enterprise._meta.concrete_fields if f.n
 INSERT_DEFAULTS = tuple(
     _NOT_NULL_DEFAULTS.get(c, None if c in _NULLABLE else "") for c in ENTERPRISE_COLUMNS
 )
+# (column, default) of the values an UpsertRow carries, and the columns every insert adds after them.
+_ENT_INSERT = (
+    *zip(ENTERPRISE_COLUMNS, INSERT_DEFAULTS, strict=True),
+    *zip(LATEST_COLUMNS, (None, None, None, "unknown"), strict=True),
+)
+_ENT_TAIL = ("created_at", "updated_at", "created_by_import_id")
+_FACTS_INSERT = tuple((c, "" if c == "source" else None) for c in FACT_COLUMNS)
+_FACTS_TAIL = ("enterprise_id", "year", "updated_at", "created_by_import_id")
+
+
+_DECIMAL_COLUMNS = frozenset(
+    f.attname
+    for model in (Enterprise, EnterpriseYearFacts)
+    for f in model._meta.concrete_fields
+    if isinstance(f, models.DecimalField)
+)
+_DATE_COLUMNS = frozenset(
+    f.attname
+    for model in (Enterprise, EnterpriseYearFacts)
+    for f in model._meta.concrete_fields
+    if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+)
+
+
+def _typed(column: str, value: Any) -> Any:
+    """An amount or a date that travelled as text (see registry/parsing.py), as a value again."""
+    if type(value) is str:
+        if column in _DECIMAL_COLUMNS:
+            return Decimal(value)
+        if column in _DATE_COLUMNS:
+            return date.fromisoformat(value)
+    return value
 
 
 def _differs(old: Any, new: Any) -> bool:

@@ -23,16 +23,15 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
-from corridor.core.pipeline import Pipeline
+from corridor.core.pipeline import bulk_gc, in_child_process
 from corridor.core.tasks import clear_progress, write_progress
 from corridor.engine.cells import Issue
 from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
-from corridor.engine.regions import RegionMatcher
 from corridor.engine.rows import CleanRow, RowReader
 from corridor.engine.tabular import Layout, TableError, auto_map, detect_layout, open_table
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
 from corridor.parks.models import Park
-from corridor.registry.bulk import BulkWriter, UpsertRow, refresh_latest_facts
+from corridor.registry.bulk import BulkResult, BulkWriter, refresh_latest_facts
 from corridor.registry.issue_text import issue_text
 from corridor.registry.models import (
     Enterprise,
@@ -43,12 +42,9 @@ from corridor.registry.models import (
     ImportMode,
     ImportStatus,
 )
+from corridor.registry.parsing import HEAD_ROWS, Chunk, ParseJob, open_reader, parse_chunks
 
-CHUNK = 5000
-HEAD_ROWS = 30
 SAMPLE_ROWS = 20
-ENTERPRISE_KEYS = {f.name for f in ENTERPRISE_FIELDS if f.target == "enterprise"} - {"park", "tags"}
-FACT_KEYS = {f.name for f in ENTERPRISE_FIELDS if f.target == "facts"} - {"year"}
 
 
 class AbortImport(Exception):
@@ -163,23 +159,22 @@ def _open(batch: ImportBatch):  # type: ignore[no-untyped-def]
         raise _table_error(exc) from exc
 
 
+def _saved_mapping(batch: ImportBatch) -> dict[int, str] | None:
+    """The user's mapping, if one was saved."""
+    return {int(k): v for k, v in batch.mapping.items() if v} if batch.mapping else None
+
+
 def _layout(table) -> Layout:  # type: ignore[no-untyped-def]
-    head = []
-    for item in table.rows():
-        head.append(item)
-        if len(head) >= HEAD_ROWS:
-            break
     try:
-        return detect_layout(head, ENTERPRISE_FIELDS)
+        return detect_layout(table.head(HEAD_ROWS), ENTERPRISE_FIELDS)
     except TableError as exc:
         raise _table_error(exc) from exc
 
 
 def current_mapping(batch: ImportBatch, layout: Layout) -> dict[int, str]:
     """The user's mapping if set, else the automatic one."""
-    if batch.mapping:
-        return {int(k): v for k, v in batch.mapping.items() if v}
-    return auto_map(layout, ENTERPRISE_FIELDS)
+    saved = _saved_mapping(batch)
+    return saved if saved is not None else auto_map(layout, ENTERPRISE_FIELDS)
 
 
 def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
@@ -190,7 +185,7 @@ def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
     table = _open(batch)
     layout = _layout(table)
     mapping = current_mapping(batch, layout)
-    reader = _reader(_open(batch), layout, mapping, batch)
+    reader = _reader(table, layout, mapping, batch)
     sample = []
     for row in reader:
         sample.append(row)
@@ -219,74 +214,15 @@ def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, 
 
 
 def _reader(table, layout: Layout, mapping: dict[int, str], batch: ImportBatch) -> RowReader:  # type: ignore[no-untyped-def]
-    rows = (item for item in table.rows() if item[0] >= layout.data_start_row)
-    unit = Decimal(str(batch.options.get("money_unit", "1")))
-    return RowReader(
-        rows,
-        layout,
-        mapping,
-        ENTERPRISE_FIELDS,
-        default_money_unit=unit,
-        accept_checksum_warnings=bool(batch.options.get("accept_warnings")),
-    )
+    return open_reader(table, layout, mapping, _money_unit(batch), _accept_warnings(batch))
 
 
-# -- row → registry record --------------------------------------------------------------------
+def _money_unit(batch: ImportBatch) -> Decimal:
+    return Decimal(str(batch.options.get("money_unit", "1")))
 
 
-class RowMapper:
-    """Turns a clean row into an UpsertRow: parks by name, regions from the address, local flag."""
-
-    def __init__(self) -> None:
-        self.parks = {p.name: p.pk for p in Park.objects.all()}
-        self.regions = RegionMatcher.default()
-        self.district = settings.CORRIDOR_DISTRICT_COUNTY_CODE
-
-    def __call__(self, row: CleanRow) -> tuple[UpsertRow | None, list[Issue]]:
-        values = row.values
-        issues: list[Issue] = []
-        enterprise = {
-            k: v for k, v in values.items() if k in ENTERPRISE_KEYS and v not in (None, "")
-        }
-        if any(i.code == "uscc_checksum" for i in row.issues):
-            enterprise["uscc_checksum_confirmed"] = True
-        park = values.get("park")
-        if park:
-            if park in self.parks:
-                enterprise["park_id"] = self.parks[park]
-            else:
-                issues.append(
-                    Issue(
-                        row.row,
-                        FIELDS_BY_NAME["park"].label_zh,
-                        str(park),
-                        "park_unknown",
-                        f"park '{park}' is not in the registry's park list",
-                        "error",
-                        {"park": park, "known": ", ".join(sorted(self.parks))},
-                    )
-                )
-                return None, issues
-        self._fill_region(enterprise)
-        if "is_local" not in enterprise and enterprise.get("county_code"):
-            enterprise["is_local"] = enterprise["county_code"] == self.district
-        facts = {k: v for k, v in values.items() if k in FACT_KEYS and v not in (None, "")}
-        year = values.get("year")
-        by_year = {int(year): facts} if year is not None and facts else {}
-        return UpsertRow(enterprise, facts=by_year, tags=list(values.get("tags") or [])), issues
-
-    def _fill_region(self, enterprise: dict[str, Any]) -> None:
-        """Derive province/city/county and GB/T 2260 codes from a code or the address."""
-        code = enterprise.get("county_code")
-        region = self.regions.by_code(code) if code else None
-        if region is None and enterprise.get("address") and not enterprise.get("province_code"):
-            region = self.regions.match(str(enterprise["address"]))
-        if region is None:
-            return
-        for key in ("province", "city", "county", "province_code", "city_code", "county_code"):
-            value = getattr(region, key)
-            if value and not enterprise.get(key):
-                enterprise[key] = value
+def _accept_warnings(batch: ImportBatch) -> bool:
+    return bool(batch.options.get("accept_warnings"))
 
 
 # -- validate and apply -----------------------------------------------------------------------
@@ -301,69 +237,81 @@ class PassResult:
     rows_skipped: int = 0
 
 
-def _iterate(
-    batch: ImportBatch, progress: Callable[[int], None] | None
-) -> Iterator[tuple[CleanRow, UpsertRow | None, list[Issue]]]:
-    table = _open(batch)
-    layout = _layout(table)
-    mapping = current_mapping(batch, layout)
-    if not mapping:
-        raise ImportRejected(_("No column is mapped to a registry field."), code="no_mapping")
-    if not {"name", "uscc"} & set(mapping.values()):
-        raise ImportRejected(
-            _("Map a column to the enterprise name or the USCC."), code="no_key_column"
-        )
-    batch.header_rows = layout.header_row_numbers
-    mapper = RowMapper()
-    for count, row in enumerate(_reader(table, layout, mapping, batch), start=1):
-        upsert, extra = (None, []) if row.skipped or _has_error(row.issues) else mapper(row)
-        yield row, upsert, extra
-        if progress and count % 1000 == 0:
-            progress(count)
+def _parse_job(batch: ImportBatch, keep_rows: bool) -> ParseJob:
+    """What reading the file needs; the parks are looked up here (the reader has no database)."""
+    return ParseJob(
+        path=batch.stored_path,
+        filename=batch.filename,
+        sheet=batch.sheet or None,
+        max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES,
+        mapping=_saved_mapping(batch),
+        money_unit=_money_unit(batch),
+        accept_warnings=_accept_warnings(batch),
+        parks=dict(Park.objects.values_list("name", "pk")),
+        district=settings.CORRIDOR_DISTRICT_COUNTY_CODE,
+        keep_rows=keep_rows,
+    )
 
 
-def _has_error(issues: list[Issue]) -> bool:
-    return any(i.severity == "error" for i in issues)
+@contextlib.contextmanager
+def _chunks(batch: ImportBatch, keep_rows: bool = True) -> Iterator[Iterator[Chunk]]:
+    """The file's rows in chunks: read in a child process for a large file, here for a small one.
+
+    The same parse_chunks either way (it also finds the header, so a large workbook is loaded
+    once, by the child). A child process takes about half a second to start (a fresh interpreter
+    and the region table), which pays off only when there is a lot to overlap.
+    """
+    job = _parse_job(batch, keep_rows)
+    source: Iterator[Chunk]
+    if Path(job.path).stat().st_size >= settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES:
+        source = in_child_process(parse_chunks, job, name="import parser")
+    else:
+        source = parse_chunks(job)
+
+    def chunks() -> Iterator[Chunk]:
+        for chunk in source:
+            batch.header_rows = chunk.header_rows
+            yield chunk
+
+    try:
+        yield chunks()
+    except TableError as exc:  # no header or mapping, or unreadable part-way (encoding, quoting)
+        raise _table_error(exc) from exc
+    finally:
+        source.close()  # type: ignore[attr-defined]  # stops a child process still reading
 
 
 class IssueSink:
     """Counts rows by outcome and stores issues in bulk, up to a cap."""
 
-    def __init__(
-        self,
-        batch: ImportBatch,
-        store: bool = True,
-        flush_to: Callable[[list[ImportIssue]], None] | None = None,
-    ) -> None:
-        self.batch, self.store = batch, store
-        self.flush_to = flush_to or ImportIssue.objects.bulk_create
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
         self.result = PassResult()
         self.pending: list[ImportIssue] = []
         self.stored = 0
         self.cap = settings.CORRIDOR_IMPORT_MAX_STORED_ISSUES
 
-    def add(self, row: CleanRow, extra: list[Issue]) -> bool:
-        """Record a row's outcome; True when the row is valid to apply."""
+    def add(self, chunk: Chunk) -> bool:
+        """Count a chunk's rows and keep their issues; False when one of its rows has an error."""
         result = self.result
-        result.rows_total += 1
-        issues = [*row.issues, *extra] if extra else row.issues
-        if not issues and not row.skipped:  # the common case, kept cheap for million-row files
-            result.rows_valid += 1
-            return True
-        failed = _has_error(issues)
-        if row.skipped:
-            result.rows_skipped += 1
-        elif failed:
-            result.rows_error += 1
-        else:
-            result.rows_valid += 1
-            result.rows_warning += 1
-        self._keep(issues)
-        return not row.skipped and not failed
+        result.rows_total += chunk.rows_read
+        result.rows_valid += chunk.rows_read - len(chunk.reports)  # rows without any issue
+        clean = True
+        for skipped, issues in chunk.reports:
+            if skipped:
+                result.rows_skipped += 1
+            elif _has_error(issues):
+                result.rows_error += 1
+                clean = False
+            else:
+                result.rows_valid += 1
+                result.rows_warning += 1
+            self._keep(issues)
+        return clean
 
     def _keep(self, issues: list[Issue]) -> None:
         for issue in issues:
-            if self.stored >= self.cap or not self.store:
+            if self.stored >= self.cap:
                 return
             self.pending.append(
                 ImportIssue(
@@ -383,8 +331,12 @@ class IssueSink:
 
     def flush(self) -> None:
         if self.pending:
-            self.flush_to(self.pending)
+            ImportIssue.objects.bulk_create(self.pending)
         self.pending = []
+
+
+def _has_error(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
 
 
 def _save_counts(batch: ImportBatch, result: PassResult) -> None:
@@ -401,8 +353,11 @@ def validate_batch(
     with transaction.atomic():
         batch.issues.all().delete()
         sink = IssueSink(batch)
-        for row, _upsert, extra in _iterate(batch, progress):
-            sink.add(row, extra)
+        with bulk_gc(), _chunks(batch, keep_rows=False) as chunks:
+            for chunk in chunks:
+                sink.add(chunk)
+                if progress:
+                    progress(sink.result.rows_total)
         sink.flush()
         _save_counts(batch, sink.result)
         batch.status = ImportStatus.VALIDATED
@@ -437,7 +392,8 @@ def apply_batch(
             progress(done)
 
     try:
-        _apply_rows(batch, actor, report)
+        with bulk_gc():
+            _apply_rows(batch, actor, report)
     except AbortImport:
         _mark(
             batch,
@@ -461,90 +417,47 @@ def apply_batch(
     return batch
 
 
-class ImportWriter:
-    """All database work of applying one import, in one transaction (run by a Pipeline)."""
-
-    def __init__(self, batch: ImportBatch, actor: User | None) -> None:
-        self.batch, self.actor = batch, actor
-        self.atomic = transaction.atomic()
-
-    def begin(self) -> None:
-        """Open the transaction and clear an earlier report."""
-        self.atomic.__enter__()
-        ImportIssue.objects.filter(batch=self.batch).delete()
-        self.bulk = BulkWriter(batch_id=self.batch.pk)
-
-    def rows(self, chunk: list[UpsertRow]) -> None:
-        """Upsert a chunk of valid rows."""
-        self.bulk.write(chunk)
-
-    def issues(self, items: list[ImportIssue]) -> None:
-        """Store a batch of issues."""
-        ImportIssue.objects.bulk_create(items)
-
-    def commit(self, counts: PassResult) -> None:
-        """Record the outcome on the batch and in the audit trail, then commit."""
-        result = self.bulk.finish()
-        batch = self.batch
-        _save_counts(batch, counts)
-        batch.created_count, batch.updated_count = result.created, result.updated
-        batch.facts_written = result.facts_written
-        batch.status, batch.applied_at, batch.applied_by = (
-            ImportStatus.APPLIED,
-            timezone.now(),
-            self.actor,
-        )
-        batch.message = ""
-        batch.save()
-        record_audit(
-            self.actor,
-            AuditAction.IMPORT,
-            batch,
-            None,
-            _batch_counts(batch),
-            source=batch.source,
-            note=f"{batch.filename} sha256={batch.file_sha256[:12]}",
-        )
-        self.atomic.__exit__(None, None, None)
-
-    def rollback(self) -> None:
-        """Undo everything written so far."""
-        self.atomic.__exit__(AbortImport, AbortImport(), None)
-
-
+@transaction.atomic
 def _apply_rows(batch: ImportBatch, actor: User | None, report: Callable[[int], None]) -> None:
-    """Parse rows in this thread while a Pipeline writes them; any failure rolls everything back."""
-    pipeline = Pipeline(ImportWriter(batch, actor), threaded=settings.CORRIDOR_IMPORT_THREADED)
-    pipeline.call("begin")
-    try:
-        counts = _parse_into(pipeline, batch, report)
-        pipeline.call("commit", counts)
-        pipeline.close()
-    except BaseException:
-        pipeline.call_after_failure("rollback")
-        raise
-
-
-def _parse_into(
-    pipeline: Pipeline, batch: ImportBatch, report: Callable[[int], None]
-) -> PassResult:
-    """Read every row, hand valid rows and issues to the pipeline in chunks; the row counts."""
+    """Write each chunk as it is read, all in one transaction: any failure rolls everything back."""
+    ImportIssue.objects.filter(batch=batch).delete()
+    writer = BulkWriter(batch_id=batch.pk)
+    sink = IssueSink(batch)
     all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
-    sink = IssueSink(batch, flush_to=lambda items: pipeline.call("issues", items))
-    chunk: list[UpsertRow] = []
-    for row, upsert, extra in _iterate(batch, report):
-        valid = sink.add(row, extra)
-        if all_or_nothing and not valid and not row.skipped:
-            batch.rows_error = sink.result.rows_error
-            raise AbortImport
-        if valid and upsert is not None:
-            chunk.append(upsert)
-        if len(chunk) >= CHUNK:
-            pipeline.call("rows", chunk)
-            chunk = []
-    pipeline.call("rows", chunk)
+    with _chunks(batch) as chunks:
+        for chunk in chunks:
+            if not sink.add(chunk) and all_or_nothing:
+                batch.rows_error = sink.result.rows_error
+                raise AbortImport
+            writer.write(chunk.upserts)
+            report(sink.result.rows_total)
     sink.flush()
-    return sink.result
+    _record_applied(batch, actor, sink.result, writer.finish())
+
+
+def _record_applied(
+    batch: ImportBatch, actor: User | None, counts: PassResult, result: BulkResult
+) -> None:
+    """Record the outcome on the batch and in the audit trail."""
+    _save_counts(batch, counts)
+    batch.created_count, batch.updated_count = result.created, result.updated
+    batch.facts_written = result.facts_written
+    batch.status, batch.applied_at, batch.applied_by = (
+        ImportStatus.APPLIED,
+        timezone.now(),
+        actor,
+    )
+    batch.message = ""
+    batch.save()
+    record_audit(
+        actor,
+        AuditAction.IMPORT,
+        batch,
+        None,
+        _batch_counts(batch),
+        source=batch.source,
+        note=f"{batch.filename} sha256={batch.file_sha256[:12]}",
+    )
 
 
 def _store_issues_after_failure(batch: ImportBatch) -> None:
