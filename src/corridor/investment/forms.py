@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from corridor.investment.models import ActivityKind, DocumentKind, LostReason, Project, Stage, Team
-from corridor.investment.services import channels
+from corridor.investment.services import EDITABLE, channels
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -17,27 +17,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "chain",
-            "node",
-            "investment_amount",
-            "expected_output",
-            "expected_tax",
-            "expected_jobs",
-            "land_mu",
-            "floor_space_m2",
-            "source_channel",
-            "team",
-            "next_step",
-            "next_follow_up",
-            "first_visit_on",
-            "signed_on",
-            "registered_on",
-            "construction_on",
-            "production_on",
-            "landed_uscc",
-        ]
+        fields = list(EDITABLE)  # the fields the service accepts, in its order
         widgets = {
             k: DATE
             for k in (
