@@ -58,5 +58,5 @@ class ActivityForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices)
-    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    title = forms.CharField(label=_("document title"), max_length=200, required=False)
     file = forms.FileField(label=_("file"))
