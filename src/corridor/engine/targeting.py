@@ -34,6 +34,8 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from corridor.engine.geo import EARTH_RADIUS_KM, great_circle_km
+
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
@@ -62,7 +64,7 @@ NEAR_WEIGHT, NEAR_KM = 0.7, 600.0
 YRD_WEIGHT: Final = 0.3
 YRD_PROVINCES: Final = (31, 32, 33, 34)
 JINHUA_LON, JINHUA_LAT = 119.65, 29.08
-EARTH_KM: Final = 6371.0088  # mean Earth radius
+EARTH_KM: Final = EARTH_RADIUS_KM  # the naive baseline's own haversine uses the same radius
 
 
 # --- candidates -------------------------------------------------------------------------------
@@ -398,14 +400,12 @@ def expansion_part(c: Candidates) -> Floats:
 
 
 def distance_km(lat: Floats, lon: Floats) -> Floats:
-    """Great-circle km to Jinhua (haversine); NaN where a coordinate is unknown."""
+    """Great-circle km to Jinhua (engine.geo's haversine); NaN where a coordinate is unknown."""
     known = ~(np.isnan(lat) | np.isnan(lon))
     # Unknown rows are measured from Jinhua itself and masked after, so no NaN reaches the trig.
-    phi = np.radians(np.where(known, lat, JINHUA_LAT))
-    lam = np.radians(np.where(known, lon, JINHUA_LON))
-    phi0, lam0 = math.radians(JINHUA_LAT), math.radians(JINHUA_LON)
-    a = np.sin((phi - phi0) / 2) ** 2 + math.cos(phi0) * np.cos(phi) * np.sin((lam - lam0) / 2) ** 2
-    km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    km = great_circle_km(
+        np.where(known, lat, JINHUA_LAT), np.where(known, lon, JINHUA_LON), JINHUA_LAT, JINHUA_LON
+    )
     return np.where(known, km, np.nan)
 
 
