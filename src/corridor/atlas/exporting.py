@@ -6,24 +6,13 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.atlas.models import Chain
 from corridor.atlas.templatetags.atlas import stage_text
+from corridor.core.xlsx import finish, workbook, write_row
 from corridor.engine import gaps
-from corridor.engine.spreadsheet_safety import neutralise
-
-
-def _write(sheet: Any, row: int, values: Sequence[Any], fmt: Any = None) -> None:
-    for col, value in enumerate(values):
-        if value is None:
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, (int, float)):
-            sheet.write_number(row, col, value, fmt)
-        else:
-            sheet.write_string(row, col, neutralise(str(value)), fmt)
 
 
 def weak_links_xlsx(
@@ -34,9 +23,7 @@ def weak_links_xlsx(
     language: str,
 ) -> tempfile.SpooledTemporaryFile:
     """One sheet of ranked nodes (score, inputs, each part's points) and one sheet of method."""
-    out = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-    book = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
-    bold = book.add_format({"bold": True})
+    out, book, bold = workbook()
     sheet = book.add_worksheet(_("Weak links"))
     measures = list(gaps.DEFAULT_WEIGHTS)
     header = [_("Rank"), _("Node id"), _("Node"), _("Stage"), _("Weak-link score")]
@@ -47,7 +34,7 @@ def weak_links_xlsx(
         _("Upstream nodes with local suppliers"),
         _("Leaders downstream"),
     ]
-    _write(sheet, 0, header, bold)
+    write_row(sheet, 0, header, bold)
     for rank, item in enumerate(ranked, start=1):
         node, facts, result = item["node"], item["facts"], item["result"]
         parts = {p.name: p for p in result.parts}
@@ -65,7 +52,7 @@ def weak_links_xlsx(
             "、".join(facts.upstream_covered),
             facts.leaders_downstream,
         ]
-        _write(sheet, rank, values)
+        write_row(sheet, rank, values)
     sheet.freeze_panes(1, 3)
     about = book.add_worksheet(_("Method"))
     lines = [
@@ -84,9 +71,7 @@ def weak_links_xlsx(
     ]
     for i, line in enumerate(lines):
         about.write_string(i, 0, line)
-    _write(about, len(lines) + 1, [_("Measure"), _("Weight")], bold)
+    write_row(about, len(lines) + 1, [_("Measure"), _("Weight")], bold)
     for i, (name, weight) in enumerate(weights.items(), start=len(lines) + 2):
-        _write(about, i, [str(labels[name]), weight])
-    book.close()
-    out.seek(0)
-    return out
+        write_row(about, i, [str(labels[name]), weight])
+    return finish(out, book)

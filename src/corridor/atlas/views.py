@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import charts, exporting, forms, selectors, services
 from corridor.atlas.models import LinkStatus
 from corridor.core.tasks import read_progress, run_task, write_progress
+from corridor.core.views import active_language as _lang
+from corridor.core.views import perm_required as _perm
 from corridor.engine import complexity, gaps
 from corridor.errors import Conflict
 from corridor.registry import selectors as registry_selectors
@@ -37,14 +39,6 @@ MEASURE_LABELS = {
     "coverage": gettext_lazy("Supply coverage"),
 }
 RUN_KEY = "atlas-classify"
-
-
-def _perm(name: str):  # type: ignore[no-untyped-def]
-    return permission_required(name, raise_exception=True)
-
-
-def _lang() -> str:
-    return get_language() or "zh-hans"
 
 
 @login_required

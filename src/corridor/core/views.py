@@ -1,4 +1,4 @@
-"""Error pages."""
+"""Error pages and the small helpers every app's views share."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,3 +12,17 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 page in the site layout."""
     return render(request, "core/404.html", status=404)
+
+
+def perm_required(name: str):  # type: ignore[no-untyped-def]
+    """A view decorator: the permission or a 403 page (never a redirect to sign in again)."""
+    from django.contrib.auth.decorators import permission_required
+
+    return permission_required(name, raise_exception=True)
+
+
+def active_language() -> str:
+    """The request's language code (Chinese when none is active)."""
+    from django.utils.translation import get_language
+
+    return get_language() or "zh-hans"

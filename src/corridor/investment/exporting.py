@@ -3,44 +3,19 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corridor.engine.spreadsheet_safety import neutralise
+from corridor.core.xlsx import finish, workbook, write_row
 from corridor.investment.models import Project
-
-
-def _book() -> tuple[tempfile.SpooledTemporaryFile, Any, Any]:
-    out = tempfile.SpooledTemporaryFile(max_size=16 << 20)
-    book = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
-    return out, book, book.add_format({"bold": True})
-
-
-def _write(sheet: Any, row: int, values: Sequence[Any], fmt: Any = None) -> None:
-    for col, value in enumerate(values):
-        if value is None or value == "":
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, (int, float)):
-            sheet.write_number(row, col, value, fmt)
-        elif hasattr(value, "as_tuple"):
-            sheet.write_number(row, col, float(value), fmt)
-        else:
-            sheet.write_string(row, col, neutralise(str(value)), fmt)
-
-
-def _close(out: tempfile.SpooledTemporaryFile, book: Any) -> tempfile.SpooledTemporaryFile:
-    book.close()
-    out.seek(0)
-    return out
 
 
 def projects_xlsx(projects: Iterable[Project], language: str) -> tempfile.SpooledTemporaryFile:
     """The listed projects with every field that matters for follow-up."""
-    out, book, bold = _book()
+    out, book, bold = workbook()
     sheet = book.add_worksheet(_("Projects"))
     header = [
         _("Project"),
@@ -64,9 +39,9 @@ def projects_xlsx(projects: Iterable[Project], language: str) -> tempfile.Spoole
         _("Landed USCC"),
         _("Lost reason"),
     ]
-    _write(sheet, 0, header, bold)
+    write_row(sheet, 0, header, bold)
     for r, p in enumerate(projects, start=1):
-        _write(
+        write_row(
             sheet,
             r,
             [
@@ -99,14 +74,14 @@ def projects_xlsx(projects: Iterable[Project], language: str) -> tempfile.Spoole
         _("Money in 10k yuan (万元). Exported %(at)s.")
         % {"at": timezone.localtime().isoformat(timespec="seconds")},
     )
-    return _close(out, book)
+    return finish(out, book)
 
 
 def funnel_xlsx(data: dict[str, Any], language: str) -> tempfile.SpooledTemporaryFile:
     """The funnel: projects reaching each stage, conversion and average days, per group."""
-    out, book, bold = _book()
+    out, book, bold = workbook()
     sheet = book.add_worksheet(_("Funnel"))
-    _write(
+    write_row(
         sheet,
         0,
         [
@@ -121,8 +96,8 @@ def funnel_xlsx(data: dict[str, Any], language: str) -> tempfile.SpooledTemporar
     row = 1
     for group in data["groups"]:
         for r in group["rows"]:
-            days = data["avg_days"].get(r["stage"].pk)
-            _write(
+            days = r["days"]
+            write_row(
                 sheet,
                 row,
                 [
@@ -134,7 +109,7 @@ def funnel_xlsx(data: dict[str, Any], language: str) -> tempfile.SpooledTemporar
                 ],
             )
             row += 1
-    return _close(out, book)
+    return finish(out, book)
 
 
 def targets_xlsx(
@@ -144,7 +119,7 @@ def targets_xlsx(
     from corridor.engine.targeting import FORMULA_VERSION, PARTS
     from corridor.investment.explain import part_name
 
-    out, book, bold = _book()
+    out, book, bold = workbook()
     for node_id, data in by_node.items():
         sheet = book.add_worksheet(node_id[:31])
         header = [_("Rank"), _("Enterprise"), _("USCC"), _("City"), _("Score")]
@@ -152,7 +127,7 @@ def targets_xlsx(
             f"{part_name(p)} · {_('points')}" for p in PARTS
         ]
         header += [_("Why")]
-        _write(sheet, 0, header, bold)
+        write_row(sheet, 0, header, bold)
         for r, row in enumerate(data["rows"], start=1):
             info = row["enterprise"]
             values: list[Any] = [
@@ -165,7 +140,7 @@ def targets_xlsx(
             values += [round(row["parts"][p], 4) for p in PARTS]
             values += [round(row["contributions"][p], 2) for p in PARTS]
             values += ["；".join(f"{x['name']}：{x['text']}" for x in row["reasons"])]
-            _write(sheet, r, values)
+            write_row(sheet, r, values)
         sheet.freeze_panes(1, 2)
     about = book.add_worksheet(_("Method"))
     lines = [
@@ -177,4 +152,4 @@ def targets_xlsx(
     ] + [f"{part_name(p)}: w = {strategy.weights[p]:g}" for p in PARTS]
     for i, line in enumerate(lines):
         about.write_string(i, 0, line)
-    return _close(out, book)
+    return finish(out, book)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.core.tasks import read_progress, run_task
+from corridor.core.views import perm_required as _perm
 from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.errors import ValidationFailed
 from corridor.registry import charts, exporting, importing, selectors, services
@@ -21,10 +22,6 @@ from corridor.registry.models import ImportStatus, SizeBand, TitleKind
 
 PAGE_SIZE = 50
 FIELD_ORDER = [f.name for f in ENTERPRISE_FIELDS]
-
-
-def _perm(name: str):  # type: ignore[no-untyped-def]
-    return permission_required(name, raise_exception=True)
 
 
 @login_required
