@@ -481,9 +481,7 @@ def inbound_cross_edges(key: str) -> list[Any]:
     ]
 
 
-def _neighbours(
-    node_ids: list[str], exclude: int | None = None, limit: int = 12
-) -> list[dict[str, Any]]:
+def _neighbours(node_ids: list[str], limit: int = 12) -> list[dict[str, Any]]:
     """Local enterprises on the given nodes, largest first, grouped by node."""
     out = []
     for nid in node_ids:

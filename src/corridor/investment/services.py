@@ -100,12 +100,24 @@ def channels() -> list[tuple[str, str, str]]:
 # --- requirements -----------------------------------------------------------------------------
 
 
+def attached_kinds(project: Project) -> set[str]:
+    """The kinds of documents attached to a project."""
+    return set(project.documents.values_list("kind", flat=True)) if project.pk else set()
+
+
 def missing_requirements(
-    project: Project, stage: Stage, reason: str = "", lost_reason: Any = None
+    project: Project,
+    stage: Stage,
+    reason: str = "",
+    lost_reason: Any = None,
+    kinds: set[str] | None = None,
 ) -> list[str]:
-    """What the project lacks to enter the stage, in words (empty when it may enter)."""
+    """What the project lacks to enter the stage, in words (empty when it may enter).
+
+    `kinds` are the attached documents' kinds when the caller already has them.
+    """
     missing = []
-    kinds = set(project.documents.values_list("kind", flat=True)) if project.pk else set()
+    kinds = attached_kinds(project) if kinds is None else kinds
     for req in stage.requires or []:
         kind, _sep, name = req.partition(":")
         if kind == "field" and getattr(project, name, None) in (None, ""):
