@@ -254,3 +254,21 @@ def test_hostile_text_is_refused_not_stored(analyst) -> None:  # type: ignore[no
     assert (
         not project.activities.exists() and Project.objects.get(pk=project.pk).stage.key == "lead"
     )
+
+
+def test_days_in_stage_are_per_group() -> None:
+    fast, slow = (
+        user_with_role("investment_analyst", "fast"),
+        user_with_role("investment_analyst", "slow"),
+    )
+    boss = user_with_role("administrator", "boss")
+    for owner, days in ((fast, 2), (slow, 10)):
+        project = _project(owner)
+        services.update_project(project, {"first_visit_on": dt.date(2026, 1, 5)}, owner)
+        services.move_stage(project, stage("contact"), owner)
+        entered = project.stage_changes.get(to_stage__key="lead")
+        StageChange.objects.filter(pk=entered.pk).update(
+            at=timezone.now() - dt.timedelta(days=days)
+        )
+    groups = {g["key"]: g["rows"] for g in selectors.funnel(boss, "owner")["groups"]}
+    assert round(groups["fast"][0]["days"]) == 2 and round(groups["slow"][0]["days"]) == 10

@@ -175,7 +175,7 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
     ordered = [s for s in stages() if s.kind in (StageKind.OPEN, StageKind.WON)]
     projects = {p.pk: p for p in visible_projects(user)}
     reached: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    days: dict[int, list[float]] = defaultdict(list)
+    days: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     changes = StageChange.objects.filter(project_id__in=list(projects)).order_by(
         "project_id", "at", "id"
     )
@@ -186,7 +186,8 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
         reached[key][change.to_stage_id].add(p.pk)
         previous = last.get(p.pk)
         if previous is not None:
-            days[previous.to_stage_id].append((change.at - previous.at).total_seconds() / 86400)
+            spent = (change.at - previous.at).total_seconds() / 86400
+            days[key][previous.to_stage_id].append(spent)
         last[p.pk] = change
     order = {s.pk: s.order for s in ordered}
     groups = []
@@ -199,12 +200,17 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
         rows = []
         for i, s in enumerate(ordered):
             prev = counts[i - 1] if i else None
+            spent = days[key][s.pk]
             rows.append(
-                {"stage": s, "count": counts[i], "rate": (counts[i] / prev) if prev else None}
+                {
+                    "stage": s,
+                    "count": counts[i],
+                    "rate": (counts[i] / prev) if prev else None,
+                    "days": sum(spent) / len(spent) if spent else None,  # this group's own
+                }
             )
         groups.append({"key": key, "rows": rows})
-    avg_days = {s.pk: (sum(days[s.pk]) / len(days[s.pk])) if days[s.pk] else None for s in ordered}
-    return {"stages": ordered, "groups": groups, "avg_days": avg_days}
+    return {"stages": ordered, "groups": groups}
 
 
 def _group_key(project: Project, group: str) -> str:
@@ -264,14 +270,17 @@ def timeline(project: Project) -> list[dict[str, Any]]:
 
 
 def requirements_by_stage(project: Project) -> dict[str, list[str]]:
-    """For every stage, what the project still lacks to enter it (reasons handled in the form)."""
-    from corridor.investment.services import missing_requirements
+    """For every stage, what the project's fields and documents still lack to enter it.
 
-    out = {}
-    for stage in stages():
-        missing = missing_requirements(project, stage, reason="-", lost_reason=True)
-        out[stage.key] = missing
-    return out
+    The reason a hold or a loss needs is asked in the move form, so it is not listed here.
+    """
+    from corridor.investment.services import attached_kinds, missing_requirements
+
+    kinds = attached_kinds(project)  # one query for all stages
+    return {
+        stage.key: missing_requirements(project, stage, reason="-", lost_reason=True, kinds=kinds)
+        for stage in stages()
+    }
 
 
 def funnel_chart(data: dict[str, Any], language: str) -> dict[str, Any]:
