@@ -142,3 +142,17 @@ def test_retraining_uses_decisions_and_needs_some() -> None:
     model = services.retrain_model(None)
     assert model.decisions == 1 and model.trained_on > 100
     assert services.live_classifier().model.version == model.version
+
+
+def test_editing_a_node_keeps_what_the_editor_does_not_show() -> None:
+    chain = Chain.objects.get(key="pt")
+    channel = next(
+        n for n in services._current_definition(chain)["nodes"] if n["id"] == "pt.channel"
+    )
+    assert channel.get("counts_trade") is True
+    edited = {k: channel[k] for k in ("id", "name", "stage", "description")} | {
+        "terms": ["电动工具品牌运营"]
+    }
+    services.save_node(chain, edited, None)
+    assert selectors.node_index()["pt.channel"].counts_trade
+    assert selectors.node_index()["pt.channel"].terms == ("电动工具品牌运营",)
