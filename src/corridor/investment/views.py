@@ -7,17 +7,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import selectors as atlas_selectors
+from corridor.core.views import active_language as _lang
+from corridor.core.views import perm_required as _perm
 from corridor.engine.targeting import PARTS
 from corridor.errors import DomainError, ValidationFailed
 from corridor.investment import (
@@ -34,14 +35,6 @@ from corridor.registry import selectors as registry_selectors
 
 VIEW = "investment.view_project"
 MANAGE = "investment.manage_pipeline"
-
-
-def _perm(name: str):  # type: ignore[no-untyped-def]
-    return permission_required(name, raise_exception=True)
-
-
-def _lang() -> str:
-    return get_language() or "zh-hans"
 
 
 @login_required
@@ -332,6 +325,7 @@ def target_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved list against the previous list of the same nodes."""
     saved = targets.get_list(pk)
     context = {
+        "strategy_label": explain.strategy_labels([saved.strategy_name])[saved.strategy_name],
         "saved": saved,
         "comparison": targets.compare(saved),
         "node_index": atlas_selectors.node_index(),
