@@ -21,7 +21,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_engine_imports_nothing_from_django_or_apps() -> None:
     offenders = []
-    for path in sorted((SRC / "engine").glob("*.py")):
+    for path in sorted((SRC / "engine").rglob("*.py")):
         for name in _imports(path):
             if name.split(".")[0] == "django" or (
                 name.startswith("corridor.") and not name.startswith("corridor.engine")

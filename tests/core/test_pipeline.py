@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from corridor.core.pipeline import BULK_GC_THRESHOLD, bulk_gc, in_child_process
-from corridor.engine.tabular import TableError
+from corridor.engine.sheets.tabular import TableError
 
 # The child imports this module to find these generators, so they live at module level.
 

@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from corridor.core.issue_text import uscc_text
 from corridor.engine.uscc import check_uscc
-from corridor.registry.issue_text import uscc_text
 
 
 class SignUpForm(forms.Form):

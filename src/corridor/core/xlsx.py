@@ -8,7 +8,7 @@ from typing import Any
 
 import xlsxwriter
 
-from corridor.engine.spreadsheet_safety import neutralise
+from corridor.engine.sheets.formulas import neutralise
 
 
 def workbook(max_memory: int = 16 << 20) -> tuple[tempfile.SpooledTemporaryFile, Any, Any]:

@@ -2,8 +2,8 @@
 
 Each row opens a project with services.create_project (one open project per enterprise) and walks it
 to its stage with services.move_stage through the ordered stages, so an import meets exactly the
-entry requirements of the board and the API. The engine reads the file (corridor.engine.tabular)
-and the cells (corridor.engine.cells); this module only adds the project columns and the row rules.
+entry requirements of the board and the API. The engine reads the file (corridor.engine.sheets.tabular)
+and the cells (corridor.engine.sheets.cells); this module only adds the project columns and the row rules.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
 from corridor.atlas.selectors import node_index
-from corridor.engine.cells import (
+from corridor.core.issue_text import issue_text, uscc_text
+from corridor.engine.fields import ImportField
+from corridor.engine.sheets.cells import (
     ERROR,
     EXCEL_ERRORS,
     SKIPPED,
@@ -43,8 +45,14 @@ from corridor.engine.cells import (
     shown,
     to_halfwidth,
 )
-from corridor.engine.fields import ImportField
-from corridor.engine.tabular import Layout, Table, TableError, auto_map, detect_layout, open_table
+from corridor.engine.sheets.tabular import (
+    Layout,
+    Table,
+    TableError,
+    auto_map,
+    detect_layout,
+    open_table,
+)
 from corridor.engine.uscc import check_uscc
 from corridor.errors import (
     DomainError,
@@ -56,7 +64,6 @@ from corridor.errors import (
 from corridor.investment import selectors, services
 from corridor.investment.models import LostReason, Project, Stage, StageKind
 from corridor.registry import selectors as registry_selectors
-from corridor.registry.issue_text import issue_text, uscc_text
 from corridor.registry.models import Enterprise
 
 MANAGE = "investment.manage_pipeline"

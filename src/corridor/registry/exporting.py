@@ -13,8 +13,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corridor.engine.spreadsheet_safety import neutralise
-from corridor.registry.issue_text import issue_text
+from corridor.core.issue_text import issue_text
+from corridor.engine.sheets.formulas import neutralise
 from corridor.registry.models import Enterprise, EnterpriseTag, TitleHeld
 
 

@@ -1,6 +1,6 @@
 """Imports of enterprise data from XLSX/CSV: upload → inspect → validate → apply → (revert).
 
-The engine (corridor.engine.tabular/rows) reads and cleans rows; this service maps them onto
+The engine (corridor.engine.sheets.tabular/rows) reads and cleans rows; this service maps them onto
 the registry, writes them in bulk inside one transaction, records the batch and its issues,
 and can revert what an import changed.
 """
@@ -23,16 +23,16 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
+from corridor.core.issue_text import issue_text
 from corridor.core.pipeline import bulk_gc, in_child_process
 from corridor.core.tasks import clear_progress, write_progress
-from corridor.engine.cells import Issue
 from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
-from corridor.engine.rows import CleanRow, RowReader
-from corridor.engine.tabular import Layout, TableError, auto_map, detect_layout, open_table
+from corridor.engine.sheets.cells import Issue
+from corridor.engine.sheets.rows import CleanRow, RowReader
+from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout, open_table
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkResult, BulkWriter, refresh_latest_facts
-from corridor.registry.issue_text import issue_text
 from corridor.registry.models import (
     Enterprise,
     EnterpriseYearFacts,

@@ -26,12 +26,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from corridor.engine.cells import ERROR, Issue
 from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.engine.regions import Region, RegionMatcher
-from corridor.engine.rows import CleanRow, RowReader
+from corridor.engine.sheets.cells import ERROR, Issue
+from corridor.engine.sheets.rows import CleanRow, RowReader
+from corridor.engine.sheets.tabular import (
+    Layout,
+    Table,
+    TableError,
+    auto_map,
+    detect_layout,
+    open_table,
+)
 from corridor.engine.size_band import size_band
-from corridor.engine.tabular import Layout, Table, TableError, auto_map, detect_layout, open_table
 
 ENTERPRISE_COLUMNS = (
     "name",

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit, snapshot
+from corridor.core.issue_text import uscc_text
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
 from corridor.registry.bulk import ENTERPRISE_COLUMNS, FACT_COLUMNS, refresh_latest_facts
-from corridor.registry.issue_text import uscc_text
 from corridor.registry.models import Enterprise, EnterpriseYearFacts
 
 # What users may edit: every stored enterprise column except the internal flags (the park by object).

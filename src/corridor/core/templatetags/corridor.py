@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
-from corridor.registry.issue_text import issue_text
+from corridor.core.issue_text import issue_text
 
 register = template.Library()
 

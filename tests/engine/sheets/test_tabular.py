@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corridor.engine.fields import ENTERPRISE_FIELDS
-from corridor.engine.tabular import Layout, TableError, auto_map, detect_layout, open_table
+from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout, open_table
 from tests.engine.corpus import (
     HEADER,
     USCC_A,

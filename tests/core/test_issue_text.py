@@ -12,18 +12,18 @@ from django.test import Client
 from django.utils import translation
 
 from corridor.accounts.forms import SignUpForm
+from corridor.core.issue_text import ISSUE_TEXT, issue_text, uscc_text
 from corridor.core.templatetags.corridor import issue_reason
-from corridor.engine.cells import Issue, shown
+from corridor.engine.sheets.cells import Issue, shown
 from corridor.engine.uscc import check_uscc
 from corridor.errors import ImportRejected, ValidationFailed
 from corridor.registry import exporting, importing, services
-from corridor.registry.issue_text import ISSUE_TEXT, issue_text, uscc_text
 from corridor.registry.models import ImportBatch, ImportIssue
 from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE = ROOT / "src" / "corridor" / "engine"
+ENGINE = ROOT / "src" / "corridor" / "engine" / "sheets"
 ENGINE_MODULES = ("cells.py", "tabular.py", "rows.py")
 IMPORTING = ROOT / "src" / "corridor" / "registry" / "importing.py"
 PARSING = ROOT / "src" / "corridor" / "registry" / "parsing.py"

@@ -18,8 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from corridor.engine.cells import EXCEL_ERRORS, shown
 from corridor.engine.fields import FIELDS_BY_NAME
+from corridor.engine.sheets.cells import EXCEL_ERRORS, shown
 from corridor.engine.uscc import CHARSET, UsccCheck, check_character
 
 STORED_PARAM_CHARS = 200  # IssueSink keeps str(param)[:200]; longer values cannot be trusted here

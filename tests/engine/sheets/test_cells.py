@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corridor.engine.cells import (
+from corridor.engine.fields import LOCAL_CHOICES, STATUS_CHOICES
+from corridor.engine.sheets.cells import (
     CellError,
     DateValue,
     clean_text,
@@ -23,7 +24,6 @@ from corridor.engine.cells import (
     to_halfwidth,
     unit_from_header,
 )
-from corridor.engine.fields import LOCAL_CHOICES, STATUS_CHOICES
 
 D = Decimal
 

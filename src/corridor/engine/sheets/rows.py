@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from corridor.engine.cells import (
+from corridor.engine.fields import ImportField
+from corridor.engine.sheets.cells import (
     DATE_MAX_YEAR,
     DATE_MIN_YEAR,
     DEFAULT_TEXT_LIMIT,
@@ -35,8 +36,7 @@ from corridor.engine.cells import (
     raw_text,
     shown,
 )
-from corridor.engine.fields import ImportField
-from corridor.engine.tabular import Layout
+from corridor.engine.sheets.tabular import Layout
 from corridor.engine.uscc import CHARSET, VALUE, check_uscc
 
 # Amounts and counts that cannot be below zero (tax paid can: refunds).
