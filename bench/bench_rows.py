@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from corridor.engine.fields import ENTERPRISE_FIELDS
 from corridor.engine.sheets.rows import RowReader
 from corridor.engine.sheets.tabular import auto_map, detect_layout, open_table
 from corridor.engine.uscc import make_uscc
+from corridor.registry.columns import ENTERPRISE_FIELDS
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
 HEADER = [

@@ -11,16 +11,25 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from corridor.engine.fields import FIELDS_BY_NAME
 from corridor.engine.sheets.cells import EXCEL_ERRORS, shown
 from corridor.engine.uscc import CHARSET, UsccCheck, check_character
+
+# Column labels by field name, registered by each domain's intake at start-up (core imports no domain).
+_COLUMNS: dict[str, Any] = {}
+
+
+def register_columns(fields: Iterable[Any]) -> None:
+    """Make a domain's import columns known, so messages can name a column in the user's language."""
+    for f in fields:
+        _COLUMNS.setdefault(f.name, f)
+
 
 STORED_PARAM_CHARS = 200  # IssueSink keeps str(param)[:200]; longer values cannot be trusted here
 
@@ -403,7 +412,7 @@ def _required(values: dict[str, Any]) -> Chosen:
     reason = _reason(values.get("reason"), _REQUIRED_REASONS)
     if reason is not None:
         return reason.replace("%", "%%"), {}
-    f = FIELDS_BY_NAME.get(str(values["field"]))
+    f = _COLUMNS.get(str(values["field"]))
     if f is None:
         return None
     label = f.label_zh if (get_language() or "").lower().startswith("zh") else f.label_en

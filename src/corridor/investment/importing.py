@@ -28,7 +28,6 @@ from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
 from corridor.atlas.selectors import node_index
 from corridor.core.issue_text import issue_text, uscc_text
-from corridor.engine.fields import ImportField
 from corridor.engine.sheets.cells import (
     ERROR,
     EXCEL_ERRORS,
@@ -45,6 +44,7 @@ from corridor.engine.sheets.cells import (
     shown,
     to_halfwidth,
 )
+from corridor.engine.sheets.columns import ImportField
 from corridor.engine.sheets.tabular import (
     Layout,
     Table,

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor.core import xlsx
 from corridor.core.issue_text import issue_text
 from corridor.engine.sheets.formulas import neutralise
 from corridor.registry.models import Enterprise, EnterpriseTag, TitleHeld
@@ -142,20 +143,19 @@ def xlsx_file(qs: QuerySet[Enterprise], note: str) -> tempfile.SpooledTemporaryF
 
 
 def template_file() -> tempfile.SpooledTemporaryFile:
-    """A blank import workbook: one header row with every importable column."""
-    from corridor.engine.fields import ENTERPRISE_FIELDS
+    """A blank import workbook generated from data/columns.yaml: headers, instructions, allowed values."""
+    from corridor.registry.columns import ENTERPRISE_FIELDS
 
-    out = tempfile.SpooledTemporaryFile(max_size=1 << 20)
-    book = xlsxwriter.Workbook(out)
-    sheet = book.add_worksheet("enterprises")
-    bold = book.add_format({"bold": True})
-    for col, field in enumerate(ENTERPRISE_FIELDS):
-        unit = "（万元）" if field.kind == "money" else ""
-        sheet.write_string(0, col, field.label_zh + unit, bold)
-        sheet.set_column(col, col, max(10, len(field.label_zh) * 2 + 4))
-    book.close()
-    out.seek(0)
-    return out
+    notes = [
+        _("One row per enterprise and year. A row needs the enterprise name or its USCC."),
+        _(
+            "Without a year column, the year comes from the sheet's title (e.g. 2024年度) or from a "
+            "year in the figure headers (2024年营业收入); otherwise state it when you upload."
+        ),
+        _("Money is read in 万元; write 元 or 亿元 in a header or a cell for another unit."),
+    ]
+    out, book, _bold = xlsx.import_template(ENTERPRISE_FIELDS, "enterprises", notes)
+    return xlsx.finish(out, book)
 
 
 def issues_csv(issues) -> Iterator[str]:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from corridor.engine.fields import ENTERPRISE_FIELDS
+from corridor.registry.columns import ENTERPRISE_FIELDS
 from corridor.registry.models import Enterprise, ImportMode
 
 

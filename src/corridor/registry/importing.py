@@ -26,13 +26,13 @@ from corridor.accounts.services import record_audit
 from corridor.core.issue_text import issue_text
 from corridor.core.pipeline import bulk_gc, in_child_process
 from corridor.core.tasks import clear_progress, write_progress
-from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.engine.sheets.cells import Issue
 from corridor.engine.sheets.rows import CleanRow, RowReader
 from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout, open_table
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkResult, BulkWriter, refresh_latest_facts
+from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.registry.models import (
     Enterprise,
     EnterpriseYearFacts,

@@ -26,7 +26,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from corridor.engine.fields import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.engine.regions import Region, RegionMatcher
 from corridor.engine.sheets.cells import ERROR, Issue
 from corridor.engine.sheets.rows import CleanRow, RowReader
@@ -39,6 +38,7 @@ from corridor.engine.sheets.tabular import (
     open_table,
 )
 from corridor.engine.size_band import size_band
+from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 
 ENTERPRISE_COLUMNS = (
     "name",

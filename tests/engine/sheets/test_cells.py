@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corridor.engine.fields import LOCAL_CHOICES, STATUS_CHOICES
 from corridor.engine.sheets.cells import (
     CellError,
     DateValue,
@@ -24,6 +23,7 @@ from corridor.engine.sheets.cells import (
     to_halfwidth,
     unit_from_header,
 )
+from corridor.registry.columns import LOCAL_CHOICES, STATUS_CHOICES
 
 D = Decimal
 

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import settings as settings_
 from hypothesis import strategies as st
 
-from corridor.engine.fields import ENTERPRISE_FIELDS
 from corridor.engine.sheets.cells import Issue
 from corridor.engine.sheets.rows import BATCH_ROWS, CleanRow, RowReader
 from corridor.engine.sheets.tabular import auto_map, detect_layout, open_table
 from corridor.engine.uscc import make_uscc
+from corridor.registry.columns import ENTERPRISE_FIELDS
 from tests.engine.corpus import (
     HEADER,
     HOSTILE,

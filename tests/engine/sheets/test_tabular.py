@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corridor.engine.fields import ENTERPRISE_FIELDS
 from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout, open_table
+from corridor.registry.columns import ENTERPRISE_FIELDS
 from tests.engine.corpus import (
     HEADER,
     USCC_A,

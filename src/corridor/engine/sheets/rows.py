@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from corridor.engine.fields import ImportField
 from corridor.engine.sheets.cells import (
     DATE_MAX_YEAR,
     DATE_MIN_YEAR,
@@ -36,29 +35,11 @@ from corridor.engine.sheets.cells import (
     raw_text,
     shown,
 )
+from corridor.engine.sheets.columns import ImportField
 from corridor.engine.sheets.tabular import Layout
 from corridor.engine.uscc import CHARSET, VALUE, check_uscc
 
-# Amounts and counts that cannot be below zero (tax paid can: refunds).
-NON_NEGATIVE = frozenset(
-    {
-        "registered_capital",
-        "revenue",
-        "main_business_revenue",
-        "total_costs",
-        "rd_expense",
-        "rd_expense_domestic",
-        "total_assets",
-        "total_liabilities",
-        "employees",
-        "rd_staff",
-        "high_tech_income",
-        "exports",
-        "new_equity_financing",
-    }
-)
 INT_MAX = 2_147_483_647  # the database column is a 32-bit integer
-COORDINATE_RANGES = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 _TOTAL_LABEL = re.compile(
     r"(?:.{0,10}(?:合计|总计|小计|共计|总和)|total|sum|grand total|sub-?total)[:：]?", re.IGNORECASE
 )
@@ -328,10 +309,10 @@ class RowReader:
         if kind == "money":
             unit = self.layout.units[idx] if idx < len(self.layout.units) else None
             return make_money_parser(
-                unit if unit is not None else default_unit, non_negative=f.name in NON_NEGATIVE
+                unit if unit is not None else default_unit, non_negative=f.non_negative
             )
         if kind == "int":
-            return partial(_bounded_int, non_negative=f.name in NON_NEGATIVE)
+            return partial(_bounded_int, non_negative=f.non_negative)
         if kind == "text":
             return _text_parser(f.max_length)
         if kind == "date":
@@ -341,7 +322,7 @@ class RowReader:
         simple: dict[str, Parser] = {
             "year": parse_year,
             "decimal": parse_decimal,
-            "float": partial(_coordinate, bounds=COORDINATE_RANGES.get(f.name)),
+            "float": partial(_coordinate, bounds=_float_bounds(f)),
             "bool": partial(_parse_bool, choices=f.choices),
             "choice": partial(parse_bool_choice, choices=f.choices),
             "tags": parse_tags,
@@ -804,8 +785,16 @@ def _formula_error(raw: str) -> CellError:
     )
 
 
+def _float_bounds(f: ImportField) -> tuple[float, float] | None:
+    """A float column's declared bounds (both or neither: an open side is unbounded)."""
+    if f.minimum is None and f.maximum is None:
+        return None
+    low = float(f.minimum) if f.minimum is not None else float("-inf")
+    return low, float(f.maximum) if f.maximum is not None else float("inf")
+
+
 def _coordinate(raw: Any, bounds: tuple[float, float] | None) -> float | None:
-    """A float within the field's range (latitude ±90, longitude ±180)."""
+    """A float within the column's declared bounds (latitude ±90, longitude ±180)."""
     value = parse_float(raw)
     if value is not None and bounds and not bounds[0] <= value <= bounds[1]:
         raise CellError(

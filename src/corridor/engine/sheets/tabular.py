@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 
 import python_calamine
 
-from corridor.engine.fields import ImportField
 from corridor.engine.sheets.cells import normalise_header, to_halfwidth, unit_from_header
+from corridor.engine.sheets.columns import ImportField
 
 SNIFF_BYTES = 1024 * 1024  # encoding and delimiter are decided from the first MiB
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # the csv default (128 KiB) breaks on long pasted text
