@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ninja",
     "corridor.core",
     "corridor.accounts",
+    "corridor.imports",
     "corridor.registry",
     "corridor.atlas",
     "corridor.investment",

@@ -17,8 +17,8 @@ from corridor.core.templatetags.corridor import issue_reason
 from corridor.engine.sheets.cells import Issue, shown
 from corridor.engine.uscc import check_uscc
 from corridor.errors import ImportRejected, ValidationFailed
+from corridor.imports.models import ImportBatch, ImportIssue
 from corridor.registry import exporting, importing, services
-from corridor.registry.models import ImportBatch, ImportIssue
 from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv
 

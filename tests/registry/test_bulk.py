@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.bulk import BulkWriter, _differs
-from corridor.registry.models import ImportBatch, ImportChange
 from corridor.registry.parsing import make_upsert_row
 from tests.factories import valid_uscc
 

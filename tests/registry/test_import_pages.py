@@ -7,7 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from corridor.registry.models import Enterprise, ImportBatch
+from corridor.imports.models import ImportBatch
+from corridor.registry.models import Enterprise
 from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv, write_xlsx
 

@@ -91,7 +91,7 @@ def atlas_stamp() -> str:
     """
     from corridor.accounts.models import AuditEvent
     from corridor.atlas.models import DECIDED
-    from corridor.registry.models import ImportBatch
+    from corridor.imports.models import ImportBatch
 
     run = ClassificationRun.objects.filter(status="done").aggregate(m=Max("finished_at"))["m"]
     decided = NodeLink.objects.filter(status__in=DECIDED).aggregate(m=Max("decided_at"))["m"]

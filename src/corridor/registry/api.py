@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
 from corridor.errors import ValidationFailed
+from corridor.imports.models import ImportMode
 from corridor.registry import importing, selectors, services
-from corridor.registry.models import ImportMode
 
 router = Router(tags=["registry"])
 

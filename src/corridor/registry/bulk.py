@@ -26,12 +26,8 @@ from django.utils import timezone
 
 from corridor.accounts.services import json_safe
 from corridor.engine.size_band import size_band_sql
-from corridor.registry.models import (
-    Enterprise,
-    EnterpriseTag,
-    EnterpriseYearFacts,
-    ImportChange,
-)
+from corridor.imports.models import ImportChange
+from corridor.registry.models import Enterprise, EnterpriseTag, EnterpriseYearFacts
 from corridor.registry.parsing import (
     ENTERPRISE_COLUMNS,
     FACT_COLUMNS,

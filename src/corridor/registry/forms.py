@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from corridor.imports.models import ImportMode
 from corridor.registry.columns import ENTERPRISE_FIELDS
-from corridor.registry.models import Enterprise, ImportMode
+from corridor.registry.models import Enterprise
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -30,18 +30,11 @@ from corridor.engine.sheets.cells import Issue
 from corridor.engine.sheets.rows import CleanRow, RowReader
 from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout, open_table
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
+from corridor.imports.models import ImportBatch, ImportChange, ImportIssue, ImportMode, ImportStatus
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkResult, BulkWriter, refresh_latest_facts
 from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
-from corridor.registry.models import (
-    Enterprise,
-    EnterpriseYearFacts,
-    ImportBatch,
-    ImportChange,
-    ImportIssue,
-    ImportMode,
-    ImportStatus,
-)
+from corridor.registry.models import Enterprise, EnterpriseYearFacts
 from corridor.registry.parsing import HEAD_ROWS, Chunk, ParseJob, open_reader, parse_chunks
 
 SAMPLE_ROWS = 20

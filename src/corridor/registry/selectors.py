@@ -10,15 +10,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from corridor.accounts.models import AuditEvent
-from corridor.registry.models import (
-    Enterprise,
-    EnterpriseTag,
-    ImportBatch,
-    ImportChange,
-    SizeBand,
-    TitleHeld,
-    TitleKind,
-)
+from corridor.imports.models import ImportBatch, ImportChange
+from corridor.registry.models import Enterprise, EnterpriseTag, SizeBand, TitleHeld, TitleKind
 
 SORTS = {
     "name": "name",

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from corridor.core.tasks import read_progress, run_task
 from corridor.core.views import perm_required as _perm
 from corridor.errors import ValidationFailed
+from corridor.imports.models import ImportStatus
 from corridor.registry import charts, exporting, importing, selectors, services
 from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.registry.forms import ApplyForm, EnterpriseForm, UploadForm, mapping_form_class
-from corridor.registry.models import ImportStatus, SizeBand, TitleKind
+from corridor.registry.models import SizeBand, TitleKind
 
 PAGE_SIZE = 50
 FIELD_ORDER = [f.name for f in ENTERPRISE_FIELDS]

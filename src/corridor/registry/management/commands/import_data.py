@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from corridor.errors import DomainError
+from corridor.imports.models import ImportMode
 from corridor.registry import importing
-from corridor.registry.models import ImportMode
 
 
 class Command(BaseCommand):
