@@ -460,7 +460,7 @@ class _OdsContentScanner(_PartScanner):
 
     def __init__(self, part: str, name: str, limits: Limits) -> None:
         super().__init__(part, name, limits)
-        self.parser = ElementTree.XMLPullParser(events=("start", "end"))
+        self.parser: Any = ElementTree.XMLPullParser(events=("start", "end"))
         self.stack: list[ElementTree.Element] = []
         self.row = self.column = self.row_end = 0
         self.rows = self.columns = 0
