@@ -187,5 +187,10 @@ CORRIDOR_DISTRICT_NAME = os.environ.get("CORRIDOR_DISTRICT_NAME", "婺城区")
 CORRIDOR_IMPORT_CHILD_PROCESS_BYTES = int(
     os.environ.get("CORRIDOR_IMPORT_CHILD_PROCESS_BYTES", str(4 * 1024 * 1024))
 )
+# Workbooks are read in a child process under this address-space ceiling (MiB) unless the guard
+# finds them cheap to read in-process; a file needing more is refused (memory_limit), never a crash.
+CORRIDOR_IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("CORRIDOR_IMPORT_MEMORY_LIMIT_MB", "768"))
+# Overrides of the workbook guard's limits (corridor.engine.sheets.guard.Limits), e.g. {"max_cells": 5_000_000}.
+CORRIDOR_IMPORT_LIMITS: dict[str, int] = {}
 # At most this many row issues are stored per import (all are counted).
 CORRIDOR_IMPORT_MAX_STORED_ISSUES = 50_000

@@ -24,13 +24,14 @@ from tests.registry.files import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "src" / "corridor" / "engine" / "sheets"
-ENGINE_MODULES = ("cells.py", "tabular.py", "rows.py")
+ENGINE_MODULES = ("cells.py", "tabular.py", "rows.py", "guard.py")
 IMPORTING = ROOT / "src" / "corridor" / "registry" / "importing.py"
 PARSING = ROOT / "src" / "corridor" / "registry" / "parsing.py"
 CODE_ARGUMENT = {
     "Issue": 3,
     "CellError": 0,
     "TableError": 0,
+    "_Refusal": 0,  # the workbook guard's refusals, raised as TableError
 }  # position of `code` in each constructor
 SERVICE_CODES = {
     "park_unknown",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from corridor.core.pipeline import BULK_GC_THRESHOLD, bulk_gc, in_child_process
+from corridor.core.pipeline import BULK_GC_THRESHOLD, OutOfMemory, bulk_gc, in_child_process
 from corridor.engine.sheets.tabular import TableError
 
 # The child imports this module to find these generators, so they live at module level.
@@ -91,3 +91,22 @@ def test_bulk_gc_restores_the_collector() -> None:
     with bulk_gc():
         assert gc.get_threshold() == BULK_GC_THRESHOLD and gc.get_freeze_count() > 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def hungry() -> Iterator[int]:
+    yield len(bytearray(1 << 30))  # 1 GiB, far above the ceiling below
+
+
+def aborts() -> Iterator[int]:
+    os.abort()  # as calamine does when an allocation fails
+    yield 0
+
+
+def test_a_child_over_its_memory_ceiling_is_out_of_memory_not_a_dead_parent() -> None:
+    with pytest.raises(OutOfMemory) as info:
+        list(in_child_process(hungry, memory_limit_mb=256))
+    assert "256 MiB" in str(info.value)
+    with pytest.raises(OutOfMemory) as info:
+        list(in_child_process(aborts, memory_limit_mb=256))
+    assert "exit code -6" in str(info.value)
+    assert list(in_child_process(numbers, 5, memory_limit_mb=256)) == [[0, 1, 2, 3, 4]]

@@ -101,6 +101,41 @@ ISSUE_TEXT: dict[str, Promise] = {
         "No header row found in the first %(rows_checked)s rows: a header needs at least "
         "%(needed)s column names such as 企业名称, 统一社会信用代码, 营业收入."
     ),
+    # the workbook guard (corridor.engine.sheets.guard) and the reading child's memory ceiling
+    "too_many_parts": _(
+        "The workbook '%(filename)s' is a zip of %(parts)s parts; the limit is %(limit)s."
+    ),
+    "part_too_large": _(
+        "The part '%(part)s' of '%(filename)s' unpacks to %(size)s bytes; the limit is "
+        "%(limit)s bytes. Save the table as CSV instead."
+    ),
+    "unpacked_too_large": _(
+        "The workbook '%(filename)s' unpacks to %(size)s bytes; the limit is %(limit)s bytes. "
+        "Save the table as CSV instead."
+    ),
+    "compression_ratio": _(
+        "The part '%(part)s' of '%(filename)s' unpacks %(ratio)s times its packed size; real "
+        "workbooks stay under %(limit)s times. The file is refused as a zip bomb."
+    ),
+    "sheet_too_large": _(
+        "A sheet of '%(filename)s' has cells as far as %(range)s, more than %(limit)s cells "
+        "(rows x columns) to read. Delete the far cells, or save the table as CSV."
+    ),
+    "too_many_strings": _(
+        "The workbook '%(filename)s' declares %(strings)s shared strings; the limit is %(limit)s."
+    ),
+    "string_too_long": _(
+        "The part '%(part)s' of '%(filename)s' holds a text longer than %(limit)s bytes; a cell "
+        "holds at most 32,767 characters."
+    ),
+    "unsafe_xml": _(
+        "The part '%(part)s' of '%(filename)s' declares XML entities (a DTD), which spreadsheets "
+        "never need; the file is refused as unsafe (XXE or billion laughs)."
+    ),
+    "memory_limit": _(
+        "The file '%(filename)s' needs more memory to read than the %(limit_mb)s MiB allowed. "
+        "Save the table as CSV (read row by row) or split it into smaller files."
+    ),
     # the import service (corridor.registry.importing)
     "park_unknown": _("Park '%(park)s' is not in the registry's park list."),
     "no_mapping": _("No column is mapped to a registry field."),
@@ -127,6 +162,10 @@ _CONFLICT_IN_YEAR = _(
 )
 _SHEET_DAMAGED = _(
     "The sheet '%(sheet)s' in '%(filename)s' is damaged and cannot be read (%(detail)s)."
+)
+_SHEET_DECLARES = _(
+    "A sheet of '%(filename)s' declares the range %(range)s, more than %(limit)s cells "
+    "(rows x columns) to read. Delete the far cells, or save the table as CSV."
 )
 _NO_SHEETS = _("no sheets")
 _FILE_EMPTY = _("The file is empty.")
@@ -239,7 +278,7 @@ _USCC_OUTCOMES = {
 
 Chosen = tuple[Promise | str, dict[str, Any]] | None
 _LIST_PARAMS = ("accepted", "available")
-_QUOTED_PARAMS = ("value", "label", "park", "uscc", "sheet", "filename")
+_QUOTED_PARAMS = ("value", "label", "park", "uscc", "sheet", "filename", "part")
 
 
 def issue_text(code: str, params: Mapping[str, Any] | None, fallback: str) -> str:
@@ -469,6 +508,23 @@ def _rows_invalid(values: dict[str, Any]) -> Chosen:
     return ISSUE_TEXT["rows_invalid"], {**values, "n": int(values["rows_error"])}
 
 
+def _thousands(code: str, keys: tuple[str, ...]) -> Callable[[dict[str, Any]], Chosen]:
+    """Numbers with thousands separators, as the engine writes them."""
+
+    def resolve(values: dict[str, Any]) -> Chosen:
+        numbers = {k: f"{int(float(values[k])):,}" for k in keys if k in values}
+        return ISSUE_TEXT[code], {**values, **numbers}
+
+    return resolve
+
+
+def _sheet_too_large(values: dict[str, Any]) -> Chosen:
+    """A declared range, or the farthest cell present (IssueSink stores the flag as 'True')."""
+    declared = str(values.get("declared")) == "True"
+    chosen = _SHEET_DECLARES if declared else ISSUE_TEXT["sheet_too_large"]
+    return chosen, {**values, "limit": f"{int(values['limit']):,}"}
+
+
 _RESOLVERS: dict[str, Callable[[dict[str, Any]], Chosen]] = {
     "money_invalid": _money("money_invalid", _MONEY_WRONG_TYPE),
     "decimal_invalid": _money("decimal_invalid", _DECIMAL_WRONG_TYPE),
@@ -489,4 +545,12 @@ _RESOLVERS: dict[str, Callable[[dict[str, Any]], Chosen]] = {
     "corrupt_workbook": _corrupt,
     "empty_sheet": _empty_sheet,
     "rows_invalid": _rows_invalid,
+    "too_many_parts": _thousands("too_many_parts", ("parts", "limit")),
+    "part_too_large": _thousands("part_too_large", ("size", "limit")),
+    "unpacked_too_large": _thousands("unpacked_too_large", ("size", "limit")),
+    "compression_ratio": _thousands("compression_ratio", ("ratio", "limit")),
+    "sheet_too_large": _sheet_too_large,
+    "too_many_strings": _thousands("too_many_strings", ("strings", "limit")),
+    "string_too_long": _thousands("string_too_long", ("limit",)),
+    "memory_limit": _thousands("memory_limit", ("limit_mb",)),
 }

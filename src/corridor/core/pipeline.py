@@ -12,7 +12,11 @@ queue; the consumer always learns how the child ended:
 - an exception in the child is raised again here, same type, with the child's traceback as a note;
 - a child that dies (killed, out of memory) raises ChildProcessError with its exit code;
 - a consumer that stops early (an error, all-or-nothing abort) terminates the child;
-- a child whose parent died (killed mid-import) exits instead of blocking forever on a full queue.
+- a child whose parent died (killed mid-import) exits instead of blocking forever on a full queue;
+- with memory_limit_mb the child runs under RLIMIT_AS (its whole address space, so also what a
+  native library such as calamine allocates): running out of it, by a MemoryError or by dying
+  (Rust aborts on a failed allocation, the kernel's OOM killer sends SIGKILL), raises OutOfMemory
+  here, a ChildProcessError saying so. The parent is never the one that runs out.
 
 This module imports nothing from Django, since the child imports it too.
 """
@@ -25,6 +29,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import resource
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -33,6 +38,10 @@ T = TypeVar("T")
 _ITEM, _END, _ERROR = 0, 1, 2
 POLL_SECONDS = 1.0
 BULK_GC_THRESHOLD = (100_000, 50, 100)
+
+
+class OutOfMemory(ChildProcessError):
+    """A memory-limited child needed more memory than it was allowed."""
 
 
 @contextlib.contextmanager
@@ -56,31 +65,44 @@ def bulk_gc() -> Iterator[None]:
 
 
 def in_child_process(
-    produce: Callable[..., Iterable[T]], *args: Any, depth: int = 4, name: str = "producer"
+    produce: Callable[..., Iterable[T]],
+    *args: Any,
+    depth: int = 4,
+    name: str = "producer",
+    memory_limit_mb: int | None = None,
 ) -> Iterator[T]:
     """The items of produce(*args), computed in a spawned child process, at most `depth` ahead."""
     context = multiprocessing.get_context("spawn")
     channel = context.Queue(maxsize=depth)
     process = context.Process(
-        target=_child_main, args=(produce, args, channel), name=f"corridor-{name}", daemon=True
+        target=_child_main,
+        args=(produce, args, channel, memory_limit_mb),
+        name=f"corridor-{name}",
+        daemon=True,
     )
     process.start()
     finished = False
     try:
         while True:
-            kind, payload = _receive(channel, process, name)
+            kind, payload = _receive(channel, process, name, memory_limit_mb)
             if kind == _ITEM:
                 yield payload
             elif kind == _END:
                 finished = True
                 return
+            elif memory_limit_mb and isinstance(payload, MemoryError):
+                raise OutOfMemory(
+                    f"the {name} process needed more than its {memory_limit_mb} MiB of memory"
+                ) from payload
             else:
                 raise payload
     finally:
         _stop(process, channel, finished)
 
 
-def _receive(channel: Any, process: Any, name: str) -> tuple[int, Any]:
+def _receive(
+    channel: Any, process: Any, name: str, memory_limit_mb: int | None = None
+) -> tuple[int, Any]:
     """The next message, or ChildProcessError once the child is gone without saying goodbye."""
     while True:
         try:
@@ -91,6 +113,11 @@ def _receive(channel: Any, process: Any, name: str) -> tuple[int, Any]:
         try:  # it may have exited right after its last message
             return pickle.loads(channel.get(timeout=POLL_SECONDS))
         except queue.Empty:
+            if memory_limit_mb:  # a memory-limited child that dies has, as a rule, run out of it
+                raise OutOfMemory(
+                    f"the {name} process stopped (exit code {process.exitcode}), most likely "
+                    f"out of its {memory_limit_mb} MiB of memory"
+                ) from None
             raise ChildProcessError(
                 f"the {name} process stopped unexpectedly (exit code {process.exitcode})"
             ) from None
@@ -110,8 +137,15 @@ def _stop(process: Any, channel: Any, finished: bool) -> None:
 # -- in the child -------------------------------------------------------------------------------
 
 
-def _child_main(produce: Callable[..., Iterable[Any]], args: tuple[Any, ...], channel: Any) -> None:
+def _child_main(
+    produce: Callable[..., Iterable[Any]],
+    args: tuple[Any, ...],
+    channel: Any,
+    memory_limit_mb: int | None = None,
+) -> None:
     """Send every item, then the end marker or the error that stopped the generator."""
+    if memory_limit_mb:
+        limit_memory(memory_limit_mb)
     try:
         with bulk_gc():
             for item in produce(*args):
@@ -120,6 +154,15 @@ def _child_main(produce: Callable[..., Iterable[Any]], args: tuple[Any, ...], ch
         _send(channel, (_ERROR, _portable(exc)))
     else:
         _send(channel, (_END, None))
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (never above a hard limit already in force)."""
+    wanted = megabytes << 20
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 def _send(channel: Any, message: tuple[int, Any]) -> None:

@@ -28,6 +28,7 @@ from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
 from corridor.atlas.selectors import node_index
 from corridor.core.issue_text import issue_text, uscc_text
+from corridor.core.reading import open_import_table
 from corridor.engine.sheets.cells import (
     ERROR,
     EXCEL_ERRORS,
@@ -45,13 +46,13 @@ from corridor.engine.sheets.cells import (
     to_halfwidth,
 )
 from corridor.engine.sheets.columns import ImportField
+from corridor.engine.sheets.guard import Limits
 from corridor.engine.sheets.tabular import (
     Layout,
     Table,
     TableError,
     auto_map,
     detect_layout,
-    open_table,
 )
 from corridor.engine.uscc import check_uscc
 from corridor.errors import (
@@ -307,9 +308,14 @@ def _open(path: Path, filename: str, sheet: str | None) -> Table:
     """The sheet to import, or ImportRejected saying why the file cannot be read."""
     if not path.is_file():
         raise ImportRejected(_("No such file: %(name)s.") % {"name": filename}, code="no_file")
-    try:
-        return open_table(
-            path, filename=filename, sheet=sheet, max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES
+    try:  # the guard first; a costly workbook is read in a memory-limited child, never here
+        return open_import_table(
+            path,
+            filename=filename,
+            sheet=sheet,
+            max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES,
+            limits=Limits(**settings.CORRIDOR_IMPORT_LIMITS),
+            memory_limit_mb=settings.CORRIDOR_IMPORT_MEMORY_LIMIT_MB,
         )
     except TableError as exc:
         raise _rejected(exc) from exc

@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit
 from corridor.core.issue_text import issue_text
-from corridor.core.pipeline import bulk_gc, in_child_process
+from corridor.core.pipeline import bulk_gc
+from corridor.core.reading import Opening, in_reading_child, open_import_table, reads_in_child
 from corridor.core.tasks import clear_progress, write_progress
 from corridor.engine.sheets.cells import Issue
+from corridor.engine.sheets.guard import Limits
 from corridor.engine.sheets.rows import CleanRow, RowReader
-from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout, open_table
+from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
 from corridor.imports.models import ImportBatch, ImportChange, ImportIssue, ImportMode, ImportStatus
 from corridor.parks.models import Park
@@ -83,8 +85,8 @@ def receive_upload(
     digest, size = _copy_hashing(stream, tmp)
     stored = directory / f"{digest}{Path(filename).suffix.lower()[:8]}"
     tmp.replace(stored)
-    try:
-        table = open_table(stored, filename=filename, max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES)
+    try:  # the guard first; a costly workbook is opened in a memory-limited child, never here
+        table = open_import_table(stored, **_opening(filename))
     except TableError as exc:
         stored.unlink(missing_ok=True)
         raise _table_error(exc) from exc
@@ -98,6 +100,22 @@ def receive_upload(
         source=source,
         options=options or {},
     )
+
+
+def _opening(filename: str, sheet: str | None = None) -> dict[str, Any]:
+    """The reading options from settings: size limit, guard limits, the reading child's memory."""
+    return {
+        "filename": filename,
+        "sheet": sheet,
+        "max_bytes": settings.CORRIDOR_IMPORT_MAX_BYTES,
+        "limits": import_limits(),
+        "memory_limit_mb": settings.CORRIDOR_IMPORT_MEMORY_LIMIT_MB,
+    }
+
+
+def import_limits() -> Limits:
+    """The workbook guard's limits, with the overrides in settings.CORRIDOR_IMPORT_LIMITS."""
+    return Limits(**getattr(settings, "CORRIDOR_IMPORT_LIMITS", {}))
 
 
 def _copy_hashing(stream: IO[bytes], target: Path) -> tuple[str, int]:
@@ -142,11 +160,8 @@ def receive_path(
 
 def _open(batch: ImportBatch):  # type: ignore[no-untyped-def]
     try:
-        return open_table(
-            Path(batch.stored_path),
-            filename=batch.filename,
-            sheet=batch.sheet or None,
-            max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES,
+        return open_import_table(
+            Path(batch.stored_path), **_opening(batch.filename, batch.sheet or None)
         )
     except TableError as exc:
         raise _table_error(exc) from exc
@@ -243,6 +258,7 @@ def _parse_job(batch: ImportBatch, keep_rows: bool) -> ParseJob:
         parks=dict(Park.objects.values_list("name", "pk")),
         district=settings.CORRIDOR_DISTRICT_COUNTY_CODE,
         keep_rows=keep_rows,
+        limits=import_limits(),
     )
 
 
@@ -256,8 +272,11 @@ def _chunks(batch: ImportBatch, keep_rows: bool = True) -> Iterator[Iterator[Chu
     """
     job = _parse_job(batch, keep_rows)
     source: Iterator[Chunk]
-    if Path(job.path).stat().st_size >= settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES:
-        source = in_child_process(parse_chunks, job, name="import parser")
+    if _parse_in_child(job):
+        opening = Opening(
+            job.path, job.filename, memory_limit_mb=settings.CORRIDOR_IMPORT_MEMORY_LIMIT_MB
+        )
+        source = in_reading_child(parse_chunks, job, opening=opening, name="import parser")
     else:
         source = parse_chunks(job)
 
@@ -272,6 +291,18 @@ def _chunks(batch: ImportBatch, keep_rows: bool = True) -> Iterator[Iterator[Chu
         raise _table_error(exc) from exc
     finally:
         source.close()  # type: ignore[attr-defined]  # stops a child process still reading
+
+
+def _parse_in_child(job: ParseJob) -> bool:
+    """A large file, or a workbook the guard finds costly, is parsed in a memory-limited child."""
+    if Path(job.path).stat().st_size >= settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES:
+        return True
+    try:
+        return reads_in_child(
+            Opening(job.path, job.filename, max_bytes=job.max_bytes, limits=job.limits)
+        )
+    except TableError as exc:
+        raise _table_error(exc) from exc
 
 
 class IssueSink:

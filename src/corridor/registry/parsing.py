@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from corridor.engine.regions import Region, RegionMatcher
 from corridor.engine.sheets.cells import ERROR, Issue
+from corridor.engine.sheets.guard import Limits
 from corridor.engine.sheets.rows import CleanRow, RowReader
 from corridor.engine.sheets.tabular import (
     Layout,
@@ -211,6 +212,7 @@ class ParseJob:
     parks: dict[str, int]
     district: str
     keep_rows: bool = True  # False: validation only, the mapped rows are not sent back
+    limits: Limits = Limits()  # the workbook guard's ceilings
 
 
 class Chunk(NamedTuple):
@@ -255,7 +257,9 @@ def parse_chunks(job: ParseJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
 
     Always at least one chunk, so the header's place is known even for a file without rows.
     """
-    table = open_table(job.path, filename=job.filename, sheet=job.sheet, max_bytes=job.max_bytes)
+    table = open_table(
+        job.path, filename=job.filename, sheet=job.sheet, max_bytes=job.max_bytes, limits=job.limits
+    )
     layout, mapping = read_layout(table, job.mapping)
     check_mapping(mapping)
     reader = open_reader(table, layout, mapping, job.money_unit, job.accept_warnings)

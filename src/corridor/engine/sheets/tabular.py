@@ -8,7 +8,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ import python_calamine
 
 from corridor.engine.sheets.cells import normalise_header, to_halfwidth, unit_from_header
 from corridor.engine.sheets.columns import ImportField
+from corridor.engine.sheets.guard import Limits, check_zip
 
 SNIFF_BYTES = 1024 * 1024  # encoding and delimiter are decided from the first MiB
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # the csv default (128 KiB) breaks on long pasted text
@@ -59,7 +60,11 @@ class TableError(Exception):
 
 @dataclass
 class Table:
-    """One readable sheet of a file; rows() yields (1-based row number, cells)."""
+    """One readable sheet of a file; rows() yields (1-based row number, cells).
+
+    A table opened in another process (corridor.core.reading) carries its first rows in read_ahead;
+    `rest` then yields the rows after them (read elsewhere again) unless read_ahead is complete.
+    """
 
     path: str
     format: str  # xlsx | xls | csv
@@ -69,12 +74,28 @@ class Table:
     delimiter: str | None = None
     _sheet_obj: Any = None
     _error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    read_ahead: list[tuple[int, Cells]] | None = None
+    complete: bool = True
+    rest: Callable[[int], Iterator[tuple[int, Cells]]] | None = None  # rows after row n
 
     def rows(self) -> Iterator[tuple[int, Cells]]:
         """Every row, blank ones included, numbered as Excel shows them; empty cells are '' or None."""
+        if self.read_ahead is not None:
+            return self._rows_read_ahead()
         if self.format == "csv":
             return _csv_rows(self.path, self.encoding or "utf-8", self.delimiter or ",")
         return _sheet_rows(self._sheet_obj, self._error_cells)
+
+    def _rows_read_ahead(self) -> Iterator[tuple[int, Cells]]:
+        """The rows read ahead, then the rest from wherever `rest` reads them."""
+        yield from self.read_ahead or ()
+        if self.complete:
+            return
+        if self.rest is None:
+            raise RuntimeError(
+                "only the first rows of this table were read, and no reader of the rest"
+            )
+        yield from self.rest(self.read_ahead[-1][0] if self.read_ahead else 0)
 
     def head(self, count: int = HEAD_ROWS) -> list[tuple[int, Cells]]:
         """The first rows, for detect_layout."""
@@ -95,10 +116,26 @@ def open_table(
     filename: str = "",
     sheet: str | None = None,
     max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> Table:
-    """Open a spreadsheet by its content (not its extension) and pick the sheet to import."""
+    """Open a spreadsheet by its content (not its extension) and pick the sheet to import.
+
+    A zip workbook (xlsx, ods) passes the guard (corridor.engine.sheets.guard) before calamine
+    touches it: a hostile one is refused with a TableError instead of exhausting the process.
+    """
     path = os.fspath(path)
     name = filename or os.path.basename(path)
+    kind, head, size = sniff(path, name, max_bytes)
+    if kind == "zip":
+        check_zip(path, name, limits or Limits(), TableError)
+        return _open_workbook(path, name, "xlsx", sheet)
+    if kind == "ole2":
+        return _open_workbook(path, name, "xls", sheet)
+    return _open_text(path, name, head, size <= SNIFF_BYTES)
+
+
+def sniff(path: str, name: str, max_bytes: int | None) -> tuple[str, bytes, int]:
+    """(kind, first MiB, size): 'zip' (xlsx, ods), 'ole2' (xls) or 'text'; empty, oversized and other binaries refused."""
     size = os.stat(path).st_size  # size first: a huge upload is refused without reading it
     if size == 0:
         raise TableError("empty_file", f"The file '{name}' is empty (0 bytes).", {"filename": name})
@@ -111,13 +148,23 @@ def open_table(
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
-        return _open_workbook(path, name, "xlsx", sheet)
+        return "zip", head, size
     if head.startswith(OLE2_MAGIC):
-        return _open_workbook(path, name, "xls", sheet)
+        return "ole2", head, size
     for magic, kind in _MAGIC_NOT_TABLE:
         if head.startswith(magic):
             raise _not_a_table(name, f"it is {kind}")
-    return _open_text(path, name, head, size <= SNIFF_BYTES)
+    return "text", head, size
+
+
+def out_of_memory(name: str, limit_mb: int) -> TableError:
+    """The memory_limit error: the reading process ran out of the memory it is allowed."""
+    return TableError(
+        "memory_limit",
+        f"The file '{name}' needs more memory to read than the {limit_mb:,} MiB allowed. "
+        "Save the table as CSV (read row by row) or split it into smaller files.",
+        {"filename": name, "limit_mb": limit_mb},
+    )
 
 
 def _not_a_table(name: str, reason: str) -> TableError:
