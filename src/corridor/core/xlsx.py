@@ -54,14 +54,11 @@ _KIND_TEXT = {
     "year": _("Year, e.g. 2024"),
     "tags": _("Words separated by 、 or commas"),
 }
-_HEADER_UNIT = {"万元": "（万元）"}
 
 
 def header_of(column: ImportField) -> str:
     """A template header: the Chinese label with its unit, as offices write it."""
-    return column.label_zh + _HEADER_UNIT.get(
-        column.unit, f"（{column.unit}）" if column.unit else ""
-    )
+    return column.label_zh + (f"（{column.unit}）" if column.unit else "")
 
 
 def column_rules(column: ImportField) -> str:
