@@ -35,11 +35,13 @@ def _auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     from corridor.accounts.api import router as accounts_router
     from corridor.atlas.api import router as atlas_router
+    from corridor.imports.api import router as imports_router
     from corridor.investment.api import router as investment_router
     from corridor.registry.api import router as registry_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/imports", imports_router)
     api.add_router("/atlas", atlas_router)
     api.add_router("/investment", investment_router)
 

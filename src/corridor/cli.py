@@ -8,7 +8,7 @@ import sys
 ALIASES = {
     "serve": "serve",
     "demo": "demo",
-    "import": "import_data",
+    "import": "import_file",
     "export": "export_data",
     "createuser": "createuser",
     "token": "issue_token",
@@ -16,6 +16,7 @@ ALIASES = {
     "atlas": "atlas",
     "investment": "investment",
     "import-projects": "import_projects",
+    "import-enterprises": "import_data",
 }
 
 

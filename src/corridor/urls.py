@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("corridor.dashboard.urls")),
     path("accounts/", include("corridor.accounts.urls")),
     path("registry/", include("corridor.registry.urls")),
+    path("imports/", include("corridor.imports.urls")),
     path("atlas/", include("corridor.atlas.urls")),
     path("investment/", include("corridor.investment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

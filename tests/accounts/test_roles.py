@@ -28,8 +28,8 @@ MATRIX = [
     ("get", "/registry/new/", {A, N, T, P}, 200),
     ("post", "/registry/{ent}/delete/", {A}, 302),
     ("get", "/registry/deleted/", {A}, 200),
-    ("get", "/registry/imports/", {A, N, T}, 200),
-    ("get", "/registry/imports/template.xlsx", {A, N, T}, 200),
+    ("get", "/imports/enterprises/", {A, N, T}, 200),
+    ("get", "/imports/enterprises/template.xlsx", {A, N, T}, 200),
     ("get", "/admin/", {A}, 200),
     ("get", "/api/v1/registry/enterprises", {A, N, T, P, C, L}, 200),
     ("get", "/api/v1/registry/enterprises/{ent}", {A, N, T, P, C, L}, 200),
@@ -92,7 +92,7 @@ def test_role_matrix(role: str) -> None:
 def test_anonymous_is_sent_to_sign_in_and_api_says_401() -> None:
     client = Client()
     ent = EnterpriseFactory()
-    for url in ["/", "/registry/", f"/registry/{ent.pk}/", "/registry/imports/"]:
+    for url in ["/", "/registry/", f"/registry/{ent.pk}/", "/imports/enterprises/"]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     assert client.get("/api/v1/registry/enterprises").status_code == 401

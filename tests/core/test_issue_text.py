@@ -17,15 +17,17 @@ from corridor.core.templatetags.corridor import issue_reason
 from corridor.engine.sheets.cells import Issue, shown
 from corridor.engine.uscc import check_uscc
 from corridor.errors import ImportRejected, ValidationFailed
+from corridor.imports import exporting as import_exporting
+from corridor.imports import services as importing
 from corridor.imports.models import ImportBatch, ImportIssue
-from corridor.registry import exporting, importing, services
+from corridor.registry import services
 from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "src" / "corridor" / "engine" / "sheets"
 ENGINE_MODULES = ("cells.py", "tabular.py", "rows.py", "guard.py")
-IMPORTING = ROOT / "src" / "corridor" / "registry" / "importing.py"
+IMPORTING = ROOT / "src" / "corridor" / "imports" / "services.py"
 PARSING = ROOT / "src" / "corridor" / "registry" / "parsing.py"
 CODE_ARGUMENT = {
     "Issue": 3,
@@ -180,7 +182,7 @@ def test_template_filter_and_csv_report_are_translated(admin, tmp_path) -> None:
     template = Template("{% load corridor %}{{ i|issue_reason }}")
     with translation.override("zh-hans"):
         assert "不是有效金额" in template.render(Context({"i": money}))
-        report = "".join(exporting.issues_csv(ImportIssue.objects.filter(batch=money.batch)))
+        report = "".join(import_exporting.issues_csv(ImportIssue.objects.filter(batch=money.batch)))
     assert "应为 18 位，实际为 3 位" in report and "must be 18 characters" not in report
     engine_issue = Issue(
         3, "营业收入", "12abc", money.code, money.reason, "error", dict(money.params)
@@ -195,7 +197,7 @@ def test_import_page_shows_chinese_reasons(admin, tmp_path) -> None:  # type: ig
     client.force_login(admin)
     batch = ImportBatch.objects.latest("pk")
     page = client.get(
-        f"/registry/imports/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        f"/imports/batch/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     table = page.split('id="issues"', 1)[1]
     assert "统一社会信用代码“123”应为 18 位，实际为 3 位" in table

@@ -26,7 +26,7 @@ def _peak_mb() -> int:
 
 def _registry(path: Path, user: Any) -> dict[str, Any]:
     from corridor.errors import DomainError
-    from corridor.registry import importing
+    from corridor.imports import services as importing
 
     try:
         batch = importing.receive_path(path, user)

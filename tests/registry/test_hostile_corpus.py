@@ -87,7 +87,9 @@ def test_every_corpus_file_is_refused_or_imported_within_a_gigabyte(tmp_path: Pa
     var.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "CORRIDOR_VAR_DIR": str(var)}
     for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_TEST_DATABASE_URL"):
-        env.pop(name, None)  # a SQLite database of its own under var/, whichever database CI runs on
+        env.pop(
+            name, None
+        )  # a SQLite database of its own under var/, whichever database CI runs on
     done = subprocess.run(
         [sys.executable, "-m", "tests.registry.hostile_run", str(files), str(out)],
         cwd=ROOT,

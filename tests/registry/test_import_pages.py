@@ -24,7 +24,7 @@ def officer(db):  # type: ignore[no-untyped-def]
 
 def _upload(client: Client, path) -> ImportBatch:  # type: ignore[no-untyped-def]
     with path.open("rb") as f:
-        response = client.post("/registry/imports/upload/", {"file": f})
+        response = client.post("/imports/enterprises/upload/", {"file": f})
     assert response.status_code == 302, response.content[:500]
     return ImportBatch.objects.latest("pk")
 
@@ -39,7 +39,7 @@ def test_upload_preview_validate_apply(officer, tmp_path) -> None:  # type: igno
         title="企业名单",
     )
     batch = _upload(officer, path)
-    page = officer.get(f"/registry/imports/{batch.pk}/").content.decode()
+    page = officer.get(f"/imports/batch/{batch.pk}/").content.decode()
     assert "甲有限公司" in page and 'name="col_0"' in page
     assert re.search(r'<option value="name" selected', page)  # automatic mapping of 企业名称
     mapping = {
@@ -48,17 +48,17 @@ def test_upload_preview_validate_apply(officer, tmp_path) -> None:  # type: igno
             ["name", "uscc", "address", "year", "revenue", "employees", "rd_expense"]
         )
     }
-    officer.post(f"/registry/imports/{batch.pk}/validate/", {**mapping, "money_unit": "1"})
+    officer.post(f"/imports/batch/{batch.pk}/validate/", {**mapping, "money_unit": "1"})
     batch.refresh_from_db()
     assert (batch.status, batch.rows_valid, batch.rows_error) == ("validated", 1, 1)
     assert Enterprise.objects.count() == 0  # validation changes nothing
-    report = officer.get(f"/registry/imports/{batch.pk}/?severity=error").content.decode()
+    report = officer.get(f"/imports/batch/{batch.pk}/?severity=error").content.decode()
     assert "BAD" in report and "uscc_length" not in report.split("<tbody>")[0]
-    officer.post(f"/registry/imports/{batch.pk}/apply/", {"mode": "valid_rows"})
+    officer.post(f"/imports/batch/{batch.pk}/apply/", {"mode": "valid_rows"})
     batch.refresh_from_db()
     assert batch.status == "applied" and batch.created_count == 1
     csv_report = b"".join(
-        officer.get(f"/registry/imports/{batch.pk}/report.csv").streaming_content
+        officer.get(f"/imports/batch/{batch.pk}/report.csv").streaming_content
     ).decode("utf-8-sig")
     assert "BAD" in csv_report.splitlines()[1]
 
@@ -71,10 +71,10 @@ def test_user_can_override_the_mapping(officer, tmp_path) -> None:  # type: igno
     )
     batch = _upload(officer, path)
     officer.post(
-        f"/registry/imports/{batch.pk}/validate/",
+        f"/imports/batch/{batch.pk}/validate/",
         {"col_0": "name", "col_1": "uscc", "col_2": "main_products", "money_unit": "1"},
     )
-    officer.post(f"/registry/imports/{batch.pk}/apply/", {"mode": "valid_rows"})
+    officer.post(f"/imports/batch/{batch.pk}/apply/", {"mode": "valid_rows"})
     assert Enterprise.objects.get(uscc=U1).main_products == "备注文字"
 
 
@@ -82,7 +82,7 @@ def test_rejected_upload_shows_a_specific_message(officer, tmp_path) -> None:  #
     path = tmp_path / "pic.xlsx"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
     with path.open("rb") as f:
-        response = officer.post("/registry/imports/upload/", {"file": f})
+        response = officer.post("/imports/enterprises/upload/", {"file": f})
     assert response.status_code == 422
     assert ImportBatch.objects.count() == 0
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from corridor.errors import ImportRejected
+from corridor.imports import services as importing
 from corridor.imports.models import ImportBatch, ImportChange
-from corridor.registry import importing, selectors
+from corridor.registry import selectors
 from corridor.registry.models import Enterprise, EnterpriseYearFacts
 from tests.factories import user_with_role, valid_uscc
 from tests.registry.files import write_csv, write_xlsx

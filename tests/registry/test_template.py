@@ -10,7 +10,8 @@ import pytest
 from django.utils import translation
 
 from corridor.core.xlsx import header_of
-from corridor.registry import exporting, importing
+from corridor.imports import services as importing
+from corridor.registry import exporting
 from corridor.registry.columns import ENTERPRISE_FIELDS
 from corridor.registry.models import Enterprise
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from corridor.accounts.models import ApiToken
+from corridor.accounts.models import ApiToken, AuditEvent
 from corridor.accounts.roles import Role, role_of
 
 
@@ -18,3 +18,16 @@ def role_label(user: User) -> str:
     """The user's role in words."""
     role = role_of(user)
     return str(Role(role).label) if role else ""
+
+
+def latest_events(target_type: str, ids: list[int]) -> dict[int, AuditEvent]:
+    """The newest audit event of each record (by id), for records of one type."""
+    events = (
+        AuditEvent.objects.filter(target_type=target_type, target_id__in=[str(i) for i in ids])
+        .select_related("actor")
+        .order_by("target_id", "-at", "-id")
+    )
+    newest: dict[int, AuditEvent] = {}
+    for event in events:
+        newest.setdefault(int(event.target_id), event)
+    return newest

@@ -16,12 +16,13 @@ class NavItem:
     label: str | Promise
     url_name: str | None  # None: the module is planned, not built
     permission: str | None = None
+    kind: str | None = None  # an import kind: the link opens that kind's import page
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "dashboard:home"),
     NavItem("registry", _("Enterprises"), "registry:list", "registry.view_enterprise"),
-    NavItem("imports", _("Imports"), "registry:import_list", "registry.import_enterprises"),
+    NavItem("imports", _("Imports"), "imports:list", "registry.import_enterprises", "enterprises"),
     NavItem("atlas", _("Industry-chain atlas"), "atlas:chains", "atlas.view_chain"),
     NavItem(
         "investment", _("Investment attraction"), "investment:board", "investment.view_project"
@@ -42,9 +43,11 @@ def navigation(request: HttpRequest) -> dict:
     for item in NAV_ITEMS:
         if item.permission and not user.has_perm(item.permission):
             continue
-        url = reverse(item.url_name) if item.url_name else None
+        kwargs = {"kind": item.kind} if item.kind else {}
+        url = reverse(item.url_name, kwargs=kwargs) if item.url_name else None
+        section = "/imports/" if item.kind else url  # every import page belongs to the one item
         active = bool(url) and (
-            request.path == url if item.key == "home" else request.path.startswith(url or "~")
+            request.path == url if item.key == "home" else request.path.startswith(section or "~")
         )
         items.append({"key": item.key, "label": item.label, "url": url, "active": active})
     return {"nav_items": items}

@@ -77,6 +77,7 @@ ISSUE_TEXT: dict[str, Promise] = {
         "keep one row per enterprise and year."
     ),
     # tabular: the file as a whole
+    "no_file": _("No such file: %(name)s."),
     "empty_file": _("The file '%(filename)s' contains no data."),
     "too_large": _("The file '%(filename)s' is %(size)s bytes; the limit is %(max_bytes)s bytes."),
     "not_a_table": _(

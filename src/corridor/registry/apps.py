@@ -7,8 +7,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Enterprise registry")
 
     def ready(self) -> None:
-        """Register the import columns with core, so messages name them in the user's language."""
+        """Register the import columns with core (messages name them) and the importer with the intake wing."""
         from corridor.core.issue_text import register_columns
         from corridor.registry.columns import ENTERPRISE_FIELDS
 
         register_columns(ENTERPRISE_FIELDS)
+        from corridor.imports.seam import register
+        from corridor.registry.intake import EnterpriseImporter
+
+        register(EnterpriseImporter())

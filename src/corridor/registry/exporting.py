@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.core import xlsx
-from corridor.core.issue_text import issue_text
 from corridor.engine.sheets.formulas import neutralise
 from corridor.registry.models import Enterprise, EnterpriseTag, TitleHeld
 
@@ -156,27 +155,3 @@ def template_file() -> tempfile.SpooledTemporaryFile:
     ]
     out, book, _bold = xlsx.import_template(ENTERPRISE_FIELDS, "enterprises", notes)
     return xlsx.finish(out, book)
-
-
-def issues_csv(issues) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The validation report as CSV lines."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"
-    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason"), _("Severity")])
-    for issue in issues.iterator(chunk_size=2000):
-        reason = issue_text(issue.code, issue.params, issue.reason)
-        writer.writerow(
-            [
-                issue.row,
-                neutralise(issue.column),
-                neutralise(issue.value),
-                neutralise(reason),
-                issue.severity,
-            ]
-        )
-        if buffer.tell() > 1 << 16:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()

@@ -21,14 +21,12 @@ row. The writer turns them back into numbers and dates where it compares them wi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from corridor.engine.regions import Region, RegionMatcher
 from corridor.engine.sheets.cells import ERROR, Issue
-from corridor.engine.sheets.guard import Limits
 from corridor.engine.sheets.rows import CleanRow, RowReader
 from corridor.engine.sheets.tabular import (
     Layout,
@@ -39,6 +37,7 @@ from corridor.engine.sheets.tabular import (
     open_table,
 )
 from corridor.engine.size_band import size_band
+from corridor.imports.seam import CHUNK_ROWS, HEAD_ROWS, Chunk, ReadJob, ReadOptions
 from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 
 ENTERPRISE_COLUMNS = (
@@ -79,8 +78,6 @@ _REGION_SLOTS = tuple(ENT_INDEX[k] for k in _REGION_KEYS)
 _NO_LATEST = (None, None, None, "unknown")
 
 UpsertRow = tuple[tuple[Any, ...], tuple[tuple[int, tuple[Any, ...]], ...], tuple[str, ...]]
-CHUNK_ROWS = 5000
-HEAD_ROWS = 30  # the header is looked for among the first rows
 # Field kinds whose values travel as text (see above).
 AS_TEXT_KINDS = frozenset({"money", "decimal", "date"})
 _AS_TEXT = frozenset(f.name for f in ENTERPRISE_FIELDS if f.kind in AS_TEXT_KINDS)
@@ -198,32 +195,6 @@ class RowMapper:
 # -- reading a whole file ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ParseJob:
-    """Everything a (child) process needs to read one import: no database access required."""
-
-    path: str
-    filename: str
-    sheet: str | None
-    max_bytes: int
-    mapping: dict[int, str] | None  # the user's column mapping; None: the automatic one
-    money_unit: Decimal
-    accept_warnings: bool
-    parks: dict[str, int]
-    district: str
-    keep_rows: bool = True  # False: validation only, the mapped rows are not sent back
-    limits: Limits = Limits()  # the workbook guard's ceilings
-
-
-class Chunk(NamedTuple):
-    """Consecutive rows of the file: how many, the issues of those not clean, the valid ones mapped."""
-
-    rows_read: int
-    reports: list[tuple[bool, list[Issue]]]  # (skipped, issues) of every row with an issue
-    upserts: list[UpsertRow]
-    header_rows: list[int]  # where the file's header was found
-
-
 def read_layout(table: Table, mapping: dict[int, str] | None) -> tuple[Layout, dict[int, str]]:
     """The header found among the first rows, and the column mapping (the user's, else automatic)."""
     layout = detect_layout(table.head(HEAD_ROWS), ENTERPRISE_FIELDS)
@@ -239,7 +210,7 @@ def check_mapping(mapping: dict[int, str]) -> None:
 
 
 def open_reader(
-    table: Table, layout: Layout, mapping: dict[int, str], money_unit: Decimal, accept: bool
+    table: Table, layout: Layout, mapping: dict[int, str], options: ReadOptions
 ) -> RowReader:
     """A RowReader over the table's data rows (it skips the rows above layout.data_start_row)."""
     return RowReader(
@@ -247,12 +218,12 @@ def open_reader(
         layout,
         mapping,
         ENTERPRISE_FIELDS,
-        default_money_unit=money_unit,
-        accept_checksum_warnings=accept,
+        default_money_unit=options.money_unit,
+        accept_checksum_warnings=options.accept_warnings,
     )
 
 
-def parse_chunks(job: ParseJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+def parse_chunks(job: ReadJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
     """Find the header, then read, clean, validate and map every row, `size` rows to a chunk.
 
     Always at least one chunk, so the header's place is known even for a file without rows.
@@ -262,8 +233,8 @@ def parse_chunks(job: ParseJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
     )
     layout, mapping = read_layout(table, job.mapping)
     check_mapping(mapping)
-    reader = open_reader(table, layout, mapping, job.money_unit, job.accept_warnings)
-    mapper = RowMapper(job.parks, job.district)
+    reader = open_reader(table, layout, mapping, job.options)
+    mapper = RowMapper(job.lookups["parks"], job.lookups["district"])
     header = layout.header_row_numbers
     read, reports, upserts = 0, [], []
     sent = False

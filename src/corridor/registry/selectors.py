@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from corridor.accounts.models import AuditEvent
 from corridor.imports.models import ImportBatch, ImportChange
-from corridor.registry.models import Enterprise, EnterpriseTag, SizeBand, TitleHeld, TitleKind
+from corridor.registry.models import (
+    Enterprise,
+    EnterpriseTag,
+    EnterpriseYearFacts,
+    SizeBand,
+    TitleHeld,
+    TitleKind,
+)
 
 SORTS = {
     "name": "name",
@@ -40,6 +47,7 @@ class EnterpriseFilters:
     status: str = ""
     tag: str = ""
     synthetic: str = ""  # "" | real | synthetic
+    import_id: int | None = None  # the records one import created or updated
     sort: str = "-revenue"
 
     @classmethod
@@ -47,6 +55,7 @@ class EnterpriseFilters:
         """Parse and sanitise query parameters (unknown values are ignored, never errors)."""
         params = {k: _printable(str(v)) for k, v in dict(params.items()).items()}
         park = params.get("park", "")
+        batch = params.get("import", "")
         sort = params.get("sort", "-revenue")
         return cls(
             q=params.get("q", "").strip()[:100],
@@ -62,6 +71,7 @@ class EnterpriseFilters:
             synthetic=params.get("synthetic", "")
             if params.get("synthetic", "") in ("real", "synthetic")
             else "",
+            import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
             sort=sort if sort in SORTS else "-revenue",
         )
 
@@ -106,6 +116,8 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
         )
     if filters.synthetic:
         qs = qs.filter(is_synthetic=filters.synthetic == "synthetic")
+    if filters.import_id:
+        qs = qs.filter(pk__in=written_by_import(filters.import_id).values("pk"))
     order = SORTS[filters.sort]
     column = F(order.lstrip("-"))  # unknown figures sort last either way
     expr = column.desc(nulls_last=True) if order.startswith("-") else column.asc(nulls_last=True)
@@ -194,6 +206,20 @@ def merge_candidates(enterprise: Enterprise) -> QuerySet[Enterprise]:
         Enterprise.objects.filter(name=enterprise.name)
         .exclude(pk=enterprise.pk)
         .exclude(uscc__isnull=True)
+    )
+
+
+def written_by_import(batch_id: int) -> QuerySet[Enterprise]:
+    """Every enterprise (deleted ones too) an import created or updated, or whose facts it wrote."""
+    changes = ImportChange.objects.filter(batch_id=batch_id)
+    facts = EnterpriseYearFacts.objects.filter(
+        Q(created_by_import_id=batch_id)
+        | Q(pk__in=changes.filter(record_type="facts").values("record_id"))
+    ).values("enterprise_id")
+    return Enterprise.all_objects.filter(
+        Q(created_by_import_id=batch_id)
+        | Q(pk__in=changes.filter(record_type="enterprise").values("record_id"))
+        | Q(pk__in=facts)
     )
 
 

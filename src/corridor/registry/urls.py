@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from corridor.registry import views
 
@@ -13,13 +14,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.enterprise_delete, name="delete"),
     path("<int:pk>/restore/", views.enterprise_restore, name="restore"),
     path("<int:pk>/merge/", views.enterprise_merge, name="merge"),
-    path("imports/", views.import_list, name="import_list"),
-    path("imports/upload/", views.import_upload, name="import_upload"),
-    path("imports/template.xlsx", views.import_template, name="import_template"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/validate/", views.import_validate, name="import_validate"),
-    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
-    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("imports/<int:pk>/revert/", views.import_revert, name="import_revert"),
-    path("imports/<int:pk>/report.csv", views.import_report, name="import_report"),
+    # Import pages live in the intake wing now; earlier addresses still lead there.
+    path("imports/", RedirectView.as_view(url="/imports/enterprises/", permanent=True)),
+    path("imports/<int:pk>/", RedirectView.as_view(url="/imports/batch/%(pk)s/", permanent=True)),
 ]

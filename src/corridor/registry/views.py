@@ -8,17 +8,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from corridor.core.tasks import read_progress, run_task
 from corridor.core.views import perm_required as _perm
 from corridor.errors import ValidationFailed
-from corridor.imports.models import ImportStatus
-from corridor.registry import charts, exporting, importing, selectors, services
-from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
-from corridor.registry.forms import ApplyForm, EnterpriseForm, UploadForm, mapping_form_class
+from corridor.registry import charts, exporting, selectors, services
+from corridor.registry.columns import ENTERPRISE_FIELDS
+from corridor.registry.forms import EnterpriseForm
 from corridor.registry.models import SizeBand, TitleKind
 
 PAGE_SIZE = 50
@@ -184,149 +181,3 @@ def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- imports ----------------------------------------------------------------------------------
-
-
-@login_required
-@_perm("registry.import_enterprises")
-def import_list(request: HttpRequest) -> HttpResponse:
-    """Past imports and the upload form."""
-    page = Paginator(selectors.import_list(), 30).get_page(request.GET.get("page"))
-    return render(request, "registry/imports.html", {"page": page, "form": UploadForm()})
-
-
-@login_required
-@_perm("registry.import_enterprises")
-@require_POST
-def import_upload(request: HttpRequest) -> HttpResponse:
-    """Receive a file; rejected files get a specific message and leave nothing behind."""
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-        return redirect("registry:import_list")
-    upload = form.cleaned_data["file"]
-    batch = importing.receive_upload(upload, upload.name, request.user, source="web")
-    return redirect("registry:import_detail", pk=batch.pk)
-
-
-@login_required
-@_perm("registry.import_enterprises")
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Preview: detected header, the column mapping (editable), sample rows and the validation report."""
-    batch = selectors.get_import(pk)
-    context: dict = {"batch": batch, "apply_form": ApplyForm(initial={"mode": batch.mode})}
-    if batch.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED):
-        inspection = importing.inspect_batch(batch, sheet=request.GET.get("sheet"))
-        form_class = mapping_form_class(inspection.layout.labels)
-        initial = {
-            f"col_{i}": inspection.mapping.get(i, "") for i in range(len(inspection.layout.labels))
-        }
-        initial |= {
-            "money_unit": batch.options.get("money_unit", "1"),
-            "accept_warnings": batch.options.get("accept_warnings", False),
-        }
-        form = form_class(initial=initial)
-        context |= {
-            "inspection": inspection,
-            "mapping_form": form,
-            "mapping_rows": [
-                (label, form[f"col_{i}"]) for i, label in enumerate(inspection.layout.labels)
-            ],
-            **_sample(inspection),
-        }
-    severity = request.GET.get("severity", "")
-    context["issues"] = Paginator(selectors.import_issues(batch, severity), 100).get_page(
-        request.GET.get("page")
-    )
-    context["severity"] = severity
-    context["progress"] = read_progress(importing.progress_key(batch))
-    return render(request, "registry/import_detail.html", context)
-
-
-@login_required
-@_perm("registry.import_enterprises")
-@require_POST
-def import_validate(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the mapping and options, then validate every row (nothing is applied)."""
-    batch = selectors.get_import(pk)
-    inspection = importing.inspect_batch(batch)
-    form = mapping_form_class(inspection.layout.labels)(request.POST)
-    if form.is_valid():
-        mapping = {i: form.cleaned_data[f"col_{i}"] for i in range(len(inspection.layout.labels))}
-        importing.set_mapping(
-            batch,
-            mapping,
-            {
-                "money_unit": form.cleaned_data["money_unit"],
-                "accept_warnings": form.cleaned_data["accept_warnings"],
-            },
-        )
-        importing.validate_batch(batch)
-        messages.success(request, _("Validated. Read the report, then apply."))
-    return redirect("registry:import_detail", pk=pk)
-
-
-@login_required
-@_perm("registry.import_enterprises")
-@require_POST
-def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """Apply the import as a task; the page polls its progress."""
-    batch = selectors.get_import(pk)
-    form = ApplyForm(request.POST)
-    mode = form.cleaned_data["mode"] if form.is_valid() else batch.mode
-    run_task(importing.apply_quietly, batch.pk, request.user.pk, mode)
-    return redirect("registry:import_detail", pk=pk)
-
-
-def _sample(inspection: importing.Inspection) -> dict:
-    """Preview rows as (row number, values in field order, issues)."""
-    fields = sorted(set(inspection.mapping.values()), key=FIELD_ORDER.index)
-    rows = [(r.row, [r.values.get(f) for f in fields], r.issues) for r in inspection.sample]
-    chinese = (get_language() or "").startswith("zh")
-    labels = [FIELDS_BY_NAME[f].label_zh if chinese else FIELDS_BY_NAME[f].label_en for f in fields]
-    return {"sample_fields": labels, "sample_rows": rows}
-
-
-@login_required
-@_perm("registry.import_enterprises")
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """HTMX partial: progress while applying; tells the page to reload when done."""
-    batch = selectors.get_import(pk)
-    response = render(
-        request,
-        "registry/_import_progress.html",
-        {"batch": batch, "progress": read_progress(importing.progress_key(batch))},
-    )
-    if batch.status != ImportStatus.APPLYING:
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@login_required
-@_perm("registry.revert_import")
-@require_POST
-def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
-    """Undo an applied import."""
-    importing.revert_batch(selectors.get_import(pk), request.user)
-    messages.success(request, _("Import reverted."))
-    return redirect("registry:import_detail", pk=pk)
-
-
-@login_required
-@_perm("registry.import_enterprises")
-def import_template(request: HttpRequest) -> HttpResponse:
-    """A blank XLSX with every importable column, Chinese headers."""
-    return FileResponse(
-        exporting.template_file(), as_attachment=True, filename="corridor-import-template.xlsx"
-    )
-
-
-@login_required
-@_perm("registry.import_enterprises")
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The validation report as CSV (row, column, value, reason)."""
-    batch = selectors.get_import(pk)
-    response = StreamingHttpResponse(
-        exporting.issues_csv(selectors.import_issues(batch)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
-    return response

@@ -1,8 +1,11 @@
-"""Imports of enterprise data from XLSX/CSV: upload → inspect → validate → apply → (revert).
+"""The one import flow: upload → inspect → validate → apply → revert, for every registered kind.
 
-The engine (corridor.engine.sheets.tabular/rows) reads and cleans rows; this service maps them onto
-the registry, writes them in bulk inside one transaction, records the batch and its issues,
-and can revert what an import changed.
+The engine (corridor.engine.sheets) reads and cleans rows; the kind's Importer (corridor.imports.seam)
+maps them onto its domain, writes them inside the apply transaction and reverts them. This module
+records the batch, its issues and its counts, publishes progress, and enforces the rules every kind
+shares: a file is stored once under its hash, an applied import is never applied twice, an
+all-or-nothing apply changes nothing when a row fails, a revert refuses to undo a later import's
+work and asks before undoing a person's edits.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,29 +23,38 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corridor.accounts.models import AuditAction
-from corridor.accounts.services import record_audit
 from corridor.core.issue_text import issue_text
 from corridor.core.pipeline import bulk_gc
 from corridor.core.reading import Opening, in_reading_child, open_import_table, reads_in_child
 from corridor.core.tasks import clear_progress, write_progress
-from corridor.engine.sheets.cells import Issue
+from corridor.engine.sheets.cells import ERROR, Issue
 from corridor.engine.sheets.guard import Limits
 from corridor.engine.sheets.rows import CleanRow, RowReader
-from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout
+from corridor.engine.sheets.tabular import Layout, Table, TableError, auto_map, detect_layout
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
-from corridor.imports.models import ImportBatch, ImportChange, ImportIssue, ImportMode, ImportStatus
-from corridor.parks.models import Park
-from corridor.registry.bulk import BulkResult, BulkWriter, refresh_latest_facts
-from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
-from corridor.registry.models import Enterprise, EnterpriseYearFacts
-from corridor.registry.parsing import HEAD_ROWS, Chunk, ParseJob, open_reader, parse_chunks
+from corridor.imports import signals
+from corridor.imports.models import ImportBatch, ImportIssue, ImportMode, ImportStatus
+from corridor.imports.seam import (
+    HEAD_ROWS,
+    Chunk,
+    ChunkWriter,
+    Importer,
+    ReadJob,
+    ReadOptions,
+    importer_for,
+    kinds,
+)
 
 SAMPLE_ROWS = 20
+DONE = (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED)
 
 
 class AbortImport(Exception):
     """Raised inside the apply transaction to roll everything back."""
+
+
+class _RollBack(Exception):
+    """Raised to leave a validation pass that wrote (to judge rows) without keeping anything."""
 
 
 @dataclass
@@ -57,6 +68,19 @@ class Inspection:
     layout: Layout
     mapping: dict[int, str]
     sample: list[CleanRow]
+
+
+def importer_of(kind: str) -> Importer:
+    """The importer of a kind, or a user error naming the kinds there are."""
+    try:
+        return importer_for(kind)
+    except KeyError:
+        raise ValidationFailed(
+            _("Unknown import kind %(kind)s; use one of: %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(kinds())},
+            field="kind",
+            value=kind,
+        ) from None
 
 
 def progress_key(batch: ImportBatch) -> str:
@@ -75,10 +99,13 @@ def receive_upload(
     stream: IO[bytes],
     filename: str,
     actor: User | None,
+    kind: str = "enterprises",
     source: str = "web",
     options: dict[str, Any] | None = None,
 ) -> ImportBatch:
     """Store an uploaded file under var/imports, check it is a readable table, record the batch."""
+    importer_of(kind)
+    checked = _checked_options(options or {})
     directory = Path(settings.CORRIDOR_IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / f"upload-{timezone.now().timestamp():.6f}.part"
@@ -88,9 +115,11 @@ def receive_upload(
     try:  # the guard first; a costly workbook is opened in a memory-limited child, never here
         table = open_import_table(stored, **_opening(filename))
     except TableError as exc:
-        stored.unlink(missing_ok=True)
+        if not ImportBatch.objects.filter(stored_path=str(stored)).exists():
+            stored.unlink(missing_ok=True)
         raise _table_error(exc) from exc
     return ImportBatch.objects.create(
+        kind=kind,
         filename=Path(filename).name[:255] or "upload",
         file_sha256=digest,
         file_size=size,
@@ -98,8 +127,27 @@ def receive_upload(
         sheet=table.sheet,
         uploaded_by=actor,
         source=source,
-        options=options or {},
+        options=checked,
     )
+
+
+def _checked_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Options as stored, the stated year checked (a year a district could report)."""
+    year = options.get("year")
+    if year in (None, ""):
+        return {k: v for k, v in options.items() if k != "year"}
+    try:
+        number = int(str(year).strip())
+    except ValueError:
+        number = 0
+    if not 1949 <= number <= timezone.now().year + 1:
+        raise ValidationFailed(
+            _("The year of the figures must be a year between 1949 and %(last)d, not “%(value)s”.")
+            % {"last": timezone.now().year + 1, "value": str(year)[:20]},
+            field="year",
+            value=str(year)[:20],
+        )
+    return {**options, "year": number}
 
 
 def _opening(filename: str, sheet: str | None = None) -> dict[str, Any]:
@@ -142,13 +190,18 @@ def _copy_hashing(stream: IO[bytes], target: Path) -> tuple[str, int]:
 def receive_path(
     path: Path,
     actor: User | None,
+    kind: str = "enterprises",
     source: str = "cli",
     options: dict[str, Any] | None = None,
     sheet: str | None = None,
 ) -> ImportBatch:
     """Record an import of a file already on disk (CLI)."""
-    with path.open("rb") as stream:
-        batch = receive_upload(stream, path.name, actor, source=source, options=options)
+    if not Path(path).is_file():
+        raise ImportRejected(
+            _("No such file: %(name)s.") % {"name": str(path)}, code="no_file", name=str(path)
+        )
+    with Path(path).open("rb") as stream:
+        batch = receive_upload(stream, Path(path).name, actor, kind, source=source, options=options)
     if sheet:
         batch.sheet = sheet
         batch.save(update_fields=["sheet"])
@@ -158,7 +211,7 @@ def receive_path(
 # -- inspect -----------------------------------------------------------------------------------
 
 
-def _open(batch: ImportBatch):  # type: ignore[no-untyped-def]
+def _open(batch: ImportBatch) -> Table:
     try:
         return open_import_table(
             Path(batch.stored_path), **_opening(batch.filename, batch.sheet or None)
@@ -172,9 +225,9 @@ def _saved_mapping(batch: ImportBatch) -> dict[int, str] | None:
     return {int(k): v for k, v in batch.mapping.items() if v} if batch.mapping else None
 
 
-def _layout(table) -> Layout:  # type: ignore[no-untyped-def]
+def _layout(table: Table, importer: Importer) -> Layout:
     try:
-        return detect_layout(table.head(HEAD_ROWS), ENTERPRISE_FIELDS)
+        return detect_layout(table.head(HEAD_ROWS), importer.columns)
     except TableError as exc:
         raise _table_error(exc) from exc
 
@@ -182,7 +235,7 @@ def _layout(table) -> Layout:  # type: ignore[no-untyped-def]
 def current_mapping(batch: ImportBatch, layout: Layout) -> dict[int, str]:
     """The user's mapping if set, else the automatic one."""
     saved = _saved_mapping(batch)
-    return saved if saved is not None else auto_map(layout, ENTERPRISE_FIELDS)
+    return saved if saved is not None else auto_map(layout, importer_of(batch.kind).columns)
 
 
 def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
@@ -190,10 +243,11 @@ def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
     if sheet is not None and sheet != batch.sheet:
         batch.sheet, batch.mapping = sheet, {}
         batch.save(update_fields=["sheet", "mapping"])
+    importer = importer_of(batch.kind)
     table = _open(batch)
-    layout = _layout(table)
+    layout = _layout(table, importer)
     mapping = current_mapping(batch, layout)
-    reader = _reader(table, layout, mapping, batch)
+    reader = sample_reader(table, layout, mapping, importer, options_of(batch))
     sample = []
     for row in reader:
         sample.append(row)
@@ -204,9 +258,31 @@ def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
     )
 
 
+def sample_reader(
+    table: Table, layout: Layout, mapping: dict[int, str], importer: Importer, options: ReadOptions
+) -> RowReader:
+    """The engine's row reader over the table's data rows, with the kind's columns."""
+    return RowReader(
+        table.rows(),
+        layout,
+        mapping,
+        importer.columns,
+        default_money_unit=options.money_unit,
+        accept_checksum_warnings=options.accept_warnings,
+    )
+
+
+def options_of(batch: ImportBatch) -> ReadOptions:
+    """The batch's reading options."""
+    return ReadOptions.from_stored(batch.options)
+
+
 def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, Any]) -> None:
-    """Save the user's column mapping and options (money unit, checksum confirmation)."""
-    unknown = sorted({v for v in mapping.values() if v and v not in FIELDS_BY_NAME})
+    """Save the user's column mapping and options (money unit, checksum confirmation, year)."""
+    if batch.status in DONE:
+        raise Conflict(_("This import was already applied."))
+    names = {f.name for f in importer_of(batch.kind).columns}
+    unknown = sorted({v for v in mapping.values() if v and v not in names})
     if unknown:
         raise ValidationFailed(_("Unknown target field: %(f)s") % {"f": ", ".join(unknown)})
     targets = [v for v in mapping.values() if v]
@@ -216,24 +292,12 @@ def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, 
             _("Two columns are mapped to the same field: %(f)s") % {"f": ", ".join(duplicated)}
         )
     batch.mapping = {str(k): v for k, v in mapping.items()}
-    batch.options = {**batch.options, **options}
+    batch.options = _checked_options({**batch.options, **options})
     batch.status = ImportStatus.UPLOADED
     batch.save(update_fields=["mapping", "options", "status"])
 
 
-def _reader(table, layout: Layout, mapping: dict[int, str], batch: ImportBatch) -> RowReader:  # type: ignore[no-untyped-def]
-    return open_reader(table, layout, mapping, _money_unit(batch), _accept_warnings(batch))
-
-
-def _money_unit(batch: ImportBatch) -> Decimal:
-    return Decimal(str(batch.options.get("money_unit", "1")))
-
-
-def _accept_warnings(batch: ImportBatch) -> bool:
-    return bool(batch.options.get("accept_warnings"))
-
-
-# -- validate and apply -----------------------------------------------------------------------
+# -- reading in chunks -------------------------------------------------------------------------
 
 
 @dataclass
@@ -245,20 +309,18 @@ class PassResult:
     rows_skipped: int = 0
 
 
-def _parse_job(batch: ImportBatch, keep_rows: bool) -> ParseJob:
-    """What reading the file needs; the parks are looked up here (the reader has no database)."""
-    return ParseJob(
+def read_job(batch: ImportBatch, keep_rows: bool) -> ReadJob:
+    """What reading the file needs; the importer's lookups are made here (the reader has no database)."""
+    return ReadJob(
         path=batch.stored_path,
         filename=batch.filename,
         sheet=batch.sheet or None,
         max_bytes=settings.CORRIDOR_IMPORT_MAX_BYTES,
-        mapping=_saved_mapping(batch),
-        money_unit=_money_unit(batch),
-        accept_warnings=_accept_warnings(batch),
-        parks=dict(Park.objects.values_list("name", "pk")),
-        district=settings.CORRIDOR_DISTRICT_COUNTY_CODE,
-        keep_rows=keep_rows,
         limits=import_limits(),
+        mapping=_saved_mapping(batch),
+        options=options_of(batch),
+        lookups=importer_of(batch.kind).lookups(),
+        keep_rows=keep_rows,
     )
 
 
@@ -266,19 +328,20 @@ def _parse_job(batch: ImportBatch, keep_rows: bool) -> ParseJob:
 def _chunks(batch: ImportBatch, keep_rows: bool = True) -> Iterator[Iterator[Chunk]]:
     """The file's rows in chunks: read in a child process for a large file, here for a small one.
 
-    The same parse_chunks either way (it also finds the header, so a large workbook is loaded
+    The same parse function either way (it also finds the header, so a large workbook is loaded
     once, by the child). A child process takes about half a second to start (a fresh interpreter
     and the region table), which pays off only when there is a lot to overlap.
     """
-    job = _parse_job(batch, keep_rows)
+    importer = importer_of(batch.kind)
+    job = read_job(batch, keep_rows)
     source: Iterator[Chunk]
-    if _parse_in_child(job):
+    if importer.child_safe and _parse_in_child(job):
         opening = Opening(
             job.path, job.filename, memory_limit_mb=settings.CORRIDOR_IMPORT_MEMORY_LIMIT_MB
         )
-        source = in_reading_child(parse_chunks, job, opening=opening, name="import parser")
+        source = in_reading_child(importer.parse, job, opening=opening, name="import parser")
     else:
-        source = parse_chunks(job)
+        source = importer.parse(job)
 
     def chunks() -> Iterator[Chunk]:
         for chunk in source:
@@ -290,10 +353,12 @@ def _chunks(batch: ImportBatch, keep_rows: bool = True) -> Iterator[Iterator[Chu
     except TableError as exc:  # no header or mapping, or unreadable part-way (encoding, quoting)
         raise _table_error(exc) from exc
     finally:
-        source.close()  # type: ignore[attr-defined]  # stops a child process still reading
+        close = getattr(source, "close", None)
+        if close:
+            close()  # stops a child process still reading
 
 
-def _parse_in_child(job: ParseJob) -> bool:
+def _parse_in_child(job: ReadJob) -> bool:
     """A large file, or a workbook the guard finds costly, is parsed in a memory-limited child."""
     if Path(job.path).stat().st_size >= settings.CORRIDOR_IMPORT_CHILD_PROCESS_BYTES:
         return True
@@ -308,8 +373,9 @@ def _parse_in_child(job: ParseJob) -> bool:
 class IssueSink:
     """Counts rows by outcome and stores issues in bulk, up to a cap."""
 
-    def __init__(self, batch: ImportBatch) -> None:
+    def __init__(self, batch: ImportBatch, defer: bool = False) -> None:
         self.batch = batch
+        self.defer = defer  # keep everything in memory until flush (a pass that is rolled back)
         self.result = PassResult()
         self.pending: list[ImportIssue] = []
         self.stored = 0
@@ -317,11 +383,30 @@ class IssueSink:
 
     def add(self, chunk: Chunk) -> bool:
         """Count a chunk's rows and keep their issues; False when one of its rows has an error."""
+        self.keep(chunk.notices)
         result = self.result
         result.rows_total += chunk.rows_read
         result.rows_valid += chunk.rows_read - len(chunk.reports)  # rows without any issue
-        clean = True
-        for skipped, issues in chunk.reports:
+        return self._count(chunk.reports)
+
+    def refused(self, reports: list[tuple[bool, list[Issue]]]) -> bool:
+        """Rows the writer refused (they were counted valid when read); False if any."""
+        result = self.result
+        for skipped, issues in reports:
+            result.rows_valid -= 1
+            if skipped:
+                result.rows_skipped += 1
+            elif _has_error(issues):
+                result.rows_error += 1
+            else:
+                result.rows_valid += 1
+                result.rows_warning += 1
+            self.keep(issues)
+        return not any(not skipped and _has_error(issues) for skipped, issues in reports)
+
+    def _count(self, reports: list[tuple[bool, list[Issue]]]) -> bool:
+        result, clean = self.result, True
+        for skipped, issues in reports:
             if skipped:
                 result.rows_skipped += 1
             elif _has_error(issues):
@@ -330,10 +415,11 @@ class IssueSink:
             else:
                 result.rows_valid += 1
                 result.rows_warning += 1
-            self._keep(issues)
+            self.keep(issues)
         return clean
 
-    def _keep(self, issues: list[Issue]) -> None:
+    def keep(self, issues: list[Issue]) -> None:
+        """Store issues (up to the cap)."""
         for issue in issues:
             if self.stored >= self.cap:
                 return
@@ -350,7 +436,7 @@ class IssueSink:
                 )
             )
             self.stored += 1
-        if len(self.pending) >= 2000:
+        if len(self.pending) >= 2000 and not self.defer:
             self.flush()
 
     def flush(self) -> None:
@@ -360,7 +446,7 @@ class IssueSink:
 
 
 def _has_error(issues: list[Issue]) -> bool:
-    return any(i.severity == "error" for i in issues)
+    return any(i.severity == ERROR for i in issues)
 
 
 def _save_counts(batch: ImportBatch, result: PassResult) -> None:
@@ -368,25 +454,60 @@ def _save_counts(batch: ImportBatch, result: PassResult) -> None:
         setattr(batch, key, value)
 
 
+# -- validate ----------------------------------------------------------------------------------
+
+
 def validate_batch(
-    batch: ImportBatch, progress: Callable[[int], None] | None = None
+    batch: ImportBatch, progress: Callable[[int], None] | None = None, actor: User | None = None
 ) -> ImportBatch:
-    """Read every row, store the validation report; change no registry data."""
-    if batch.status in (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED):
+    """Read every row, store the validation report; keep no domain data."""
+    if batch.status in DONE:
         raise Conflict(_("This import was already applied."))
+    importer = importer_of(batch.kind)
     with transaction.atomic():
         batch.issues.all().delete()
-        sink = IssueSink(batch)
-        with bulk_gc(), _chunks(batch, keep_rows=False) as chunks:
-            for chunk in chunks:
-                sink.add(chunk)
-                if progress:
-                    progress(sink.result.rows_total)
+        sink = IssueSink(batch, defer=importer.validate_by_writing)
+        if importer.validate_by_writing:
+            _validate_by_writing(batch, importer, actor or batch.uploaded_by, sink, progress)
+        else:
+            with bulk_gc(), _chunks(batch, keep_rows=False) as chunks:
+                for chunk in chunks:
+                    sink.add(chunk)
+                    if progress:
+                        progress(sink.result.rows_total)
         sink.flush()
         _save_counts(batch, sink.result)
         batch.status = ImportStatus.VALIDATED
         batch.save()
     return batch
+
+
+def _validate_by_writing(
+    batch: ImportBatch,
+    importer: Importer,
+    actor: User | None,
+    sink: IssueSink,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Write every valid row, judge it, roll it all back; the sink holds the issues until after."""
+    with contextlib.suppress(_RollBack), transaction.atomic():
+        writer = importer.writer(batch, actor)
+        with _chunks(batch) as chunks:
+            for chunk in chunks:
+                _write_chunk(sink, writer, chunk)
+                if progress:
+                    progress(sink.result.rows_total)
+        writer.finish()
+        raise _RollBack
+
+
+def _write_chunk(sink: IssueSink, writer: ChunkWriter, chunk: Chunk) -> bool:
+    """Count a chunk's rows, write its valid records; False when a row has an error."""
+    clean = sink.add(chunk)
+    return sink.refused(writer.write(chunk.records)) and clean
+
+
+# -- apply -------------------------------------------------------------------------------------
 
 
 def _progress_writer(batch: ImportBatch, total: int) -> Callable[[int], None]:
@@ -404,8 +525,15 @@ def apply_batch(
 ) -> ImportBatch:
     """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing."""
     batch.refresh_from_db()
-    if batch.status in (ImportStatus.APPLIED, ImportStatus.APPLYING, ImportStatus.REVERTED):
+    if batch.status in DONE:
         raise Conflict(_("This import was already applied."))
+    if mode and mode not in ImportMode.values:
+        raise ValidationFailed(
+            _("Unknown import mode %(mode)s; use valid_rows or all_or_nothing.") % {"mode": mode},
+            field="mode",
+            value=mode,
+        )
+    importer = importer_of(batch.kind)
     batch.mode = mode or batch.mode
     _mark(batch, ImportStatus.APPLYING, "")
     publish = _progress_writer(batch, batch.rows_total)
@@ -417,7 +545,7 @@ def apply_batch(
 
     try:
         with bulk_gc():
-            _apply_rows(batch, actor, report)
+            _apply_rows(batch, importer, actor, report)
     except AbortImport:
         _mark(
             batch,
@@ -425,7 +553,7 @@ def apply_batch(
             _("All-or-nothing import stopped: %(n)d rows have errors. Nothing was changed.")
             % {"n": batch.rows_error},
         )
-        _store_issues_after_failure(batch)
+        _store_issues_after_failure(batch, actor)
         raise ImportRejected(
             batch.message, code="rows_invalid", rows_error=batch.rows_error
         ) from None
@@ -438,34 +566,30 @@ def apply_batch(
         raise
     finally:
         clear_progress(progress_key(batch))
+    transaction.on_commit(lambda: importer.after_apply(batch))
     return batch
 
 
 @transaction.atomic
-def _apply_rows(batch: ImportBatch, actor: User | None, report: Callable[[int], None]) -> None:
+def _apply_rows(
+    batch: ImportBatch, importer: Importer, actor: User | None, report: Callable[[int], None]
+) -> None:
     """Write each chunk as it is read, all in one transaction: any failure rolls everything back."""
     ImportIssue.objects.filter(batch=batch).delete()
-    writer = BulkWriter(batch_id=batch.pk)
+    writer = importer.writer(batch, actor)
     sink = IssueSink(batch)
     all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
     with _chunks(batch) as chunks:
         for chunk in chunks:
-            if not sink.add(chunk) and all_or_nothing:
+            if not _write_chunk(sink, writer, chunk) and all_or_nothing:
                 batch.rows_error = sink.result.rows_error
                 raise AbortImport
-            writer.write(chunk.upserts)
             report(sink.result.rows_total)
     sink.flush()
-    _record_applied(batch, actor, sink.result, writer.finish())
-
-
-def _record_applied(
-    batch: ImportBatch, actor: User | None, counts: PassResult, result: BulkResult
-) -> None:
-    """Record the outcome on the batch and in the audit trail."""
-    _save_counts(batch, counts)
+    result = writer.finish()
+    _save_counts(batch, sink.result)
     batch.created_count, batch.updated_count = result.created, result.updated
-    batch.facts_written = result.facts_written
+    batch.facts_written = result.details
     batch.status, batch.applied_at, batch.applied_by = (
         ImportStatus.APPLIED,
         timezone.now(),
@@ -473,21 +597,13 @@ def _record_applied(
     )
     batch.message = ""
     batch.save()
-    record_audit(
-        actor,
-        AuditAction.IMPORT,
-        batch,
-        None,
-        _batch_counts(batch),
-        source=batch.source,
-        note=f"{batch.filename} sha256={batch.file_sha256[:12]}",
-    )
+    signals.import_applied.send(ImportBatch, batch=batch, actor=actor, counts=batch_counts(batch))
 
 
-def _store_issues_after_failure(batch: ImportBatch) -> None:
+def _store_issues_after_failure(batch: ImportBatch, actor: User | None) -> None:
     """After a rolled-back all-or-nothing import, re-run validation so the report is kept."""
     batch.status = ImportStatus.UPLOADED
-    validate_batch(batch)
+    validate_batch(batch, actor=actor)
     _mark(batch, ImportStatus.FAILED, batch.message)
 
 
@@ -496,7 +612,8 @@ def _mark(batch: ImportBatch, status: str, message: str) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(status=status, message=batch.message)
 
 
-def _batch_counts(batch: ImportBatch) -> dict[str, int]:
+def batch_counts(batch: ImportBatch) -> dict[str, int]:
+    """The batch's counts as plain data (the audit trail, the API)."""
     keys = (
         "rows_total",
         "rows_valid",
@@ -513,18 +630,19 @@ def _batch_counts(batch: ImportBatch) -> dict[str, int]:
 def run_import_file(
     path: Path,
     actor: User | None,
+    kind: str = "enterprises",
     mode: str = ImportMode.VALID_ROWS,
     options: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
     source: str = "cli",
 ) -> ImportBatch:
     """Upload, and apply in one pass (CLI and API): the report is stored on the batch."""
-    batch = receive_path(path, actor, source=source, options=options)
+    batch = receive_path(path, actor, kind, source=source, options=options)
     return apply_batch(batch, actor, mode=mode, progress=progress)
 
 
 def apply_quietly(batch_id: int, user_id: int, mode: str) -> None:
-    """Task body for pages: apply, leaving failures on the batch (status and message) for the page to show."""
+    """Task body for pages: apply, leaving failures on the batch (status and message) for the page."""
     from corridor.errors import DomainError
 
     # apply_batch records status FAILED and the reason on the batch, where the page shows them.
@@ -535,53 +653,42 @@ def apply_quietly(batch_id: int, user_id: int, mode: str) -> None:
 # -- revert -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def revert_batch(batch: ImportBatch, actor: User | None) -> ImportBatch:
-    """Undo an applied import: restore updated values, remove what it created."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportStatus.APPLIED:
-        raise Conflict(_("Only an applied import can be reverted."))
-    later = ImportBatch.objects.filter(status=ImportStatus.APPLIED, applied_at__gt=batch.applied_at)
-    touched_later = ImportChange.objects.filter(
-        batch__in=later, record_id__in=batch.changes.values("record_id")
-    )
-    if touched_later.exists():
-        raise Conflict(_("A later import changed the same records; revert that one first."))
-    _restore_before_images(batch)
-    created_ids = list(
-        Enterprise.all_objects.filter(created_by_import=batch).values_list("pk", flat=True)
-    )
-    EnterpriseYearFacts.objects.filter(created_by_import=batch).delete()
-    Enterprise.all_objects.filter(pk__in=created_ids).update(deleted_at=timezone.now())
-    touched = (
-        set(created_ids)
-        | set(batch.changes.filter(record_type="enterprise").values_list("record_id", flat=True))
-        | set(
-            EnterpriseYearFacts.objects.filter(
-                pk__in=batch.changes.filter(record_type="facts").values("record_id")
-            ).values_list("enterprise_id", flat=True)
+def revert_batch(
+    batch: ImportBatch, actor: User | None, confirm_edited: bool = False, source: str = "web"
+) -> ImportBatch:
+    """Undo an applied import: restore updated values, remove what it created.
+
+    Records people edited after the import are listed by the importer; unless the caller confirms
+    (confirm_edited), the revert is refused with their count, so no one's edit is undone silently.
+    """
+    importer = importer_of(batch.kind)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportStatus.APPLIED:
+            raise Conflict(_("Only an applied import can be reverted."))
+        if importer.changed_by_later_imports(batch):
+            raise Conflict(_("A later import changed the same records; revert that one first."))
+        edited = importer.edited_after_count(batch)
+        if edited and not confirm_edited:
+            raise Conflict(
+                _(
+                    "%(n)d records this import wrote were edited by people afterwards; reverting "
+                    "would undo those edits. Review them and confirm the revert."
+                )
+                % {"n": edited},
+                code="edited_after_import",
+                edited=edited,
+            )
+        removed = importer.revert(batch, actor)
+        before = batch_counts(batch)
+        batch.status, batch.reverted_at, batch.reverted_by = (
+            ImportStatus.REVERTED,
+            timezone.now(),
+            actor,
         )
-    )
-    refresh_latest_facts(touched)
-    batch.status, batch.reverted_at, batch.reverted_by = (
-        ImportStatus.REVERTED,
-        timezone.now(),
-        actor,
-    )
-    batch.save()
-    record_audit(
-        actor,
-        AuditAction.REVERT,
-        batch,
-        _batch_counts(batch),
-        None,
-        source="web",
-        note=f"{batch.filename}: {len(created_ids)} created records removed",
-    )
+        batch.save()
+        signals.import_reverted.send(
+            ImportBatch, batch=batch, actor=actor, counts=before, removed=removed, source=source
+        )
+    transaction.on_commit(lambda: importer.after_revert(batch))
     return batch
-
-
-def _restore_before_images(batch: ImportBatch) -> None:
-    models = {"enterprise": Enterprise.all_objects, "facts": EnterpriseYearFacts.objects}
-    for change in batch.changes.all().iterator(chunk_size=2000):
-        models[change.record_type].filter(pk=change.record_id).update(**change.before)
