@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from corridor.engine.synthetic_coords import COORDS_TEXT  # noqa: E402
+from corridor.demo.coords import COORDS_TEXT  # noqa: E402
 from corridor.engine.targeting import (  # noqa: E402
     PRESETS,
     Candidates,

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import statistics
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import islice
+from pathlib import Path
 
 import pytest
 
-from corridor.engine import synthetic as S
-from corridor.engine import synthetic_vocab as V
+from corridor.demo import generator as S
+from corridor.demo import vocab as V
 from corridor.engine.uscc import check_uscc, make_uscc
 
 KEY_CHAINS = ("nev", "pt", "lm")
@@ -274,3 +278,20 @@ def test_chain_firms_lead_with_their_own_business(national) -> None:
             first = e.business_scope.removeprefix("一般项目：").split("；")[0]
             phrases = V.NODES[e.chain_hint]["scope"]
             assert any(first.startswith(p) for p in phrases), (e.chain_hint, first)
+
+
+def test_the_child_side_of_the_demo_imports_no_django() -> None:
+    """demo/producer.py runs the generator in a spawned child: a fresh interpreter without Django."""
+    code = (
+        "import sys, corridor.demo.producer, corridor.demo.generator; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert out.stdout.strip() == "[]"

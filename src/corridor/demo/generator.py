@@ -21,8 +21,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from corridor.engine import synthetic_vocab as V
-from corridor.engine.synthetic_coords import COORDS_TEXT
+import corridor.demo.vocab as V
+from corridor.demo.coords import COORDS_TEXT
 from corridor.engine.uscc import CHARSET, ORG_CHARSET, ORG_WEIGHTS, VALUE, WEIGHTS
 
 SYNTHETIC_SOURCE = "synthetic"

@@ -1,7 +1,7 @@
 """Vocabularies for the synthetic demo-enterprise generator: phrases, codes, places, weights.
 
 Scope phrases follow the style of the 经营范围规范表述 catalogue; industry codes are GB/T 4754-2017
-classes. Everything here is data; ``synthetic.py`` holds the logic.
+classes. Everything here is data; ``generator.py`` holds the logic.
 """
 
 from __future__ import annotations
