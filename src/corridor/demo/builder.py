@@ -14,9 +14,8 @@ from corridor.academy.models import Academy, Programme
 from corridor.accounts.roles import Role
 from corridor.accounts.services import create_user
 from corridor.atlas import services as atlas_services
-from corridor.demo import generator, seeds
+from corridor.demo import generator, seeds, services
 from corridor.demo.producer import generated_in_background
-from corridor.investment import services as investment_services
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkWriter
 from corridor.registry.models import (
@@ -100,7 +99,7 @@ def classify_demo(progress: Callable[[str, int, int], None] | None = None) -> No
     atlas_services.classify_registry(
         None, progress=report, workers=atlas_services.default_workers()
     )
-    atlas_services.appoint_demo_anchors()
+    services.appoint_demo_anchors()
     seed_projects()
 
 
@@ -121,15 +120,15 @@ def seed_projects(per_node: int = 4) -> int:
                 "rows"
             ]
             picks[item["node"].id] = [r["id"] for r in rows]
-    return investment_services.seed_demo_projects(analyst, picks)
+    return services.seed_demo_projects(analyst, picks)
 
 
 def remove_synthetic() -> int:
     """Delete every synthetic enterprise and its rows (demo rebuild); returns how many."""
     ent = Enterprise._meta.db_table
     sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
-    atlas_services.forget_synthetic_enterprises()
-    investment_services.forget_synthetic_enterprises()
+    services.forget_synthetic_atlas_links()
+    services.forget_synthetic_projects()
     with connection.cursor() as cursor:
         for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
             cursor.execute(
