@@ -157,7 +157,7 @@ def print_table(result: dict) -> None:
 
 def registry_texts(n: int) -> list[tuple[str, str, str]]:
     """(name, scope, products) of n synthetic national registry records (the demo generator)."""
-    from corridor.engine.synthetic import generate_national
+    from corridor.demo.generator import generate_national
 
     return [
         (e.name, e.business_scope, e.main_products) for e in generate_national(seed=99, count=n)

@@ -7,7 +7,7 @@ import random
 import time
 from decimal import Decimal
 
-from corridor.engine.synthetic import _national_tables, generate_local, generate_national
+from corridor.demo.generator import _national_tables, generate_local, generate_national
 
 
 def baseline(n: int) -> float:

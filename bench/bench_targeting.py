@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from corridor.engine.synthetic_coords import COORDS_TEXT  # noqa: E402
+from corridor.demo.coords import coordinates  # noqa: E402
 from corridor.engine.targeting import (  # noqa: E402
     PRESETS,
     Candidates,
@@ -33,10 +33,10 @@ TARGET_SECONDS = 0.5
 
 def counties() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(longitude, latitude, province code) of every county centre in the demo table."""
-    triples = [line.split() for line in COORDS_TEXT.splitlines() if line.strip()]
-    lon = np.array([float(t[1]) for t in triples])
-    lat = np.array([float(t[2]) for t in triples])
-    province = np.array([int(t[0][:2]) for t in triples])
+    table = coordinates()
+    lon = np.array([xy[0] for xy in table.values()])
+    lat = np.array([xy[1] for xy in table.values()])
+    province = np.array([int(code[:2]) for code in table])
     return lon, lat, province
 
 

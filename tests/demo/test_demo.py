@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.test import Client
 
+from corridor.atlas.models import Chain, NodeLink
 from corridor.demo.builder import DEMO_PASSWORD, build_demo
+from corridor.investment.models import Project
 from corridor.parks.models import Park
 from corridor.registry.models import Enterprise, EnterpriseYearFacts
 
@@ -30,10 +33,20 @@ def test_small_demo_build_is_labelled_and_rebuildable() -> None:
     synthetic_local = Enterprise.objects.filter(is_synthetic=True, is_local=True)
     assert synthetic_local.filter(latest_year__isnull=False).count() > 100
     first = sorted(Enterprise.objects.filter(is_synthetic=True).values_list("uscc", flat=True))
+    anchors = {
+        c.key: sorted(c.anchors.values_list("is_synthetic", "is_local"))
+        for c in Chain.objects.all()
+    }
+    assert any(anchors.values()) and all(set(a) <= {(True, True)} for a in anchors.values())
+    projects = Project.all_objects.filter(owner__username="analyst")
+    made = projects.count()
+    assert made > 0 and not projects.filter(Q(is_synthetic=False) | Q(target__is_synthetic=False))
     build_demo(local=120, national=400, seed=7)  # rebuild replaces, same seed → same data
     assert (
         sorted(Enterprise.objects.filter(is_synthetic=True).values_list("uscc", flat=True)) == first
     )
+    assert projects.count() == made  # the old projects went with their enterprises
+    assert not NodeLink.objects.exclude(enterprise_id__in=Enterprise.all_objects.values("id"))
     assert User.objects.filter(username="leader").exists()
     client = Client()
     assert client.login(username="leader", password=DEMO_PASSWORD)

@@ -412,42 +412,6 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def forget_synthetic_enterprises() -> None:
-    """Drop links and anchor roles of synthetic enterprises (before the demo deletes them)."""
-    from django.db import connection
-
-    ent = Enterprise._meta.db_table
-    anchors = Chain.anchors.through._meta.db_table
-    with connection.cursor() as cursor:
-        for table in (NodeLink._meta.db_table, anchors):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM {ent} WHERE is_synthetic = %s)",
-                [True],
-            )
-
-
-def appoint_demo_anchors(per_chain: int = 2) -> dict[str, list[int]]:
-    """Demo only: make each chain's largest local synthetic enterprises its anchors (labelled synthetic)."""
-    chosen: dict[str, list[int]] = {}
-    for chain in Chain.objects.all():
-        ids = list(
-            NodeLink.objects.filter(
-                chain=chain.key,
-                effective=True,
-                enterprise__is_local=True,
-                enterprise__is_synthetic=True,
-                enterprise__deleted_at__isnull=True,
-            )
-            .order_by("-enterprise__latest_revenue")
-            .values_list("enterprise_id", flat=True)
-            .distinct()[: per_chain * 5]
-        )
-        unique = list(dict.fromkeys(ids))[:per_chain]
-        chain.anchors.set(unique)
-        chosen[chain.key] = unique
-    return chosen
-
-
 def classify_in_background(user_id: int, progress_key: str) -> None:
     """A whole-registry run started from a page: progress published under the key, then cleared."""
     from corridor.core.tasks import clear_progress, write_progress

@@ -14,10 +14,8 @@ from corridor.academy.models import Academy, Programme
 from corridor.accounts.roles import Role
 from corridor.accounts.services import create_user
 from corridor.atlas import services as atlas_services
-from corridor.demo import seeds
+from corridor.demo import generator, seeds, services
 from corridor.demo.producer import generated_in_background
-from corridor.engine import synthetic
-from corridor.investment import services as investment_services
 from corridor.parks.models import Park
 from corridor.registry.bulk import BulkWriter
 from corridor.registry.models import (
@@ -101,7 +99,7 @@ def classify_demo(progress: Callable[[str, int, int], None] | None = None) -> No
     atlas_services.classify_registry(
         None, progress=report, workers=atlas_services.default_workers()
     )
-    atlas_services.appoint_demo_anchors()
+    services.appoint_demo_anchors()
     seed_projects()
 
 
@@ -122,15 +120,15 @@ def seed_projects(per_node: int = 4) -> int:
                 "rows"
             ]
             picks[item["node"].id] = [r["id"] for r in rows]
-    return investment_services.seed_demo_projects(analyst, picks)
+    return services.seed_demo_projects(analyst, picks)
 
 
 def remove_synthetic() -> int:
     """Delete every synthetic enterprise and its rows (demo rebuild); returns how many."""
     ent = Enterprise._meta.db_table
     sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
-    atlas_services.forget_synthetic_enterprises()
-    investment_services.forget_synthetic_enterprises()
+    services.forget_synthetic_atlas_links()
+    services.forget_synthetic_projects()
     with connection.cursor() as cursor:
         for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
             cursor.execute(
@@ -140,7 +138,7 @@ def remove_synthetic() -> int:
         return cursor.rowcount
 
 
-def _upsert_row(record: synthetic.SyntheticEnterprise, park_ids: dict[str, int]) -> UpsertRow:
+def _upsert_row(record: generator.SyntheticEnterprise, park_ids: dict[str, int]) -> UpsertRow:
     enterprise = {k: getattr(record, k) for k in RECORD_FIELDS}
     enterprise["is_synthetic"] = True
     enterprise["park_id"] = park_ids.get(record.park) if record.park else None
@@ -160,7 +158,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def load_synthetic(
-    records: Iterable[synthetic.SyntheticEnterprise], progress: Callable[[int], None] | None = None
+    records: Iterable[generator.SyntheticEnterprise], progress: Callable[[int], None] | None = None
 ) -> int:
     """Write synthetic enterprises with their facts, titles, IP and platforms in bulk."""
     park_ids = dict(Park.objects.values_list("name", "id"))
@@ -183,7 +181,7 @@ CHILD_COLUMNS = {
 }
 
 
-def _write_children(chunk: list[synthetic.SyntheticEnterprise], ids: list[int]) -> None:
+def _write_children(chunk: list[generator.SyntheticEnterprise], ids: list[int]) -> None:
     """Titles, IP and platforms of a chunk, inserted with executemany (the ORM is too slow at 300k)."""
     sources = {TitleHeld: "titles", IPHolding: "ip", RDPlatform: "rd_platforms"}
     with connection.cursor() as cursor:
@@ -267,7 +265,7 @@ def build_demo(
         step = time.perf_counter()
         local_years, national_years = demo_years()
         load_synthetic(
-            synthetic.generate_local(seed=seed, count=local, years=local_years),
+            generator.generate_local(seed=seed, count=local, years=local_years),
             (lambda n: progress("local", n, local)) if progress else None,
         )
         timings["local"] = time.perf_counter() - step

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import statistics
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import islice
+from pathlib import Path
 
 import pytest
 
-from corridor.engine import synthetic as S
-from corridor.engine import synthetic_vocab as V
+from corridor.demo import generator as S
+from corridor.demo import vocab as V
+from corridor.demo.coords import coordinates
 from corridor.engine.uscc import check_uscc, make_uscc
 
 KEY_CHAINS = ("nev", "pt", "lm")
@@ -85,7 +90,7 @@ def test_division_codes_are_real_and_consistent(local, national) -> None:
 def test_local_records_are_in_wucheng_and_national_ones_elsewhere(local, national) -> None:
     assert all(e.is_local and e.county_code == "330702" for e in local)
     assert all(e.address.startswith("浙江省金华市婺城区") for e in local)
-    assert {e.park for e in local} <= {*V.PARKS, None}
+    assert {e.park for e in local} <= {*V.places().parks, None}
     assert not any(e.is_local or e.county_code == "330702" or e.park for e in national)
     assert len({e.province for e in national}) >= 31
 
@@ -96,7 +101,7 @@ def test_coordinates_for_about_seventy_percent_near_their_county(local, national
         assert 0.62 <= share <= 0.76
     for e in national[:3000]:
         if e.latitude is not None:
-            lon, lat = S._coords().get(e.county_code) or S._coords()[e.city_code]
+            lon, lat = coordinates().get(e.county_code) or coordinates()[e.city_code]
             assert abs(e.latitude - lat) < 0.5 and abs(e.longitude - lon) < 0.5
 
 
@@ -272,5 +277,22 @@ def test_chain_firms_lead_with_their_own_business(national) -> None:
     for e in national[:3000]:
         if e.chain_hint and e.business_scope.startswith("一般项目："):
             first = e.business_scope.removeprefix("一般项目：").split("；")[0]
-            phrases = V.NODES[e.chain_hint]["scope"]
+            phrases = V.nodes()[e.chain_hint]["scope"]
             assert any(first.startswith(p) for p in phrases), (e.chain_hint, first)
+
+
+def test_the_child_side_of_the_demo_imports_no_django() -> None:
+    """demo/producer.py runs the generator in a spawned child: a fresh interpreter without Django."""
+    code = (
+        "import sys, corridor.demo.producer, corridor.demo.generator; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert out.stdout.strip() == "[]"

