@@ -297,6 +297,16 @@ def issue_text(code: str, params: Mapping[str, Any] | None, fallback: str) -> st
         return fallback
 
 
+def issue_line(column: str | None, reason: str) -> str:
+    """An issue as one line, "column: reason"; only the reason when the issue names no column.
+
+    Totals rows, duplicate rows and file-level notices have no column: joining blindly would
+    start the line with a stray ": ". Every place that shows column and reason together uses this.
+    """
+    column = (column or "").strip()
+    return f"{column}: {reason}" if column else reason
+
+
 def uscc_text(result: UsccCheck) -> str:
     """check_uscc's error or warning in the active language ('' for a valid code)."""
     if result.ok:
