@@ -321,3 +321,24 @@ def test_the_preview_shows_a_totals_row_without_a_stray_colon(admin, tmp_path) -
     sample = page.split('id="sample"', 1)[1].split("</table>", 1)[0]
     assert "Totals row" in sample
     assert not re.search(r'<span class="badge \w+">\s*:', sample), sample
+
+
+def test_the_missing_year_notice_is_translated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from corridor.engine.sheets.rows import RowReader
+    from corridor.engine.sheets.tabular import auto_map, detect_layout, open_table
+    from corridor.registry.columns import ENTERPRISE_FIELDS
+
+    table = open_table(
+        write_csv(
+            tmp_path / "n.csv",
+            [["甲", U1, "1"]],
+            header=["企业名称", "统一社会信用代码", "营业收入"],
+        )
+    )
+    layout = detect_layout(table.head(), ENTERPRISE_FIELDS)
+    RowReader(table.rows(), layout, auto_map(layout, ENTERPRISE_FIELDS), ENTERPRISE_FIELDS)
+    [notice] = layout.notices
+    with translation.override("en"):
+        assert issue_reason(notice) == notice.message
+    with translation.override("zh-hans"):
+        assert "没有给出所属年度" in issue_reason(notice) and "营业收入" in issue_reason(notice)

@@ -72,6 +72,11 @@ ISSUE_TEXT: dict[str, Promise] = {
     "note_row": _("Note below the table ('%(label)s'); skipped."),
     "required": _("%(field)s is empty."),
     "duplicate_row": _("Repeats row %(first_row)s exactly; skipped."),
+    "year_missing": _(
+        "The file has yearly figures (%(columns)s) but no year for them: no 年份 column, no year "
+        "in their headers or the title, and no year stated. The figures were not imported, the "
+        "other columns were; add a 年份 column, a year in the title (2024年度) or state the year."
+    ),
     "duplicate_conflict": _(
         "USCC %(uscc)s already appears in row %(first_row)s with different values; "
         "keep one row per enterprise and year."
