@@ -217,11 +217,19 @@ class CleanRow:
     # Yearly figures of years other than values["year"], from headers naming several years:
     # {2023: {"revenue": Decimal("980")}}. Empty for a sheet of one year (all of it is in values).
     other_years: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # A USCC failing only its checksum, not confirmed (hold_checksum_warnings without acceptance):
+    # the row is valid and keeps the code, with a warning; it is written once the user confirms.
+    needs_confirmation: bool = False
 
     @property
     def valid(self) -> bool:
         """Not skipped and without errors (warnings allowed)."""
         return not self.skipped and not any(i.severity == ERROR for i in self.issues)
+
+    @property
+    def importable(self) -> bool:
+        """Valid and not waiting for the user to confirm a USCC that fails its checksum."""
+        return self.valid and not self.needs_confirmation
 
     def facts_by_year(self, figures: Iterable[str]) -> dict[int, dict[str, Any]]:
         """Every year's figures of the row: values["year"] with the named fields found in values, then other_years."""
@@ -246,6 +254,9 @@ class ReaderStats:
     errors: int = 0
     warnings: int = 0
     valid: int = 0
+    unconfirmed: int = (
+        0  # valid rows waiting for a checksum confirmation (among valid and warnings)
+    )
 
 
 @dataclass(frozen=True)
@@ -328,12 +339,17 @@ class RowReader:
         *,
         default_money_unit: Decimal = Decimal(1),
         accept_checksum_warnings: bool = False,
+        hold_checksum_warnings: bool = False,
         default_year: int | None = None,
     ) -> None:
         self._rows = table_rows_iter
         self.layout = layout
         self.mapping = dict(mapping)
         self.accept_checksum_warnings = accept_checksum_warnings
+        # A checksum-only USCC failure is a warning (docs/imports.md); False keeps the older
+        # behaviour, an error, for callers that would write a row awaiting confirmation.
+        self._checksum_warns = accept_checksum_warnings or hold_checksum_warnings
+        self._holding = hold_checksum_warnings and not accept_checksum_warnings
         self.stats = ReaderStats()
         fields = list(fields)
         by_name = {f.name: f for f in fields}
@@ -499,6 +515,8 @@ class RowReader:
                 stats.blank_rows += 1
                 continue
             row = CleanRow(number, values, issues)
+            if issues and self._holding:
+                row.needs_confirmation = any(i.code == "uscc_checksum" for i in issues)
             if self._yeared:
                 row.other_years = self._split_years(values)
             if precisions and pos in precisions:
@@ -636,6 +654,8 @@ class RowReader:
             stats.valid += 1
         if WARNING in severities:
             stats.warnings += 1
+        if row.needs_confirmation:
+            stats.unconfirmed += 1
 
     def _cell_issue(
         self,
@@ -648,9 +668,11 @@ class RowReader:
     ) -> None:
         """Record a cell's problem; an accepted checksum warning keeps the value."""
         severity = ERROR
-        if exc.code == "uscc_checksum" and self.accept_checksum_warnings:
+        params = exc.params
+        if exc.code == "uscc_checksum" and self._checksum_warns:
             severity = WARNING
-            values[name] = exc.params["normalised"]
+            values[name] = params["normalised"]
+            params = {**params, "confirmed": self.accept_checksum_warnings}
         issues.append(
             Issue(
                 number,
@@ -659,7 +681,7 @@ class RowReader:
                 exc.code,
                 exc.message,
                 severity,
-                exc.params,
+                params,
             )
         )
 
