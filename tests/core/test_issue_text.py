@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from corridor.accounts.forms import SignUpForm
-from corridor.core.issue_text import ISSUE_TEXT, issue_text, uscc_text
+from corridor.core.issue_text import ISSUE_TEXT, issue_line, issue_text, uscc_text
 from corridor.core.templatetags.corridor import issue_reason
 from corridor.engine.sheets.cells import Issue, shown
 from corridor.engine.uscc import check_uscc
@@ -286,3 +286,61 @@ def test_stored_params_as_strings_still_format() -> None:
         assert issue_text("rows_invalid", {"rows_error": "3"}, "fb").startswith(
             "“全部或不导入”模式已中止：3 行"
         )
+
+
+# --- column and reason joined once ---------------------------------------------------------------
+
+
+def test_an_issue_without_a_column_has_no_stray_colon() -> None:
+    totals = Issue(
+        5, "", "合计", "totals_row", "Row 5 is a totals row ('合计'); skipped.", "skipped"
+    )
+    totals.params["label"] = "合计"
+    cell = Issue(
+        3, "营业收入", "12abc", "negative", "'12abc' is negative", "error", {"value": "-1"}
+    )
+    assert issue_line("", "Totals row.") == "Totals row."
+    assert issue_line("  ", "Totals row.") == "Totals row."
+    assert issue_line("营业收入", "'-1' is negative") == "营业收入: '-1' is negative"
+    template = Template("{% load corridor %}[{{ i|issue_line }}]")
+    with translation.override("en"):
+        assert (
+            template.render(Context({"i": totals})) == "[Totals row (&#x27;合计&#x27;); skipped.]"
+        )
+        assert template.render(Context({"i": cell})).startswith(
+            "[营业收入: &#x27;-1&#x27; is negative"
+        )
+
+
+def test_the_preview_shows_a_totals_row_without_a_stray_colon(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(admin)
+    path = write_csv(tmp_path / "t.csv", [BAD_ROWS[0], ["合计", "", "", "", "100", 10, "5"]])
+    with path.open("rb") as handle:
+        assert client.post("/registry/imports/upload/", {"file": handle}).status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    page = client.get(f"/registry/imports/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    sample = page.split('id="sample"', 1)[1].split("</table>", 1)[0]
+    assert "Totals row" in sample
+    assert not re.search(r'<span class="badge \w+">\s*:', sample), sample
+
+
+def test_the_missing_year_notice_is_translated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from corridor.engine.sheets.rows import RowReader
+    from corridor.engine.sheets.tabular import auto_map, detect_layout, open_table
+    from corridor.registry.columns import ENTERPRISE_FIELDS
+
+    table = open_table(
+        write_csv(
+            tmp_path / "n.csv",
+            [["甲", U1, "1"]],
+            header=["企业名称", "统一社会信用代码", "营业收入"],
+        )
+    )
+    layout = detect_layout(table.head(), ENTERPRISE_FIELDS)
+    RowReader(table.rows(), layout, auto_map(layout, ENTERPRISE_FIELDS), ENTERPRISE_FIELDS)
+    [notice] = layout.notices
+    with translation.override("en"):
+        assert issue_reason(notice) == notice.message
+    with translation.override("zh-hans"):
+        assert "没有给出所属年度" in issue_reason(notice) and "营业收入" in issue_reason(notice)

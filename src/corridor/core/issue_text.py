@@ -72,6 +72,11 @@ ISSUE_TEXT: dict[str, Promise] = {
     "note_row": _("Note below the table ('%(label)s'); skipped."),
     "required": _("%(field)s is empty."),
     "duplicate_row": _("Repeats row %(first_row)s exactly; skipped."),
+    "year_missing": _(
+        "The file has yearly figures (%(columns)s) but no year for them: no 年份 column, no year "
+        "in their headers or the title, and no year stated. The figures were not imported, the "
+        "other columns were; add a 年份 column, a year in the title (2024年度) or state the year."
+    ),
     "duplicate_conflict": _(
         "USCC %(uscc)s already appears in row %(first_row)s with different values; "
         "keep one row per enterprise and year."
@@ -296,6 +301,16 @@ def issue_text(code: str, params: Mapping[str, Any] | None, fallback: str) -> st
         return str(chosen[0]) % _display(chosen[1])
     except Exception:  # a stored issue with odd params must still show its English reason
         return fallback
+
+
+def issue_line(column: str | None, reason: str) -> str:
+    """An issue as one line, "column: reason"; only the reason when the issue names no column.
+
+    Totals rows, duplicate rows and file-level notices have no column: joining blindly would
+    start the line with a stray ": ". Every place that shows column and reason together uses this.
+    """
+    column = (column or "").strip()
+    return f"{column}: {reason}" if column else reason
 
 
 def uscc_text(result: UsccCheck) -> str:

@@ -148,8 +148,8 @@ def template_file() -> tempfile.SpooledTemporaryFile:
     notes = [
         _("One row per enterprise and year. A row needs the enterprise name or its USCC."),
         _(
-            "Without a year column, the year comes from the figure headers when they all name the "
-            "same year (2024年营业收入)."
+            "Without a year column, the year comes from the figure headers (2024年营业收入), "
+            "else from the title above the table (重点企业名录（2024年度）)."
         ),
         _("Money is read in 万元; write 元 or 亿元 in a header or a cell for another unit."),
     ]

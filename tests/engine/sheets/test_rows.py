@@ -179,6 +179,46 @@ def test_checksum_failure_is_an_error_unless_accepted(tmp_path: Path) -> None:
         issue.severity == "warning" and rows[2].valid and rows[2].values["uscc"] == USCC_BAD_CHECK
     )
     assert reader.stats.warnings == 1 and reader.stats.valid == 1
+    assert not rows[2].needs_confirmation and rows[2].importable
+    assert issue.params["confirmed"] is True and reader.stats.unconfirmed == 0
+
+
+def test_checksum_failure_is_a_warning_to_confirm_as_the_docs_say(tmp_path: Path) -> None:
+    # docs/imports.md: "A failed checksum: a warning you must confirm with 'accept USCCs …'".
+    data = [
+        ["甲公司", USCC_BAD_CHECK, "", "2024", "1", "1"],
+        ["乙公司", USCC_A, "", "2024", "2", "1"],
+    ]
+    write_csv(tmp_path / "data.csv", [HEADER, *data])
+    rows, reader = read(tmp_path / "data.csv", hold_checksum_warnings=True)
+    issue = only_issue(rows[2])
+    assert (issue.row, issue.column, issue.value, issue.code, issue.severity) == (
+        2,
+        "统一社会信用代码",
+        USCC_BAD_CHECK,
+        "uscc_checksum",
+        "warning",
+    )
+    assert issue.params["confirmed"] is False and "confirm" in issue.message
+    held = rows[2]
+    assert held.valid and held.values["uscc"] == USCC_BAD_CHECK  # the value is kept
+    assert held.needs_confirmation and not held.importable
+    assert rows[3].importable and not rows[3].needs_confirmation
+    stats = reader.stats
+    assert (stats.errors, stats.warnings, stats.valid, stats.unconfirmed) == (0, 1, 2, 1)
+    # Confirmed: the same warning, and the row is written.
+    rows, reader = read(
+        tmp_path / "data.csv", hold_checksum_warnings=True, accept_checksum_warnings=True
+    )
+    assert rows[2].importable and only_issue(rows[2]).severity == "warning"
+    assert reader.stats.unconfirmed == 0
+
+
+def test_length_and_charset_stay_errors_when_holding_checksums(tmp_path: Path) -> None:
+    write_csv(tmp_path / "data.csv", [HEADER, ["甲公司", "91330702MA2D1234", "", "", "", ""]])
+    rows, _ = read(tmp_path / "data.csv", hold_checksum_warnings=True)
+    assert only_issue(rows[2]).severity == "error" and not rows[2].valid
+    assert not rows[2].needs_confirmation
 
 
 @pytest.mark.parametrize(

@@ -315,7 +315,7 @@ def _layout(labels: list[str]) -> Layout:
     )
 
 
-def test_auto_map_containment_and_one_column_per_field() -> None:
+def test_auto_map_containment_and_one_column_per_field_and_year() -> None:
     layout = _layout(
         [
             "序号",
@@ -329,11 +329,27 @@ def test_auto_map_containment_and_one_column_per_field() -> None:
         ]
     )
     mapping = auto_map(layout, F)
-    assert mapping == {1: "name", 3: "revenue", 4: "park", 6: "main_business_revenue"}
-    assert layout.column_years == {3: 2024}
-    ignored = {label for _, label, _ in layout.ignored_columns}
-    assert ignored == {"2023年营业收入", "名称"}
-    assert any("2023年营业收入" in note and "2024年营业收入" in note for note in layout.notes)
+    # A yearly figure takes one column per year its headers name; other fields one column.
+    assert mapping == {
+        1: "name",
+        2: "revenue",
+        3: "revenue",
+        4: "park",
+        6: "main_business_revenue",
+    }
+    assert layout.column_years == {2: 2023, 3: 2024}
+    assert [(label, name) for _, label, name in layout.ignored_columns] == [("名称", "name")]
+    assert any("'名称'" in note and "'企业名称'" in note for note in layout.notes)
+
+
+def test_auto_map_one_column_per_year_of_a_yearly_figure() -> None:
+    # Two columns naming the same year, or a plain column beside a yeared one: one of them only.
+    layout = _layout(
+        ["企业名称", "2024年营业收入", "2024年营业收入（调整后）", "从业人员", "2024年从业人员"]
+    )
+    mapping = auto_map(layout, F)
+    assert sorted(mapping.values()) == ["employees", "name", "revenue"]
+    assert mapping[1] == "revenue" and {c for c, _, _ in layout.ignored_columns} == {2, 4}
 
 
 def test_auto_map_prefers_exact_alias_over_containment() -> None:

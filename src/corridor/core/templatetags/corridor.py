@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
+from corridor.core.issue_text import issue_line as join_issue_line
 from corridor.core.issue_text import issue_text
 
 register = template.Library()
@@ -34,6 +35,12 @@ def issue_reason(issue: Any) -> str:
     """An import issue's reason in the active language: a stored ImportIssue or an engine Issue."""
     fallback = getattr(issue, "reason", None) or getattr(issue, "message", "")
     return issue_text(issue.code, getattr(issue, "params", None) or {}, fallback)
+
+
+@register.filter
+def issue_line(issue: Any) -> str:
+    """An import issue as "column: reason" (just the reason when it names no column)."""
+    return join_issue_line(getattr(issue, "column", ""), issue_reason(issue))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,4 +1,24 @@
-"""Turning the data rows of a table into clean records with precise per-row issues."""
+"""Turning the data rows of a table into clean records with precise per-row issues.
+
+The year of the figures (fields with target "facts"), decided once per sheet by plan_years and
+shown on the Layout (year_source, year) for the preview:
+
+1. the row's year cell (a mapped 年份 column): source "column";
+2. else the year the figure headers name ("2024年营业收入"): source "header";
+3. else the one year the title rows above the header name ("婺城区重点企业名录（2024年度）"): "title";
+4. else the year the user states (RowReader's default_year): "stated".
+
+A year cell overrides the header when the headers name one year (that year is then only the
+sheet's usual year). Headers naming several years ("2023年营业收入" | "2024年营业收入") make each
+row carry several years: the columns of the row's year go into CleanRow.values (with "year"),
+the others into CleanRow.other_years; CleanRow.facts_by_year gives them all.
+
+With figure columns and no year from any of the four (source "none"), the figure columns are not
+read at all: the rows import their other columns without an error each, and Layout.notices holds
+one file-level warning (code year_missing, the header's row, no column) naming the columns left
+out. A figure that cannot be given a year is never guessed, and one notice says so once instead
+of the same error on every row.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +56,7 @@ from corridor.engine.sheets.cells import (
     shown,
 )
 from corridor.engine.sheets.columns import ImportField
-from corridor.engine.sheets.tabular import Layout
+from corridor.engine.sheets.tabular import Layout, label_year
 from corridor.engine.uscc import CHARSET, VALUE, check_uscc
 
 INT_MAX = 2_147_483_647  # the database column is a 32-bit integer
@@ -194,11 +214,34 @@ class CleanRow:
     date_precision: dict[str, str] = field(
         default_factory=dict
     )  # field -> "month" | "year" when not a full date
+    # Yearly figures of years other than values["year"], from headers naming several years:
+    # {2023: {"revenue": Decimal("980")}}. Empty for a sheet of one year (all of it is in values).
+    other_years: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # A USCC failing only its checksum, not confirmed (hold_checksum_warnings without acceptance):
+    # the row is valid and keeps the code, with a warning; it is written once the user confirms.
+    needs_confirmation: bool = False
 
     @property
     def valid(self) -> bool:
         """Not skipped and without errors (warnings allowed)."""
         return not self.skipped and not any(i.severity == ERROR for i in self.issues)
+
+    @property
+    def importable(self) -> bool:
+        """Valid and not waiting for the user to confirm a USCC that fails its checksum."""
+        return self.valid and not self.needs_confirmation
+
+    def facts_by_year(self, figures: Iterable[str]) -> dict[int, dict[str, Any]]:
+        """Every year's figures of the row: values["year"] with the named fields found in values, then other_years."""
+        out: dict[int, dict[str, Any]] = {}
+        year = self.values.get("year")
+        if year is not None:
+            own = {n: self.values[n] for n in figures if n in self.values}
+            if own:
+                out[year] = own
+        for other, given in self.other_years.items():
+            out.setdefault(other, {}).update(given)
+        return dict(sorted(out.items()))
 
 
 @dataclass
@@ -211,6 +254,77 @@ class ReaderStats:
     errors: int = 0
     warnings: int = 0
     valid: int = 0
+    unconfirmed: int = (
+        0  # valid rows waiting for a checksum confirmation (among valid and warnings)
+    )
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    """Where the rows of a sheet take the year of their figures from (see the module docstring)."""
+
+    source: str  # column | header | title | stated | none (tabular.YEAR_SOURCES)
+    year: int | None  # the year of a row whose year cell is empty or absent
+    column_years: dict[
+        int, int
+    ]  # columns keeping their header's year (headers naming several years)
+    dropped: dict[int, str]  # figure columns not read because nothing gives their year
+    notices: list[Issue]  # file-level issues: the one year_missing notice
+
+
+def plan_years(
+    layout: Layout,
+    mapping: dict[int, str],
+    fields: Iterable[ImportField],
+    default_year: int | None = None,
+) -> YearPlan:
+    """Decide the year of a sheet's figures: year cell > column header > title > stated year."""
+    by_name = {f.name: f for f in fields}
+    figures = {
+        c: n for c, n in sorted(mapping.items()) if by_name[n].target == "facts" and n != "year"
+    }
+    header: dict[int, int] = {}
+    for col, name in figures.items():
+        year = layout.column_years.get(col) or (
+            label_year(layout.labels[col]) if col < len(layout.labels) else None
+        )
+        if by_name[name].per_year and year is not None:
+            header[col] = year
+    header_years = set(header.values())
+    year = max(header_years) if header_years else layout.title_year or default_year
+    if "year" in mapping.values():
+        source = "column"
+    elif header_years:
+        source = "header"
+    elif layout.title_year is not None:
+        source = "title"
+    elif default_year is not None:
+        source = "stated"
+    else:
+        source = "none"
+    if source != "none" or not figures:
+        return YearPlan(source, year, header if len(header_years) > 1 else {}, {}, [])
+    return YearPlan(source, None, {}, figures, [_year_missing(layout, figures)])
+
+
+def _year_missing(layout: Layout, figures: dict[int, str]) -> Issue:
+    """The file-level notice: figure columns and no year for them anywhere."""
+    labels = ", ".join(
+        layout.labels[c] if c < len(layout.labels) and layout.labels[c] else f"column {c + 1}"
+        for c in figures
+    )
+    row = layout.header_row_numbers[-1] if layout.header_row_numbers else 0
+    return Issue(
+        row,
+        "",
+        "",
+        "year_missing",
+        f"The file has yearly figures ({labels}) but no year for them: no 年份 column, no year in "
+        "their headers or the title, and no year stated. The figures were not imported, the other "
+        "columns were; add a 年份 column, a year in the title (2024年度) or state the year.",
+        WARNING,
+        {"columns": labels},
+    )
 
 
 class RowReader:
@@ -225,40 +339,55 @@ class RowReader:
         *,
         default_money_unit: Decimal = Decimal(1),
         accept_checksum_warnings: bool = False,
+        hold_checksum_warnings: bool = False,
+        default_year: int | None = None,
     ) -> None:
         self._rows = table_rows_iter
         self.layout = layout
         self.mapping = dict(mapping)
         self.accept_checksum_warnings = accept_checksum_warnings
+        # A checksum-only USCC failure is a warning (docs/imports.md); False keeps the older
+        # behaviour, an error, for callers that would write a row awaiting confirmation.
+        self._checksum_warns = accept_checksum_warnings or hold_checksum_warnings
+        self._holding = hold_checksum_warnings and not accept_checksum_warnings
         self.stats = ReaderStats()
+        fields = list(fields)
         by_name = {f.name: f for f in fields}
-        self._fields = {name: by_name[name] for name in self.mapping.values()}
-        self._labels = {name: self._label(idx) for idx, name in self.mapping.items()}
+        self.years = plan = plan_years(layout, self.mapping, fields, default_year)
+        layout.year_source, layout.year, layout.notices = plan.source, plan.year, plan.notices
+        # The columns read: figure columns no year can be given to are left out (plan.dropped).
+        active = {c: n for c, n in sorted(self.mapping.items()) if c not in plan.dropped}
+        # Internal keys: the field's name, or "revenue@2023" for a column keeping its header's year.
+        keys = {
+            c: f"{n}@{plan.column_years[c]}" if c in plan.column_years else n
+            for c, n in active.items()
+        }
+        self._yeared = {
+            keys[c]: (n, plan.column_years[c]) for c, n in active.items() if c in plan.column_years
+        }
+        self._fields = {name: by_name[name] for name in active.values()}
+        self._labels = {keys[idx]: self._label(idx) for idx in active}
         self._plans = [
-            self._plan(idx, by_name[name], default_money_unit)
-            for idx, name in sorted(self.mapping.items())
+            self._plan(idx, by_name[name], keys[idx], default_money_unit)
+            for idx, name in active.items()
         ]
-        self._names = [name for _, name in sorted(self.mapping.items())]
-        self._width = max(self.mapping, default=-1) + 1
-        self._date_fields = [n for n in self.mapping.values() if by_name[n].kind == "date"]
-        self._money_fields = [n for n in self.mapping.values() if by_name[n].kind == "money"]
+        self._names = [keys[c] for c in active]
+        self._width = max(active, default=-1) + 1
+        money = [c for c, n in active.items() if by_name[n].kind == "money"]
         # Two columns are enough to recognise an unlabelled totals row; summing all would cost every row.
-        self._summed_fields = self._money_fields[:2]
-        self._money_set = frozenset(self._money_fields)
+        # (A column keeping another year than the rows' own is not among the row's values to sum.)
+        summed = [active[c] for c in money if plan.column_years.get(c, plan.year) == plan.year]
+        self._summed_fields = list(dict.fromkeys(summed))[:2]
+        self._money_set = frozenset(keys[c] for c in money)
         self._fact_fields = frozenset(
-            n for n in self.mapping.values() if by_name[n].target == "facts" and n != "year"
+            n for n in active.values() if by_name[n].target == "facts" and n != "year"
         )
         self._enterprise_fields = frozenset(
             {
                 n
-                for n in self.mapping.values()
+                for n in active.values()
                 if by_name[n].target == "enterprise" and n not in ("name", "uscc")
             }
-        )
-        years = set(layout.column_years.values())
-        # "2024年营业收入" headers give the year when the sheet has no year column.
-        self._header_year = (
-            years.pop() if len(years) == 1 and "year" not in self.mapping.values() else None
         )
         self._sums = {n: Decimal(0) for n in self._summed_fields}
         self._seen_rows: dict[
@@ -278,15 +407,15 @@ class RowReader:
 
     # --- per-column parsers, chosen once -------------------------------------------------------------
 
-    def _plan(self, idx: int, f: ImportField, default_unit: Decimal) -> Plan:
-        """(column index, field, safe parser, its attention flag, parse distinct values once?, bulk converter)."""
+    def _plan(self, idx: int, f: ImportField, key: str, default_unit: Decimal) -> Plan:
+        """(column index, key in values, safe parser, its attention flag, parse distinct values once?, bulk converter)."""
         flag: list[int] = []
         parse = self._parser(f, idx, default_unit)
         safe = _safe_dates(parse, flag) if f.kind == "date" else _safe(parse, flag)
         unique = f.kind in CACHED_KINDS or (
             f.kind == "text" and f.max_length is not None and f.max_length <= CACHED_TEXT_MAX
         )
-        return idx, f.name, safe, flag, unique, self._bulk(f, idx, default_unit)
+        return idx, key, safe, flag, unique, self._bulk(f, idx, default_unit)
 
     def _bulk(
         self, f: ImportField, idx: int, default_unit: Decimal
@@ -386,12 +515,29 @@ class RowReader:
                 stats.blank_rows += 1
                 continue
             row = CleanRow(number, values, issues)
+            if issues and self._holding:
+                row.needs_confirmation = any(i.code == "uscc_checksum" for i in issues)
+            if self._yeared:
+                row.other_years = self._split_years(values)
             if precisions and pos in precisions:
                 row.date_precision = precisions[pos]
             if issues or not self._fast_path(row, rows[pos], keys[pos]):
                 row = self._apply_rules(row, rows[pos], keys[pos])
                 self._count(row)
             yield row
+
+    def _split_years(self, values: dict[str, Any]) -> dict[int, dict[str, Any]]:
+        """Move the values of columns keeping their header's year: the row's own year into values, the others out."""
+        row_year = values.get("year", self.years.year)
+        other: dict[int, dict[str, Any]] = {}
+        for key, (name, year) in self._yeared.items():
+            if key in values:
+                value = values.pop(key)
+                if year != row_year:
+                    other.setdefault(year, {})[name] = value
+                else:  # a plain column of the same field (the row's year) wins
+                    values.setdefault(name, value)
+        return dict(sorted(other.items()))
 
     def _fast_path(self, row: CleanRow, cells: list[Any], key: int) -> bool:
         """The common row (named, not a total, year present if needed, first of its kind) in one step.
@@ -483,7 +629,7 @@ class RowReader:
                 )
         self._check_row(row)
         if not row.issues or all(i.severity != ERROR for i in row.issues):
-            row = self._dedupe(row, key if not row.issues else self._values_key(row.values))
+            row = self._dedupe(row, key if not row.issues else self._values_key(row))
         if not row.skipped:
             sums = self._sums
             for name in self._summed_fields:
@@ -508,6 +654,8 @@ class RowReader:
             stats.valid += 1
         if WARNING in severities:
             stats.warnings += 1
+        if row.needs_confirmation:
+            stats.unconfirmed += 1
 
     def _cell_issue(
         self,
@@ -520,9 +668,11 @@ class RowReader:
     ) -> None:
         """Record a cell's problem; an accepted checksum warning keeps the value."""
         severity = ERROR
-        if exc.code == "uscc_checksum" and self.accept_checksum_warnings:
+        params = exc.params
+        if exc.code == "uscc_checksum" and self._checksum_warns:
             severity = WARNING
-            values[name] = exc.params["normalised"]
+            values[name] = params["normalised"]
+            params = {**params, "confirmed": self.accept_checksum_warnings}
         issues.append(
             Issue(
                 number,
@@ -531,7 +681,7 @@ class RowReader:
                 exc.code,
                 exc.message,
                 severity,
-                exc.params,
+                params,
             )
         )
 
@@ -613,8 +763,8 @@ class RowReader:
                 )
             )
         if has_facts and "year" not in values:
-            if self._header_year is not None:
-                values["year"] = self._header_year
+            if self.years.year is not None:
+                values["year"] = self.years.year
             elif not _failed(issues, ("year",), self._labels):
                 issues.append(
                     self._required(number, "year", "a row with yearly figures needs 年份 (year)")
@@ -634,15 +784,24 @@ class RowReader:
             {"field": name, "reason": reason},
         )
 
-    def _values_key(self, values: dict[str, Any]) -> int:
+    def _values_key(self, row: CleanRow) -> int:
         """The duplicate-check hash from a row's values (rows whose values changed after parsing)."""
         money = self._money_set
         return hash(
             tuple(
-                _float_keys([values.get(n)])[0] if n in money else values.get(n)
+                _float_keys([self._value_of(row, n)])[0] if n in money else self._value_of(row, n)
                 for n in self._names
             )
         )
+
+    def _value_of(self, row: CleanRow, key: str) -> Any:
+        """A column's value by its key, wherever _split_years put it."""
+        if key not in self._yeared:
+            return row.values.get(key)
+        name, year = self._yeared[key]
+        if year in row.other_years:
+            return row.other_years[year].get(name)
+        return row.values.get(name) if row.values.get("year", self.years.year) == year else None
 
     def _dedupe(self, row: CleanRow, key: int) -> CleanRow:
         """Exact repeats are skipped; the same USCC (and year) with other values is a conflict."""

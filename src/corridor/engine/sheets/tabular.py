@@ -16,7 +16,14 @@ from xml.etree import ElementTree
 
 import python_calamine
 
-from corridor.engine.sheets.cells import normalise_header, to_halfwidth, unit_from_header
+from corridor.engine.sheets.cells import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Issue,
+    normalise_header,
+    to_halfwidth,
+    unit_from_header,
+)
 from corridor.engine.sheets.columns import ImportField
 from corridor.engine.sheets.guard import Limits, check_zip
 
@@ -477,9 +484,20 @@ def _first_undecodable_row(path: str, encoding: str, delimiter: str) -> int | No
 # --- header detection --------------------------------------------------------------------------------
 
 
+# Where the year of a sheet's figures came from (Layout.year_source, set by RowReader).
+YEAR_SOURCES = ("column", "header", "title", "stated", "none")
+
+
 @dataclass
 class Layout:
-    """Where the header is and what each column is called and measured in."""
+    """Where the header is and what each column is called and measured in.
+
+    column_years: the year each column's header names ("2024年营业收入"), by column index.
+    title_year: the one year the rows above the header name ("婺城区重点企业名录（2024年度）").
+    year_source, year, notices: decided by RowReader once the mapping and the stated year are
+    known (see corridor.engine.sheets.rows): where rows without a year cell take their year from
+    (one of YEAR_SOURCES), that year, and the file-level notices (a sheet of figures without any year).
+    """
 
     header_row_numbers: list[int]
     data_start_row: int
@@ -492,6 +510,10 @@ class Layout:
         default_factory=list
     )  # (index, label, field)
     column_years: dict[int, int] = field(default_factory=dict)
+    title_year: int | None = None
+    year_source: str = ""
+    year: int | None = None
+    notices: list[Issue] = field(default_factory=list)
 
 
 def alias_index(fields: Iterable[ImportField]) -> dict[str, str]:
@@ -592,6 +614,7 @@ def _build_layout(rows: list[tuple[int, list[str]]], chosen: list[int]) -> Layou
             unit = unit_from_header(group.rsplit("/", 1)[0])[1]
         units.append(unit if unit is not None else table_unit)
     last = rows[chosen[-1]][0]
+    years = {col: year for col, label in enumerate(labels) if (year := label_year(label))}
     return Layout(
         header_row_numbers=[rows[p][0] for p in chosen],
         data_start_row=last + 1,
@@ -599,6 +622,8 @@ def _build_layout(rows: list[tuple[int, list[str]]], chosen: list[int]) -> Layou
         units=units,
         leaf_labels=leaves,
         table_unit=table_unit,
+        column_years=years,
+        title_year=title_year(rows[: chosen[0]]),
     )
 
 
@@ -617,23 +642,64 @@ def _table_unit(rows_above: list[tuple[int, list[str]]]) -> Decimal | None:
     return None
 
 
-# --- mapping columns to fields ------------------------------------------------------------------------------
-
 _YEAR_IN_LABEL = re.compile(r"((?:19|20)\d{2})\s*年")
+# A title's year: 2024年度, 2024年 (not 2024年3月, a date), (2024), 2024 annual, FY2024.
+_TITLE_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*(?:年度|年报|年(?!\s*\d{1,2}\s*月|\s*\d{1,2}\s*[-—~～至到]))"
+    r"|[(\[【〔]\s*((?:19|20)\d{2})\s*[)\]】〕]"
+    r"|((?:19|20)\d{2})\s*(?:annual|fiscal year)"
+    r"|\bFY\s*((?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+
+
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})")
+_DATE_WORDS = re.compile(r"日期|时间|date", re.IGNORECASE)
+
+
+def label_year(label: str) -> int | None:
+    """The year a header label names ("2024年营业收入" -> 2024), or None."""
+    match = _YEAR_IN_LABEL.search(to_halfwidth(label)) if label else None
+    year = int(match.group(1)) if match else None
+    return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def title_year(rows_above: list[tuple[int, list[str]]]) -> int | None:
+    """The one year the title rows above the header name; None when they name none or several."""
+    found: set[int] = set()
+    for _, labels in rows_above:
+        for label in labels:
+            if label and not _DATE_WORDS.search(label):  # 填报日期：2025年 is not the data's year
+                text = to_halfwidth(label)
+                for match in _TITLE_YEAR.finditer(text):
+                    found.add(int(next(g for g in match.groups() if g)))
+                for match in _YEAR_RANGE.finditer(text):  # 2023—2024年度: two years, not one
+                    found.update(map(int, match.groups()))
+    years = {y for y in found if YEAR_MIN <= y <= YEAR_MAX}
+    return years.pop() if len(years) == 1 else None
+
+
+# --- mapping columns to fields ------------------------------------------------------------------------------
 
 
 def auto_map(layout: Layout, fields: Iterable[ImportField]) -> dict[int, str]:
-    """Column index -> field name: exact alias first, then containment; one column per field."""
+    """Column index -> field name: exact alias first, then containment; one column per field.
+
+    A yearly figure (per_year) may take one column per year its headers name: "2023年营业收入"
+    and "2024年营业收入" both map to revenue, and each row then carries both years.
+    """
     fields = list(fields)
     index = alias_index(fields)
+    per_year = {f.name for f in fields if f.per_year}
     facts = {f.name for f in fields if f.target == "facts"}
     candidates: list[tuple[float, int, str]] = []
     top: dict[int, str] = {}  # each column's best field, to explain the columns left out
+    years = {col: label_year(label) for col, label in enumerate(layout.labels)}
     for col, leaf in enumerate(layout.leaf_labels or layout.labels):
         matches = _match_label(normalise_header(leaf), index) if leaf else {}
-        year = _YEAR_IN_LABEL.search(to_halfwidth(layout.labels[col]))
-        # With "2023年营业收入" and "2024年营业收入" side by side the latest year wins.
-        bonus = int(year.group(1)) / 1e6 if year else 0.0
+        year = years.get(col)
+        # With "2023年营业收入" and "2024年营业收入" side by side the latest year is chosen first.
+        bonus = year / 1e6 if year else 0.0
         best = max(matches.values(), default=0.0)
         for name, score in matches.items():
             if score > best - 0.5:  # an exact name is never traded for a looser containment match
@@ -641,21 +707,35 @@ def auto_map(layout: Layout, fields: Iterable[ImportField]) -> dict[int, str]:
         if matches:
             top[col] = max(matches, key=lambda n: matches[n])
     mapping: dict[int, str] = {}
-    taken: dict[str, int] = {}
+    taken: dict[str, list[int]] = {}
     for _, col, name in sorted(candidates, key=lambda c: (-c[0], c[1])):
-        if name not in taken and col not in mapping:
-            mapping[col], taken[name] = name, col
-            year = _YEAR_IN_LABEL.search(to_halfwidth(layout.labels[col]))
-            if year and name in facts:
-                layout.column_years[col] = int(year.group(1))
+        if col in mapping or not _may_take(name, col, taken.get(name, []), years, per_year):
+            continue
+        mapping[col] = name
+        taken.setdefault(name, []).append(col)
+        col_year = years.get(col)
+        if col_year and name in facts:
+            layout.column_years[col] = col_year
     for col, name in sorted(top.items()):
         if col not in mapping:
             label = layout.labels[col]
             layout.ignored_columns.append((col, label, name))
             layout.notes.append(
-                f"Column '{label}' also looks like {name}; ignored, using column '{layout.labels[taken[name]]}'."
+                f"Column '{label}' also looks like {name}; ignored, using column '{layout.labels[taken[name][0]]}'."
             )
     return dict(sorted(mapping.items()))
+
+
+def _may_take(
+    name: str, col: int, cols: list[int], years: dict[int, int | None], per_year: set[str]
+) -> bool:
+    """A field takes its first column; a yearly figure also one more column per other header year."""
+    if not cols:
+        return True
+    year = years.get(col)
+    if name not in per_year or year is None:
+        return False
+    return all(years.get(c) is not None and years.get(c) != year for c in cols)
 
 
 def _match_label(key: str, index: dict[str, str]) -> dict[str, float]:
