@@ -317,9 +317,9 @@ def test_the_preview_shows_a_totals_row_without_a_stray_colon(admin, tmp_path) -
     client.force_login(admin)
     path = write_csv(tmp_path / "t.csv", [BAD_ROWS[0], ["合计", "", "", "", "100", 10, "5"]])
     with path.open("rb") as handle:
-        assert client.post("/registry/imports/upload/", {"file": handle}).status_code == 302
+        assert client.post("/imports/enterprises/upload/", {"file": handle}).status_code == 302
     batch = ImportBatch.objects.latest("pk")
-    page = client.get(f"/registry/imports/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/imports/batch/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     sample = page.split('id="sample"', 1)[1].split("</table>", 1)[0]
     assert "Totals row" in sample
     assert not re.search(r'<span class="badge \w+">\s*:', sample), sample
