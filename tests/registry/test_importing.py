@@ -134,7 +134,10 @@ def test_checksum_failures_need_confirmation(admin, tmp_path) -> None:  # type: 
     path = write_csv(
         tmp_path / "c.csv", [["甲有限公司", bad]], header=["企业名称", "统一社会信用代码"]
     )
-    assert _run(path, admin).rows_error == 1
+    held = _run(path, admin)  # a warning to confirm, counted and shown, not written
+    assert (held.rows_error, held.rows_warning, held.created_count) == (0, 1, 0)
+    assert [(i.code, i.severity) for i in held.issues.all()] == [("uscc_checksum", "warning")]
+    assert not Enterprise.all_objects.filter(uscc=bad).exists()
     confirmed = _run(path, admin, accept_warnings=True)
     assert confirmed.created_count == 1 and Enterprise.objects.get(uscc=bad).uscc_checksum_confirmed
 

@@ -269,6 +269,8 @@ def sample_reader(
         importer.columns,
         default_money_unit=options.money_unit,
         accept_checksum_warnings=options.accept_warnings,
+        hold_checksum_warnings=True,
+        default_year=options.year,
     )
 
 
@@ -285,8 +287,7 @@ def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, 
     unknown = sorted({v for v in mapping.values() if v and v not in names})
     if unknown:
         raise ValidationFailed(_("Unknown target field: %(f)s") % {"f": ", ".join(unknown)})
-    targets = [v for v in mapping.values() if v]
-    duplicated = sorted({v for v in targets if targets.count(v) > 1})
+    duplicated = _mapped_twice(batch, mapping)
     if duplicated:
         raise ValidationFailed(
             _("Two columns are mapped to the same field: %(f)s") % {"f": ", ".join(duplicated)}
@@ -295,6 +296,20 @@ def set_mapping(batch: ImportBatch, mapping: dict[int, str], options: dict[str, 
     batch.options = _checked_options({**batch.options, **options})
     batch.status = ImportStatus.UPLOADED
     batch.save(update_fields=["mapping", "options", "status"])
+
+
+def _mapped_twice(batch: ImportBatch, mapping: dict[int, str]) -> list[str]:
+    """Fields two columns are mapped to; a yearly figure may take one column per header year."""
+    targets = [v for v in mapping.values() if v]
+    twice = {v for v in targets if targets.count(v) > 1}
+    yearly = {f.name for f in importer_of(batch.kind).columns if f.per_year}
+    if twice & yearly:
+        years = _layout(_open(batch), importer_of(batch.kind)).column_years
+        for name in twice & yearly:
+            named = [years.get(i) for i, v in mapping.items() if v == name]
+            if None not in named and len(set(named)) == len(named):
+                twice.discard(name)  # 2023年营业收入 and 2024年营业收入: two years of one figure
+    return sorted(twice)
 
 
 # -- reading in chunks -------------------------------------------------------------------------

@@ -147,7 +147,14 @@ class RowMapper:
             ent[_LOCAL] = ent[_COUNTY] == self.district
         year = values.get("year")
         facts: tuple[tuple[int, tuple[Any, ...]], ...] = ()
-        if year is not None and not _FACT_KEYS.isdisjoint(values):
+        if row.other_years:  # headers naming several years: one yearly row per year
+            years = row.facts_by_year(FACT_COLUMNS)
+            ent += _latest_of(years)
+            facts = tuple(
+                (y, tuple(_as_sent(given.get(k)) for k in FACT_COLUMNS))
+                for y, given in sorted(years.items())
+            )
+        elif year is not None and not _FACT_KEYS.isdisjoint(values):
             staff, revenue = values.get("employees"), values.get("revenue")
             ent += (year, sent.get("revenue"), staff, size_band(staff, revenue))
             facts = ((year, tuple(map(sent.get, FACT_COLUMNS))),)
@@ -220,6 +227,8 @@ def open_reader(
         ENTERPRISE_FIELDS,
         default_money_unit=options.money_unit,
         accept_checksum_warnings=options.accept_warnings,
+        hold_checksum_warnings=True,  # a code failing only its checksum waits for confirmation
+        default_year=options.year,
     )
 
 
@@ -236,13 +245,18 @@ def parse_chunks(job: ReadJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
     reader = open_reader(table, layout, mapping, job.options)
     mapper = RowMapper(job.lookups["parks"], job.lookups["district"])
     header = layout.header_row_numbers
+    notices = list(layout.notices)  # file-level (a sheet of figures naming no year), sent once
     read, reports, upserts = 0, [], []
     sent = False
     for row in reader:
         read += 1
         issues = row.issues
-        if row.skipped or (issues and any(i.severity == ERROR for i in issues)):
-            reports.append((row.skipped, issues))
+        if (
+            row.skipped
+            or row.needs_confirmation
+            or (issues and any(i.severity == ERROR for i in issues))
+        ):
+            reports.append((row.skipped, issues))  # a held row: a warning, not written
         else:
             upsert, extra = mapper(row)  # mapped even to validate only: it reports unknown parks
             if upsert is not None and job.keep_rows:
@@ -250,7 +264,7 @@ def parse_chunks(job: ReadJob, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
             if issues or extra:
                 reports.append((False, [*issues, *extra]))
         if read >= size:
-            yield Chunk(read, reports, upserts, header)
-            read, reports, upserts, sent = 0, [], [], True
+            yield Chunk(read, reports, upserts, header, notices)
+            read, reports, upserts, sent, notices = 0, [], [], True, []
     if read or not sent:
-        yield Chunk(read, reports, upserts, header)
+        yield Chunk(read, reports, upserts, header, notices)
