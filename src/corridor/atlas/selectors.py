@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from corridor.atlas import chains as packaged
@@ -28,7 +28,8 @@ from corridor.engine import complexity, gaps
 from corridor.engine.chains import Chain as ChainDef
 from corridor.engine.chains import Node, parse_chain
 from corridor.errors import NotFound
-from corridor.registry.models import Enterprise, SizeBand, TitleHeld, TitleKind
+from corridor.registry import selectors as registry
+from corridor.registry.models import Enterprise, SizeBand, TitleKind
 
 LEADER_BANDS = (SizeBand.LARGE, SizeBand.MEDIUM)
 PEER_GROUPS = {
@@ -126,9 +127,7 @@ class LocalNode:
 def titled_ids(local: bool = True, day: dt.date | None = None) -> set[int]:
     """Enterprises holding any title in force on a day."""
     day = day or timezone.localdate()
-    qs = TitleHeld.objects.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day)).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
-    )
+    qs = registry.titles_held_in_force(day)
     if local:
         qs = qs.filter(enterprise__is_local=True)
     return set(qs.values_list("enterprise_id", flat=True))
@@ -502,11 +501,8 @@ def node_detail(node_id: str) -> dict[str, Any]:
     local = local_nodes().get(top)
     title_counts = [
         (TitleKind(t).label, n)
-        for t, n in TitleHeld.objects.filter(
-            enterprise_id__in=links.values("enterprise_id"),
-            enterprise__is_local=True,
-        )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+        for t, n in registry.titles_held_in_force()
+        .filter(enterprise_id__in=links.values("enterprise_id"), enterprise__is_local=True)
         .values_list("title")
         .annotate(n=Count("enterprise", distinct=True))
         .order_by("title")

@@ -74,13 +74,12 @@ def _printable(text: str) -> str:
 def valid_title_filter(title: str, on: dt.date | None = None) -> Q:
     """Enterprises holding a title in force on a day."""
     day = on or timezone.localdate()
-    return Q(
-        Exists(
-            TitleHeld.objects.filter(enterprise=OuterRef("pk"), title=title)
-            .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day))
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
-        )
-    )
+    return Q(Exists(titles_held_in_force(day).filter(enterprise=OuterRef("pk"), title=title)))
+
+
+def titles_held_in_force(on: dt.date | None = None) -> QuerySet[TitleHeld]:
+    """Every title row in force on a day (today by default), for other apps to narrow."""
+    return TitleHeld.objects.in_force(on or timezone.localdate())
 
 
 def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
