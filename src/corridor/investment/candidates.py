@@ -16,11 +16,9 @@ import numpy as np
 from corridor.atlas import selectors as atlas
 from corridor.atlas.models import NodeLink
 from corridor.engine.targeting import Candidates
+from corridor.investment.titles import LISTED_BIT, TITLE_BITS
 from corridor.registry import selectors as registry
 from corridor.registry.models import Enterprise, EnterpriseTag, EnterpriseYearFacts
-
-TITLE_BITS = {"high_tech": 1, "specialised_sme": 2, "little_giant": 4, "tech_sme": 8}
-LISTED_BIT = 16
 
 
 @dataclass(frozen=True)
