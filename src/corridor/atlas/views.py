@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import charts, exporting, forms, selectors, services
+from corridor.atlas import permissions as perms
 from corridor.atlas.models import LinkStatus
 from corridor.core.tasks import read_progress, run_task, write_progress
 from corridor.core.views import active_language as _lang
@@ -21,7 +22,6 @@ from corridor.engine import complexity, gaps
 from corridor.errors import Conflict
 from corridor.registry import selectors as registry_selectors
 
-VIEW = "atlas.view_chain"
 QUADRANT_LABELS = {
     "strength": gettext_lazy("Strength"),
     "opportunity": gettext_lazy("Opportunity"),
@@ -42,7 +42,7 @@ RUN_KEY = "atlas-classify"
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def chain_list(request: HttpRequest) -> HttpResponse:
     """Every chain with its owner, anchors and local size; the last classification run."""
     local = selectors.local_nodes()
@@ -71,7 +71,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def chain_detail(request: HttpRequest, key: str) -> HttpResponse:
     """A chain: its graph, weak links with the weights, versions, owner and anchors."""
     chain = selectors.get_chain(key)
@@ -100,7 +100,7 @@ def chain_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def weak_links_export(request: HttpRequest, key: str) -> HttpResponse:
     """The ranked weak links of a chain as an Excel file, with inputs, parts and weights."""
     chain = selectors.get_chain(key)
@@ -112,7 +112,7 @@ def weak_links_export(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def node_detail(request: HttpRequest, node_id: str) -> HttpResponse:
     """A node: its definition, local enterprises and leaders, titles, local suppliers and customers,
     and its national picture. Rendered as a panel for HTMX requests."""
@@ -124,7 +124,7 @@ def node_detail(request: HttpRequest, node_id: str) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def relatedness(request: HttpRequest) -> HttpResponse:
     """Relative presence × fit scatter (with the peer group) and the opportunities list (preset)."""
     preset = request.GET.get("preset", "balanced")
@@ -150,7 +150,7 @@ def relatedness(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def enterprise_links(request: HttpRequest, pk: int) -> HttpResponse:
     """Panel on the enterprise page: the nodes it sits on, evidence, decisions."""
     enterprise = registry_selectors.get_enterprise(pk)
@@ -165,7 +165,7 @@ def enterprise_links(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.review_links")
+@_perm(perms.REVIEW_LINKS)
 def review(request: HttpRequest) -> HttpResponse:
     """The review queue, most useful decisions first."""
     status = request.GET.get("status", "auto")
@@ -190,7 +190,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.review_links")
+@_perm(perms.REVIEW_LINKS)
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, mark uncertain or reject one enterprise–node link (HTMX or a plain form)."""
@@ -213,7 +213,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.run_classification")
+@_perm(perms.RUN_CLASSIFICATION)
 @require_POST
 def run_classification(request: HttpRequest) -> HttpResponse:
     """Start a classification run over the registry in the background, with progress."""
@@ -228,7 +228,7 @@ def run_classification(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.run_classification")
+@_perm(perms.RUN_CLASSIFICATION)
 @require_POST
 def retrain(request: HttpRequest) -> HttpResponse:
     """Retrain the learned layer on the labelled set plus every analyst decision."""
@@ -248,7 +248,7 @@ def retrain(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_CHAIN)
 def run_progress(request: HttpRequest) -> HttpResponse:
     """Progress of the running classification (polled by the chains page)."""
     return render(
@@ -259,7 +259,7 @@ def run_progress(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.edit_chain_graph")
+@_perm(perms.EDIT_CHAIN_GRAPH)
 def chain_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Edit a node (or add one) and the supply edges; every save makes a new version."""
     chain = selectors.get_chain(key)
@@ -297,7 +297,7 @@ def chain_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.edit_chain_graph")
+@_perm(perms.EDIT_CHAIN_GRAPH)
 @require_POST
 def edge_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Add or remove one supply edge."""
@@ -317,7 +317,7 @@ def edge_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.edit_chain_graph")
+@_perm(perms.EDIT_CHAIN_GRAPH)
 @require_POST
 def owners_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Set the chain chief (链长) and anchor enterprises (链主, by USCC or id)."""

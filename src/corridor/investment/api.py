@@ -12,11 +12,11 @@ from ninja.pagination import paginate
 from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
 from corridor.errors import NotFound, ValidationFailed
+from corridor.investment import permissions as perms
 from corridor.investment import selectors, services, targets
 from corridor.registry import selectors as registry_selectors
 
 router = Router(tags=["investment"])
-VIEW, MANAGE = "investment.view_project", "investment.manage_pipeline"
 
 
 class ProjectOut(Schema):
@@ -84,7 +84,7 @@ class TargetOut(Schema):
 @router.get("/projects", response=list[ProjectOut])
 @paginate(BoundedPagination)
 def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+    require_perm(request, perms.VIEW_PROJECT)
     return selectors.project_list(
         request.user, selectors.ProjectFilters.from_query({"q": q, "stage": stage})
     )
@@ -92,13 +92,13 @@ def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
 def get_project(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+    require_perm(request, perms.VIEW_PROJECT)
     return selectors.get_project(request.user, project_id)
 
 
 @router.post("/projects", response={201: ProjectOut})
 def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
-    require_perm(request, MANAGE)
+    require_perm(request, perms.MANAGE_PIPELINE)
     target = registry_selectors.get_enterprise(payload.target_id)
     data = {k: v for k, v in payload.dict(exclude={"target_id"}).items() if v not in (None, "")}
     if data.get("node"):
@@ -108,7 +108,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no
 
 @router.post("/projects/{project_id}/move", response=ProjectOut)
 def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
-    require_perm(request, MANAGE)
+    require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     stage = selectors.stage_by_key(payload.stage)
     if stage is None:
@@ -123,7 +123,7 @@ def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # typ
 
 @router.post("/projects/{project_id}/activities", response={201: dict})
 def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
-    require_perm(request, MANAGE)
+    require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     if payload.kind not in ("visit", "call", "meeting", "note"):
         raise ValidationFailed(f"unknown activity kind {payload.kind!r}", field="kind")
@@ -133,7 +133,7 @@ def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  #
 
 @router.get("/targets", response=list[TargetOut])
 def rank_targets(request: HttpRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
-    require_perm(request, "investment.rank_targets")
+    require_perm(request, perms.RANK_TARGETS)
     nodes = targets.selected_nodes(request.GET)
     if not nodes:
         raise NotFound("no such node or chain")

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from corridor.errors import NotFound
+from corridor.investment import permissions as perms
 from corridor.investment.models import (
     Document,
     LostReason,
@@ -48,7 +49,7 @@ def visible_team_ids(user: User) -> set[int]:
 def visible_projects(user: User) -> QuerySet[Project]:
     """The projects a user may see: all (with the permission), else own, helped and team projects."""
     qs = Project.objects.select_related("target", "stage", "owner", "team", "lost_reason")
-    if user.has_perm("investment.view_all_projects"):
+    if user.has_perm(perms.VIEW_ALL_PROJECTS):
         return qs
     return qs.filter(
         Q(owner=user) | Q(helpers=user) | Q(team_id__in=visible_team_ids(user))

@@ -31,14 +31,12 @@ from corridor.investment import (
     services,
     targets,
 )
+from corridor.investment import permissions as perms
 from corridor.registry import selectors as registry_selectors
-
-VIEW = "investment.view_project"
-MANAGE = "investment.manage_pipeline"
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_PROJECT)
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     """The kanban board: a column per stage, cards flagged when overdue or stale."""
     filters = selectors.ProjectFilters.from_query(request.GET)
@@ -58,7 +56,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_PROJECT)
 def project_list(request: HttpRequest) -> HttpResponse:
     """Every visible project with filters, paging and export."""
     filters = selectors.ProjectFilters.from_query(request.GET)
@@ -83,7 +81,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 def project_create(request: HttpRequest) -> HttpResponse:
     """Open a project on a target enterprise (one click from a target list, or the form)."""
     target = registry_selectors.get_enterprise(
@@ -121,7 +119,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_PROJECT)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A project: details, stage history, activity timeline, documents, forms to act."""
     project = selectors.get_project(request.user, pk)
@@ -142,7 +140,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a project's details."""
     project = selectors.get_project(request.user, pk)
@@ -162,7 +160,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 @require_POST
 def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a project to another stage (board drag-and-drop, the project page, the API)."""
@@ -187,7 +185,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 @require_POST
 def project_activity(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a visit, call, meeting or note."""
@@ -204,7 +202,7 @@ def project_activity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 @require_POST
 def project_document(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a document."""
@@ -220,7 +218,7 @@ def project_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_PROJECT)
 def document_download(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     """Download a project's document (only for those who see the project)."""
     project = selectors.get_project(request.user, pk)
@@ -231,7 +229,7 @@ def document_download(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_PROJECT)
 def analytics(request: HttpRequest) -> HttpResponse:
     """Funnel and conversion by stage, chain and owner; days per stage; the year's goals."""
     group = request.GET.get("group", "")
@@ -269,7 +267,7 @@ def _target_context(request: HttpRequest) -> dict:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 def targets_page(request: HttpRequest) -> HttpResponse:
     """Rank enterprises outside the district for a node, nodes or a chain, explained."""
     base = _target_context(request)
@@ -290,7 +288,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 def targets_export(request: HttpRequest) -> HttpResponse:
     """The ranking as Excel, one sheet per node, with the score breakdown."""
     base = _target_context(request)
@@ -301,7 +299,7 @@ def targets_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 @require_POST
 def targets_save(request: HttpRequest) -> HttpResponse:
     """Save the ranking as a named list (to compare over time), or the weights as a strategy."""
@@ -320,7 +318,7 @@ def targets_save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 def target_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved list against the previous list of the same nodes."""
     saved = targets.get_list(pk)
@@ -334,7 +332,7 @@ def target_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 def leader_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
     """Leaders pull, suppliers follow: a local leader's missing supplier nodes and who could fill them."""
     enterprise = registry_selectors.get_enterprise(pk)
@@ -343,7 +341,7 @@ def leader_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 def investment_map(request: HttpRequest) -> HttpResponse:
     """Targets by province and city on a map of China (drill down), and the district's enterprises."""
     base = _target_context(request)
@@ -366,7 +364,7 @@ def investment_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
+@_perm(perms.VIEW_PROJECT)
 def follow_ups_panel(request: HttpRequest) -> HttpResponse:
     """Home-page panel: the user's overdue and stale projects."""
     return render(
@@ -375,7 +373,7 @@ def follow_ups_panel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 def project_import(request: HttpRequest) -> HttpResponse:
     """Import projects from a spreadsheet: a dry run first, then apply; stage rules as on the board."""
     report = None
@@ -401,7 +399,7 @@ def project_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 def project_import_template(request: HttpRequest) -> HttpResponse:
     """The spreadsheet template for importing projects."""
     return FileResponse(

@@ -14,6 +14,7 @@ from corridor.core.pagination import BoundedPagination
 from corridor.errors import ValidationFailed
 from corridor.imports.models import ImportMode
 from corridor.registry import importing, selectors, services
+from corridor.registry import permissions as perms
 
 router = Router(tags=["registry"])
 
@@ -140,21 +141,21 @@ def _validate_status(status: str | None) -> None:
 @paginate(BoundedPagination)
 def list_enterprises(request: HttpRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
     """Enterprises matching the same filters as the list page."""
-    require_perm(request, "registry.view_enterprise")
+    require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.enterprise_list(selectors.EnterpriseFilters.from_query(filters.dict()))
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
 def get_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """One enterprise."""
-    require_perm(request, "registry.view_enterprise")
+    require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.get_enterprise(enterprise_id)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut})
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
     """Create an enterprise (a USCC failing its checksum needs confirm_checksum)."""
-    require_perm(request, "registry.add_enterprise")
+    require_perm(request, perms.ADD_ENTERPRISE)
     _validate_status(payload.status)
     data = payload.dict(exclude={"confirm_checksum"})
     return 201, services.create_enterprise(
@@ -165,7 +166,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ign
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
 def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
     """Change some fields of an enterprise."""
-    require_perm(request, "registry.change_enterprise")
+    require_perm(request, perms.CHANGE_ENTERPRISE)
     _validate_status(payload.status)
     data = payload.dict(exclude_unset=True, exclude={"confirm_checksum"})
     return services.update_enterprise(
@@ -180,7 +181,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 @router.delete("/enterprises/{enterprise_id}", response={204: None})
 def delete_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Soft-delete an enterprise."""
-    require_perm(request, "registry.delete_enterprise")
+    require_perm(request, perms.DELETE_ENTERPRISE)
     services.soft_delete_enterprise(selectors.get_enterprise(enterprise_id), request.user)
     return 204, None
 
@@ -188,14 +189,14 @@ def delete_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore
 @router.post("/enterprises/{enterprise_id}/restore", response=EnterpriseOut)
 def restore_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Restore a soft-deleted enterprise."""
-    require_perm(request, "registry.restore_enterprise")
+    require_perm(request, perms.RESTORE_ENTERPRISE)
     return services.restore_enterprise(enterprise_id, request.user)
 
 
 @router.get("/enterprises/{enterprise_id}/history", response=list[HistoryOut])
 def enterprise_history(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Every recorded change of an enterprise, newest first."""
-    require_perm(request, "registry.view_enterprise")
+    require_perm(request, perms.VIEW_ENTERPRISE)
     entries = selectors.enterprise_history(selectors.get_enterprise(enterprise_id))
     return [
         {**e, "who": e["who"].username if e["who"] else None, "action": str(e["action"])}
@@ -213,7 +214,7 @@ def upload_import(
     money_unit: str = "1",
 ):  # type: ignore[no-untyped-def]
     """Upload a file; validate only (dry_run) or apply it in the chosen mode."""
-    require_perm(request, "registry.import_enterprises")
+    require_perm(request, perms.IMPORT_ENTERPRISES)
     if mode not in ImportMode.values:
         raise ValidationFailed(
             f"mode must be one of {', '.join(ImportMode.values)}", field="mode", value=mode
@@ -239,7 +240,7 @@ def upload_import(
 @router.get("/imports/{import_id}", response=ImportOut)
 def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
     """One import and its counts."""
-    require_perm(request, "registry.import_enterprises")
+    require_perm(request, perms.IMPORT_ENTERPRISES)
     return selectors.get_import(import_id)
 
 
@@ -247,19 +248,19 @@ def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped
 @paginate(BoundedPagination)
 def import_issues(request: HttpRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
     """The validation report of an import: row, column, value, reason."""
-    require_perm(request, "registry.import_enterprises")
+    require_perm(request, perms.IMPORT_ENTERPRISES)
     return selectors.import_issues(selectors.get_import(import_id), severity)
 
 
 @router.post("/imports/{import_id}/apply", response=ImportOut)
 def apply_import(request: HttpRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
     """Apply a validated (dry-run) import."""
-    require_perm(request, "registry.import_enterprises")
+    require_perm(request, perms.IMPORT_ENTERPRISES)
     return importing.apply_batch(selectors.get_import(import_id), request.user, mode=mode)
 
 
 @router.post("/imports/{import_id}/revert", response=ImportOut)
 def revert_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
     """Undo an applied import."""
-    require_perm(request, "registry.revert_import")
+    require_perm(request, perms.REVERT_IMPORT)
     return importing.revert_batch(selectors.get_import(import_id), request.user)

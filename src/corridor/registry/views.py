@@ -17,6 +17,7 @@ from corridor.core.views import perm_required as _perm
 from corridor.errors import ValidationFailed
 from corridor.imports.models import ImportStatus
 from corridor.registry import charts, exporting, importing, selectors, services
+from corridor.registry import permissions as perms
 from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.registry.forms import ApplyForm, EnterpriseForm, UploadForm, mapping_form_class
 from corridor.registry.models import SizeBand, TitleKind
@@ -26,7 +27,7 @@ FIELD_ORDER = [f.name for f in ENTERPRISE_FIELDS]
 
 
 @login_required
-@_perm("registry.view_enterprise")
+@_perm(perms.VIEW_ENTERPRISE)
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     """Search, filter, sort and page the registry."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
@@ -47,7 +48,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.export_enterprises")
+@_perm(perms.EXPORT_ENTERPRISES)
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """Export exactly the filtered list as XLSX (default) or CSV."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
@@ -66,10 +67,10 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.view_enterprise")
+@_perm(perms.VIEW_ENTERPRISE)
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One enterprise: facts with chart, titles, IP, platforms, tags and full change history."""
-    can_see_deleted = request.user.has_perm("registry.restore_enterprise")
+    can_see_deleted = request.user.has_perm(perms.RESTORE_ENTERPRISE)
     ent = selectors.get_enterprise(pk, include_deleted=can_see_deleted)
     facts = selectors.year_facts_of(ent)
     chart = charts.facts_chart(
@@ -100,7 +101,7 @@ def _f(value):  # type: ignore[no-untyped-def]
 
 
 @login_required
-@_perm("registry.change_enterprise")
+@_perm(perms.CHANGE_ENTERPRISE)
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an enterprise; a USCC failing its checksum needs an explicit confirmation."""
     ent = selectors.get_enterprise(pk)
@@ -124,7 +125,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.add_enterprise")
+@_perm(perms.ADD_ENTERPRISE)
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     """Add one enterprise by hand."""
     form = EnterpriseForm(request.POST or None)
@@ -144,7 +145,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.delete_enterprise")
+@_perm(perms.DELETE_ENTERPRISE)
 @require_POST
 def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Soft-delete: the record leaves lists and can be restored."""
@@ -156,7 +157,7 @@ def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.restore_enterprise")
+@_perm(perms.RESTORE_ENTERPRISE)
 def deleted_list(request: HttpRequest) -> HttpResponse:
     """Soft-deleted enterprises, to restore."""
     page = Paginator(selectors.deleted_enterprises(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -164,7 +165,7 @@ def deleted_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.restore_enterprise")
+@_perm(perms.RESTORE_ENTERPRISE)
 @require_POST
 def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Restore a soft-deleted enterprise."""
@@ -174,7 +175,7 @@ def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.merge_enterprise")
+@_perm(perms.MERGE_ENTERPRISE)
 @require_POST
 def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge this USCC-less record into the chosen record that has the USCC."""
@@ -187,7 +188,7 @@ def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 def import_list(request: HttpRequest) -> HttpResponse:
     """Past imports and the upload form."""
     page = Paginator(selectors.import_list(), 30).get_page(request.GET.get("page"))
@@ -195,7 +196,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 @require_POST
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Receive a file; rejected files get a specific message and leave nothing behind."""
@@ -209,7 +210,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Preview: detected header, the column mapping (editable), sample rows and the validation report."""
     batch = selectors.get_import(pk)
@@ -243,7 +244,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 @require_POST
 def import_validate(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the mapping and options, then validate every row (nothing is applied)."""
@@ -266,7 +267,7 @@ def import_validate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply the import as a task; the page polls its progress."""
@@ -287,7 +288,7 @@ def _sample(inspection: importing.Inspection) -> dict:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """HTMX partial: progress while applying; tells the page to reload when done."""
     batch = selectors.get_import(pk)
@@ -302,7 +303,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.revert_import")
+@_perm(perms.REVERT_IMPORT)
 @require_POST
 def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo an applied import."""
@@ -312,7 +313,7 @@ def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 def import_template(request: HttpRequest) -> HttpResponse:
     """A blank XLSX with every importable column, Chinese headers."""
     return FileResponse(
@@ -321,7 +322,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.import_enterprises")
+@_perm(perms.IMPORT_ENTERPRISES)
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The validation report as CSV (row, column, value, reason)."""
     batch = selectors.get_import(pk)
