@@ -65,13 +65,6 @@ def record_audit(
     )
 
 
-def history_of(instance: models.Model) -> models.QuerySet[AuditEvent]:
-    """Every audit event of one record, newest first."""
-    return AuditEvent.objects.filter(
-        target_type=instance._meta.label_lower, target_id=str(instance.pk)
-    ).select_related("actor")
-
-
 @transaction.atomic
 def create_user(
     username: str,

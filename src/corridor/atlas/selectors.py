@@ -458,11 +458,6 @@ def last_run() -> ClassificationRun | None:
     return ClassificationRun.objects.filter(status="done").order_by("-finished_at").first()
 
 
-def required_nodes() -> dict[str, tuple[str, ...]]:
-    """The stable node ids other modules rely on."""
-    return packaged.REQUIRED_NODES
-
-
 def chain_enterprise_counts(local: bool = True) -> dict[str, int]:
     """Distinct enterprises on at least one node of each chain."""
     rows = _effective(local).values_list("chain").annotate(n=Count("enterprise", distinct=True))

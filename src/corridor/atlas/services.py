@@ -294,12 +294,6 @@ def _flush(
         progress(counts["done"], total)
 
 
-def classify_one(enterprise: Enterprise) -> list[NodeLink]:
-    """Re-classify one enterprise now (after an edit); decisions are kept."""
-    classify_registry(None, [enterprise.pk])
-    return list(NodeLink.objects.filter(enterprise=enterprise))
-
-
 # --- analysts' decisions ---------------------------------------------------------------------
 
 

@@ -315,16 +315,6 @@ def attach_document(
     return document
 
 
-def delete_project(project: Project, user: User) -> None:
-    """Soft-delete a project (restorable by an administrator)."""
-    with transaction.atomic():
-        before = snapshot(project)
-        project.deleted_at = timezone.now()
-        project.is_open = False
-        project.save(update_fields=["deleted_at", "is_open", "updated_at"])
-        record_audit(user, AuditAction.DELETE, project, before, snapshot(project))
-
-
 def seed_demo_projects(owner: User, targets_by_node: dict[str, list[int]], seed: int = 2025) -> int:
     """Demo only: synthetic projects on synthetic target enterprises, spread over the stages with a
     consistent history (dates, stage log, activities). Returns how many were created."""
