@@ -145,13 +145,13 @@ def test_retraining_uses_decisions_and_needs_some() -> None:
     services.decide_link(ent, "nev.battery", LinkStatus.CONFIRMED, None)
     model = services.retrain_model(None)
     assert model.decisions == 1 and model.trained_on > 100
-    assert services.live_classifier().model.version == model.version
+    assert selectors.live_classifier().model.version == model.version
 
 
 def test_editing_a_node_keeps_what_the_editor_does_not_show() -> None:
     chain = Chain.objects.get(key="pt")
     channel = next(
-        n for n in services._current_definition(chain)["nodes"] if n["id"] == "pt.channel"
+        n for n in selectors.current_definition(chain)["nodes"] if n["id"] == "pt.channel"
     )
     assert channel.get("counts_trade") is True
     edited = {k: channel[k] for k in ("id", "name", "stage", "description")} | {

@@ -18,3 +18,13 @@ def role_label(user: User) -> str:
     """The user's role in words."""
     role = role_of(user)
     return str(Role(role).label) if role else ""
+
+
+def user_named(username: str) -> User | None:
+    """The user with that username, or None."""
+    return User.objects.filter(username=username).first()
+
+
+def existing_usernames(usernames: list[str]) -> set[str]:
+    """Which of these usernames exist."""
+    return set(User.objects.filter(username__in=usernames).values_list("username", flat=True))

@@ -140,7 +140,7 @@ def classify_text(request: HttpRequest, payload: TextIn):  # type: ignore[no-unt
     for field in ("name", "scope", "products"):
         if len(getattr(payload, field)) > MAX_TEXT:
             raise ValidationFailed(f"{field} is longer than {MAX_TEXT} characters", field=field)
-    classifier = services.live_classifier()
+    classifier = selectors.live_classifier()
     found = classifier.classify(payload.name, payload.scope, payload.products)
     return ClassifiedOut(
         labels=list(found.labels),

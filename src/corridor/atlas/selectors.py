@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections import defaultdict
@@ -13,6 +14,7 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.atlas import chains as packaged
 from corridor.atlas.models import (
@@ -23,10 +25,10 @@ from corridor.atlas.models import (
     LinkStatus,
     NodeLink,
 )
-from corridor.atlas.services import live_classifier
 from corridor.engine import complexity, gaps
 from corridor.engine.chains import Chain as ChainDef
 from corridor.engine.chains import Node, parse_chain
+from corridor.engine.classify_model import Classifier
 from corridor.errors import NotFound
 from corridor.registry import selectors as registry
 from corridor.registry.models import Enterprise, SizeBand, TitleKind
@@ -50,6 +52,29 @@ def get_chain(key: str) -> Chain:
     if chain is None:
         raise NotFound(f"chain {key}")
     return chain
+
+
+def current_definition(chain: Chain) -> dict[str, Any]:
+    """A copy of the chain's current definition (a plain dict, for editing)."""
+    version = chain.versions.filter(number=chain.current_version).first()
+    if version is None:
+        raise NotFound(_("Chain %(key)s has no current version.") % {"key": chain.key})
+    return copy.deepcopy(version.definition)
+
+
+def live_classifier() -> Classifier:
+    """The classifier of the current chain versions and the newest learned model."""
+    definitions = {c.key: current_definition(c) for c in Chain.objects.all()}
+    if not definitions:
+        return packaged.packaged_classifier()
+    chains = packaged.parse_atlas(definitions)
+    stored = LearnedModel.objects.order_by("-created_at").first()
+    if stored is not None:
+        model_json: str | None = stored.weights
+    else:
+        model = packaged.packaged_model()
+        model_json = model.to_json() if model else None
+    return packaged.build_classifier(chains, model_json)
 
 
 def definition_of(chain: Chain, number: int | None = None) -> ChainDef:

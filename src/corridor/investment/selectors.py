@@ -24,7 +24,7 @@ from corridor.investment.models import (
     Team,
     YearGoal,
 )
-from corridor.investment.services import pipeline_config
+from corridor.investment.stages import pipeline_config
 
 
 def stages() -> list[Stage]:
@@ -275,7 +275,7 @@ def requirements_by_stage(project: Project) -> dict[str, list[str]]:
 
     The reason a hold or a loss needs is asked in the move form, so it is not listed here.
     """
-    from corridor.investment.services import attached_kinds, missing_requirements
+    from corridor.investment.stages import attached_kinds, missing_requirements
 
     kinds = attached_kinds(project)  # one query for all stages
     return {

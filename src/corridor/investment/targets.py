@@ -3,7 +3,7 @@ leaders pull, suppliers follow."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -15,7 +15,9 @@ from corridor.investment.candidates import build_pool
 from corridor.investment.explain import reasons_in_words
 from corridor.investment.models import Project, TargetEntry, TargetList
 from corridor.investment.models import Strategy as SavedStrategy
-from corridor.registry.models import Enterprise
+
+if TYPE_CHECKING:
+    from corridor.registry.models import Enterprise
 
 MAX_TOP = 200
 

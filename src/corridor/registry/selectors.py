@@ -268,3 +268,8 @@ def find_enterprise(key: str) -> Enterprise | None:
     if key.isdigit() and len(key) < 12:
         return qs.filter(pk=int(key)).first()
     return qs.filter(uscc=key).first()
+
+
+def enterprise_with_uscc(uscc: str) -> Enterprise | None:
+    """The live enterprise registered under a USCC, or None."""
+    return Enterprise.objects.filter(uscc=uscc).first()

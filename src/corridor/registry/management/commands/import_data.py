@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from corridor.accounts.selectors import user_named
 from corridor.errors import DomainError
 from corridor.imports.models import ImportMode
 from corridor.registry import importing
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        actor = User.objects.filter(username=opts["user"]).first() if opts["user"] else None
+        actor = user_named(opts["user"]) if opts["user"] else None
         if opts["user"] and actor is None:
             raise CommandError(f"no such user: {opts['user']}")
         try:
