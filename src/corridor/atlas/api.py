@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from corridor.accounts.auth import require_perm
@@ -139,7 +140,11 @@ def classify_text(request: HttpRequest, payload: TextIn):  # type: ignore[no-unt
     require_perm(request, perms.VIEW_CHAIN)
     for field in ("name", "scope", "products"):
         if len(getattr(payload, field)) > MAX_TEXT:
-            raise ValidationFailed(f"{field} is longer than {MAX_TEXT} characters", field=field)
+            raise ValidationFailed(
+                _("%(field)s is longer than %(max)d characters")
+                % {"field": field, "max": MAX_TEXT},
+                field=field,
+            )
     classifier = selectors.live_classifier()
     found = classifier.classify(payload.name, payload.scope, payload.products)
     return ClassifiedOut(

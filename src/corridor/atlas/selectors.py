@@ -50,7 +50,7 @@ def get_chain(key: str) -> Chain:
     """One chain by key, or NotFound."""
     chain = Chain.objects.filter(key=key).first() if key.isascii() and key.isalnum() else None
     if chain is None:
-        raise NotFound(f"chain {key}")
+        raise NotFound(_("No such chain: %(key)s") % {"key": key})
     return chain
 
 
@@ -83,7 +83,9 @@ def definition_of(chain: Chain, number: int | None = None) -> ChainDef:
         chain=chain, number=number or chain.current_version
     ).first()
     if version is None:
-        raise NotFound(f"{chain.key}@{number}")
+        raise NotFound(
+            _("Chain %(key)s has no version %(number)s.") % {"key": chain.key, "number": number}
+        )
     return parse_chain(version.definition)
 
 
@@ -514,7 +516,7 @@ def node_detail(node_id: str) -> dict[str, Any]:
     nodes = node_index()
     node = nodes.get(node_id)
     if node is None:
-        raise NotFound(f"node {node_id}")
+        raise NotFound(_("No such node: %(node)s") % {"node": node_id})
     definitions = all_definitions()
     top = node.top
     links = node_enterprises(node_id)

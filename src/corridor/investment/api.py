@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -113,11 +114,16 @@ def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # typ
     stage = selectors.stage_by_key(payload.stage)
     if stage is None:
         raise ValidationFailed(
-            f"unknown stage {payload.stage!r}", field="stage", value=payload.stage
+            _("Unknown stage %(stage)r") % {"stage": payload.stage},
+            field="stage",
+            value=payload.stage,
         )
     reason = selectors.lost_reason_by_key(payload.lost_reason) if payload.lost_reason else None
     if payload.lost_reason and reason is None:
-        raise ValidationFailed(f"unknown lost reason {payload.lost_reason!r}", field="lost_reason")
+        raise ValidationFailed(
+            _("Unknown lost reason %(reason)r") % {"reason": payload.lost_reason},
+            field="lost_reason",
+        )
     return services.move_stage(project, stage, request.user, payload.note, reason)
 
 
@@ -126,7 +132,9 @@ def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  #
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     if payload.kind not in ("visit", "call", "meeting", "note"):
-        raise ValidationFailed(f"unknown activity kind {payload.kind!r}", field="kind")
+        raise ValidationFailed(
+            _("Unknown activity kind %(kind)r") % {"kind": payload.kind}, field="kind"
+        )
     activity = services.add_activity(project, payload.kind, payload.summary, request.user)
     return 201, {"id": activity.pk, "at": activity.at.isoformat()}
 
@@ -136,7 +144,7 @@ def rank_targets(request: HttpRequest, params: Query[TargetsIn]):  # type: ignor
     require_perm(request, perms.RANK_TARGETS)
     nodes = targets.selected_nodes(request.GET)
     if not nodes:
-        raise NotFound("no such node or chain")
+        raise NotFound(_("No such node or chain."))
     result = targets.ranked(nodes, targets.strategy_from(request.GET), params.top)
     return [
         TargetOut(

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.errors import NotFound
 from corridor.investment import permissions as perms
@@ -60,7 +61,7 @@ def get_project(user: User, pk: int) -> Project:
     """One visible project, or NotFound (projects the user may not see do not exist for it)."""
     project = visible_projects(user).filter(pk=pk).first()
     if project is None:
-        raise NotFound(f"project {pk}")
+        raise NotFound(_("No such project: %(pk)s") % {"pk": pk})
     return project
 
 
@@ -254,7 +255,7 @@ def get_document(project: Project, pk: int) -> Document:
     """One document of a project, or NotFound."""
     document = project.documents.filter(pk=pk).first()
     if document is None:
-        raise NotFound(f"document {pk}")
+        raise NotFound(_("No such document: %(pk)s") % {"pk": pk})
     return document
 
 

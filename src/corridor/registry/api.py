@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -131,7 +132,7 @@ def _validate_status(status: str | None) -> None:
 
     if status is not None and status not in EnterpriseStatus.values:
         raise ValidationFailed(
-            f"status must be one of {', '.join(EnterpriseStatus.values)}",
+            _("status must be one of %(values)s") % {"values": ", ".join(EnterpriseStatus.values)},
             field="status",
             value=status,
         )
@@ -217,13 +218,15 @@ def upload_import(
     require_perm(request, perms.IMPORT_ENTERPRISES)
     if mode not in ImportMode.values:
         raise ValidationFailed(
-            f"mode must be one of {', '.join(ImportMode.values)}", field="mode", value=mode
+            _("mode must be one of %(values)s") % {"values": ", ".join(ImportMode.values)},
+            field="mode",
+            value=mode,
         )
     try:
         unit = str(Decimal(money_unit))
     except ArithmeticError as exc:
         raise ValidationFailed(
-            "money_unit must be a number", field="money_unit", value=money_unit
+            _("money_unit must be a number"), field="money_unit", value=money_unit
         ) from exc
     batch = importing.receive_upload(
         file,

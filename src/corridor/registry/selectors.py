@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
 from corridor.imports.models import ImportBatch, ImportChange
@@ -213,7 +214,7 @@ def get_enterprise(pk: int, include_deleted: bool = False) -> Enterprise:
         .first()
     )
     if ent is None:
-        raise NotFound("No such enterprise.")
+        raise NotFound(_("No such enterprise."))
     return ent
 
 
@@ -232,7 +233,7 @@ def get_import(pk: int) -> ImportBatch:
         .first()
     )
     if batch is None:
-        raise NotFound("No such import.")
+        raise NotFound(_("No such import."))
     return batch
 
 
