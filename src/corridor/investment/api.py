@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
+from corridor.core.views import SignedInRequest
 from corridor.errors import NotFound, ValidationFailed
 from corridor.investment import permissions as perms
 from corridor.investment import selectors, services, targets
@@ -84,7 +84,7 @@ class TargetOut(Schema):
 
 @router.get("/projects", response=list[ProjectOut])
 @paginate(BoundedPagination)
-def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
+def list_projects(request: SignedInRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_PROJECT)
     return selectors.project_list(
         request.user, selectors.ProjectFilters.from_query({"q": q, "stage": stage})
@@ -92,13 +92,13 @@ def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: 
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
-def get_project(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
+def get_project(request: SignedInRequest, project_id: int):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_PROJECT)
     return selectors.get_project(request.user, project_id)
 
 
 @router.post("/projects", response={201: ProjectOut})
-def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
+def create_project(request: SignedInRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     target = registry_selectors.get_enterprise(payload.target_id)
     data = {k: v for k, v in payload.dict(exclude={"target_id"}).items() if v not in (None, "")}
@@ -108,7 +108,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no
 
 
 @router.post("/projects/{project_id}/move", response=ProjectOut)
-def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
+def move_project(request: SignedInRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     stage = selectors.stage_by_key(payload.stage)
@@ -128,7 +128,7 @@ def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # typ
 
 
 @router.post("/projects/{project_id}/activities", response={201: dict})
-def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
+def add_activity(request: SignedInRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     if payload.kind not in ("visit", "call", "meeting", "note"):
@@ -140,7 +140,7 @@ def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  #
 
 
 @router.get("/targets", response=list[TargetOut])
-def rank_targets(request: HttpRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
+def rank_targets(request: SignedInRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
     require_perm(request, perms.RANK_TARGETS)
     nodes = targets.selected_nodes(request.GET)
     if not nodes:

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -12,6 +11,7 @@ from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
+from corridor.core.views import SignedInRequest
 from corridor.errors import ValidationFailed
 from corridor.imports.models import ImportMode
 from corridor.registry import importing, selectors, services
@@ -140,21 +140,21 @@ def _validate_status(status: str | None) -> None:
 
 @router.get("/enterprises", response=list[EnterpriseOut])
 @paginate(BoundedPagination)
-def list_enterprises(request: HttpRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
+def list_enterprises(request: SignedInRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
     """Enterprises matching the same filters as the list page."""
     require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.enterprise_list(selectors.EnterpriseFilters.from_query(filters.dict()))
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
-def get_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def get_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """One enterprise."""
     require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.get_enterprise(enterprise_id)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut})
-def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
+def create_enterprise(request: SignedInRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
     """Create an enterprise (a USCC failing its checksum needs confirm_checksum)."""
     require_perm(request, perms.ADD_ENTERPRISE)
     _validate_status(payload.status)
@@ -165,7 +165,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ign
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
-def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
+def update_enterprise(request: SignedInRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
     """Change some fields of an enterprise."""
     require_perm(request, perms.CHANGE_ENTERPRISE)
     _validate_status(payload.status)
@@ -180,7 +180,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 @router.delete("/enterprises/{enterprise_id}", response={204: None})
-def delete_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def delete_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Soft-delete an enterprise."""
     require_perm(request, perms.DELETE_ENTERPRISE)
     services.soft_delete_enterprise(selectors.get_enterprise(enterprise_id), request.user)
@@ -188,14 +188,14 @@ def delete_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore
 
 
 @router.post("/enterprises/{enterprise_id}/restore", response=EnterpriseOut)
-def restore_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def restore_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Restore a soft-deleted enterprise."""
     require_perm(request, perms.RESTORE_ENTERPRISE)
     return services.restore_enterprise(enterprise_id, request.user)
 
 
 @router.get("/enterprises/{enterprise_id}/history", response=list[HistoryOut])
-def enterprise_history(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def enterprise_history(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Every recorded change of an enterprise, newest first."""
     require_perm(request, perms.VIEW_ENTERPRISE)
     entries = selectors.enterprise_history(selectors.get_enterprise(enterprise_id))
@@ -207,7 +207,7 @@ def enterprise_history(request: HttpRequest, enterprise_id: int):  # type: ignor
 
 @router.post("/imports", response={201: ImportOut})
 def upload_import(
-    request: HttpRequest,
+    request: SignedInRequest,
     file: File[UploadedFile],
     mode: str = ImportMode.VALID_ROWS,
     dry_run: bool = False,
@@ -241,7 +241,7 @@ def upload_import(
 
 
 @router.get("/imports/{import_id}", response=ImportOut)
-def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+def get_import(request: SignedInRequest, import_id: int):  # type: ignore[no-untyped-def]
     """One import and its counts."""
     require_perm(request, perms.IMPORT_ENTERPRISES)
     return selectors.get_import(import_id)
@@ -249,21 +249,21 @@ def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped
 
 @router.get("/imports/{import_id}/issues", response=list[IssueOut])
 @paginate(BoundedPagination)
-def import_issues(request: HttpRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
+def import_issues(request: SignedInRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
     """The validation report of an import: row, column, value, reason."""
     require_perm(request, perms.IMPORT_ENTERPRISES)
     return selectors.import_issues(selectors.get_import(import_id), severity)
 
 
 @router.post("/imports/{import_id}/apply", response=ImportOut)
-def apply_import(request: HttpRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
+def apply_import(request: SignedInRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
     """Apply a validated (dry-run) import."""
     require_perm(request, perms.IMPORT_ENTERPRISES)
     return importing.apply_batch(selectors.get_import(import_id), request.user, mode=mode)
 
 
 @router.post("/imports/{import_id}/revert", response=ImportOut)
-def revert_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+def revert_import(request: SignedInRequest, import_id: int):  # type: ignore[no-untyped-def]
     """Undo an applied import."""
     require_perm(request, perms.REVERT_IMPORT)
     return importing.revert_batch(selectors.get_import(import_id), request.user)

@@ -6,6 +6,7 @@ Money is stored in 万元 (ten thousand yuan) everywhere, as exact decimals.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corridor.core.models import SoftDeletable
 
-MONEY = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
 
 class EnterpriseStatus(models.TextChoices):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.core.tasks import read_progress, run_task
+from corridor.core.views import SignedInRequest
 from corridor.core.views import perm_required as _perm
 from corridor.errors import ValidationFailed
 from corridor.imports.models import ImportStatus
@@ -28,7 +30,7 @@ FIELD_ORDER = [f.name for f in ENTERPRISE_FIELDS]
 
 @login_required
 @_perm(perms.VIEW_ENTERPRISE)
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: SignedInRequest) -> HttpResponse:
     """Search, filter, sort and page the registry."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
     page = Paginator(selectors.enterprise_list(filters), PAGE_SIZE).get_page(
@@ -49,7 +51,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_perm(perms.EXPORT_ENTERPRISES)
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: SignedInRequest) -> HttpResponseBase:
     """Export exactly the filtered list as XLSX (default) or CSV."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
     qs = selectors.enterprise_list(filters)
@@ -68,7 +70,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_perm(perms.VIEW_ENTERPRISE)
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """One enterprise: facts with chart, titles, IP, platforms, tags and full change history."""
     can_see_deleted = request.user.has_perm(perms.RESTORE_ENTERPRISE)
     ent = selectors.get_enterprise(pk, include_deleted=can_see_deleted)
@@ -102,7 +104,7 @@ def _f(value):  # type: ignore[no-untyped-def]
 
 @login_required
 @_perm(perms.CHANGE_ENTERPRISE)
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Edit an enterprise; a USCC failing its checksum needs an explicit confirmation."""
     ent = selectors.get_enterprise(pk)
     form = EnterpriseForm(request.POST or None, instance=ent)
@@ -126,7 +128,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @_perm(perms.ADD_ENTERPRISE)
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: SignedInRequest) -> HttpResponse:
     """Add one enterprise by hand."""
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +149,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @_perm(perms.DELETE_ENTERPRISE)
 @require_POST
-def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Soft-delete: the record leaves lists and can be restored."""
     services.soft_delete_enterprise(
         selectors.get_enterprise(pk), request.user, request.POST.get("reason", "")
@@ -158,7 +160,7 @@ def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @_perm(perms.RESTORE_ENTERPRISE)
-def deleted_list(request: HttpRequest) -> HttpResponse:
+def deleted_list(request: SignedInRequest) -> HttpResponse:
     """Soft-deleted enterprises, to restore."""
     page = Paginator(selectors.deleted_enterprises(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/deleted.html", {"page": page})
@@ -167,7 +169,7 @@ def deleted_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @_perm(perms.RESTORE_ENTERPRISE)
 @require_POST
-def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_restore(request: SignedInRequest, pk: int) -> HttpResponse:
     """Restore a soft-deleted enterprise."""
     services.restore_enterprise(pk, request.user)
     messages.success(request, _("Restored."))
@@ -177,7 +179,7 @@ def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_perm(perms.MERGE_ENTERPRISE)
 @require_POST
-def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     """Merge this USCC-less record into the chosen record that has the USCC."""
     target = services.merge_into(pk, int(request.POST.get("target", "0") or 0), request.user)
     messages.success(request, _("Merged into this record."))
@@ -189,7 +191,7 @@ def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: SignedInRequest) -> HttpResponse:
     """Past imports and the upload form."""
     page = Paginator(selectors.import_list(), 30).get_page(request.GET.get("page"))
     return render(request, "registry/imports.html", {"page": page, "form": UploadForm()})
@@ -198,7 +200,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
 @require_POST
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: SignedInRequest) -> HttpResponse:
     """Receive a file; rejected files get a specific message and leave nothing behind."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -211,7 +213,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """Preview: detected header, the column mapping (editable), sample rows and the validation report."""
     batch = selectors.get_import(pk)
     context: dict = {"batch": batch, "apply_form": ApplyForm(initial={"mode": batch.mode})}
@@ -246,7 +248,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
 @require_POST
-def import_validate(request: HttpRequest, pk: int) -> HttpResponse:
+def import_validate(request: SignedInRequest, pk: int) -> HttpResponse:
     """Save the mapping and options, then validate every row (nothing is applied)."""
     batch = selectors.get_import(pk)
     inspection = importing.inspect_batch(batch)
@@ -269,7 +271,7 @@ def import_validate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
 @require_POST
-def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def import_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     """Apply the import as a task; the page polls its progress."""
     batch = selectors.get_import(pk)
     form = ApplyForm(request.POST)
@@ -289,7 +291,7 @@ def _sample(inspection: importing.Inspection) -> dict:
 
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """HTMX partial: progress while applying; tells the page to reload when done."""
     batch = selectors.get_import(pk)
     response = render(
@@ -305,7 +307,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @_perm(perms.REVERT_IMPORT)
 @require_POST
-def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
+def import_revert(request: SignedInRequest, pk: int) -> HttpResponse:
     """Undo an applied import."""
     importing.revert_batch(selectors.get_import(pk), request.user)
     messages.success(request, _("Import reverted."))
@@ -314,7 +316,7 @@ def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: SignedInRequest) -> HttpResponseBase:
     """A blank XLSX with every importable column, Chinese headers."""
     return FileResponse(
         exporting.template_file(), as_attachment=True, filename="corridor-import-template.xlsx"
@@ -323,7 +325,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_perm(perms.IMPORT_ENTERPRISES)
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_report(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """The validation report as CSV (row, column, value, reason)."""
     batch = selectors.get_import(pk)
     response = StreamingHttpResponse(
