@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """An expected business failure; rendered as JSON, a toast or an error page, never a 500."""
@@ -49,5 +51,7 @@ def printable_text(value: str, field: str, keep: str = "\n\t") -> str:
     """The text unchanged, or ValidationFailed naming the field when it holds control characters
     (PostgreSQL refuses NUL; nothing a user types needs the others)."""
     if any(not ch.isprintable() and ch not in keep for ch in value):
-        raise ValidationFailed(f"{field} contains control characters", field=field)
+        raise ValidationFailed(
+            _("%(field)s contains control characters") % {"field": field}, field=field
+        )
     return value

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from corridor.accounts.models import AuditEvent
 from corridor.atlas import chains as packaged
 from corridor.atlas import selectors, services
 from corridor.atlas.models import Chain, ChainVersion, LinkStatus, NodeLink
 from corridor.errors import ValidationFailed
-from tests.factories import EnterpriseFactory, FactsFactory, user_with_role
+from corridor.registry.models import TitleKind
+from tests.factories import EnterpriseFactory, FactsFactory, TitleFactory, user_with_role
 
 BATTERY_MAKER = "锂离子电池制造；动力电池研发；电池零配件生产；技术服务、技术开发"
 DEALER = "汽车新车销售；汽车零配件零售；机动车修理和维护；二手车经纪"
@@ -141,13 +145,13 @@ def test_retraining_uses_decisions_and_needs_some() -> None:
     services.decide_link(ent, "nev.battery", LinkStatus.CONFIRMED, None)
     model = services.retrain_model(None)
     assert model.decisions == 1 and model.trained_on > 100
-    assert services.live_classifier().model.version == model.version
+    assert selectors.live_classifier().model.version == model.version
 
 
 def test_editing_a_node_keeps_what_the_editor_does_not_show() -> None:
     chain = Chain.objects.get(key="pt")
     channel = next(
-        n for n in services._current_definition(chain)["nodes"] if n["id"] == "pt.channel"
+        n for n in selectors.current_definition(chain)["nodes"] if n["id"] == "pt.channel"
     )
     assert channel.get("counts_trade") is True
     edited = {k: channel[k] for k in ("id", "name", "stage", "description")} | {
@@ -156,3 +160,18 @@ def test_editing_a_node_keeps_what_the_editor_does_not_show() -> None:
     services.save_node(chain, edited, None)
     assert selectors.node_index()["pt.channel"].counts_trade
     assert selectors.node_index()["pt.channel"].terms == ("电动工具品牌运营",)
+
+
+def test_node_panel_counts_only_titles_in_force_today() -> None:
+    """A title issued after today, or expired before it, is not counted on the node panel."""
+    today = timezone.localdate()
+    maker = EnterpriseFactory(name="金华某某电池科技有限公司", business_scope=BATTERY_MAKER)
+    services.classify_registry()
+    node = NodeLink.objects.filter(enterprise=maker).values_list("node", flat=True).first()
+    assert node
+    TitleFactory(enterprise=maker, title="high_tech", issued_on=today + dt.timedelta(days=1))
+    TitleFactory(enterprise=maker, title="tech_sme", expires_on=today - dt.timedelta(days=1))
+    assert selectors.node_detail(node)["title_counts"] == []
+    TitleFactory(enterprise=maker, title="little_giant", issued_on=today, expires_on=today)
+    labels = [label for label, _ in selectors.node_detail(node)["title_counts"]]
+    assert labels == [TitleKind.LITTLE_GIANT.label]

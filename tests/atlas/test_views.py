@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from corridor.atlas import services
+from corridor.atlas import selectors, services
 from corridor.atlas.models import Chain, LinkStatus, NodeLink
 from tests.factories import EnterpriseFactory, user_with_role
 
@@ -77,7 +77,7 @@ def test_weak_links_export_is_a_ranked_workbook(analyst_client: Client, atlas_da
     assert len(rows) - 1 == len(
         [
             n
-            for n in services._current_definition(Chain.objects.get(key="nev"))["nodes"]
+            for n in selectors.current_definition(Chain.objects.get(key="nev"))["nodes"]
             if not n.get("parent")
         ]
     )

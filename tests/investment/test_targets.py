@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from corridor.atlas import services as atlas_services
 from corridor.investment import targets
@@ -53,13 +54,14 @@ def registry() -> dict[str, object]:
 
 
 def test_ranked_targets_are_explained_and_exclude_local_firms(registry) -> None:  # type: ignore[no-untyped-def]
-    result = targets.ranked(["nev.battery"], targets.strategies()["balanced"], 10)
+    with translation.override("zh-hans"):
+        result = targets.ranked(["nev.battery"], targets.strategies()["balanced"], 10)
     names = [r["enterprise"]["name"] for r in result["rows"]]
     assert names == ["常州大电池有限公司", "乌鲁木齐小电池有限公司"]
     first = result["rows"][0]
     assert first["score"] == pytest.approx(sum(first["contributions"].values()))
     words = " ".join(x["text"] for x in first["reasons"])
-    assert "km" in words or "公里" in words
+    assert "距金华" in words and "公里" in words
     again = targets.ranked(["nev.battery"], targets.strategies()["balanced"], 10)
     assert [r["id"] for r in again["rows"]] == [r["id"] for r in result["rows"]]
 

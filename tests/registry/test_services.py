@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import translation
 
@@ -116,3 +118,27 @@ def test_editing_through_the_page_records_the_stored_value_as_before(admin) -> N
         action="update", target_type="registry.enterprise", target_id=str(ent.pk)
     )
     assert ("name", "原名有限公司", "新名有限公司") in event.changed_fields()
+
+
+@pytest.mark.django_db
+def test_title_in_force_is_one_rule_for_queries_and_loaded_rows() -> None:
+    """Issued on or before the day (or undated), expiring on or after it (or never): both edges count."""
+    day = dt.date(2024, 6, 1)
+    one = dt.timedelta(days=1)
+    cases = {
+        "undated": (None, None, True),
+        "issued_that_day": (day, None, True),
+        "issued_the_day_after": (day + one, None, False),
+        "expires_that_day": (None, day, True),
+        "expired_the_day_before": (None, day - one, False),
+        "window": (day - one, day + one, True),
+    }
+    ent = EnterpriseFactory()
+    rows = {
+        name: TitleFactory(enterprise=ent, issued_on=issued, expires_on=expires, source=name)
+        for name, (issued, expires, _) in cases.items()
+    }
+    in_force = set(selectors.titles_held_in_force(day).values_list("source", flat=True))
+    assert in_force == {name for name, (_, _, ok) in cases.items() if ok}
+    assert {name for name, row in rows.items() if row.is_valid_on(day)} == in_force
+    assert {t.source for t in selectors.titles_in_force(ent, on=day)} == in_force

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
 from corridor.accounts.services import user_for_token
@@ -27,4 +28,4 @@ api_auth = [TokenAuth(), django_auth]
 def require_perm(request: HttpRequest, perm: str) -> None:
     """Raise a 403 DomainError unless the caller holds the permission."""
     if not request.user.has_perm(perm):
-        raise PermissionDenied("You do not have permission to do this.", permission=perm)
+        raise PermissionDenied(_("You do not have permission to do this."), permission=perm)

@@ -7,6 +7,11 @@ from typing import Any
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from corridor.atlas import permissions as atlas_perms
+from corridor.dashboard import permissions as dashboard_perms
+from corridor.investment import permissions as investment_perms
+from corridor.registry import permissions as registry_perms
+
 
 class Role(TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -18,25 +23,25 @@ class Role(TextChoices):
     APPLICANT = "applicant", _("Enterprise applicant")
 
 
-REGISTRY_READ = ["registry.view_enterprise", "registry.view_enterpriseyearfacts"]
-REGISTRY_EXPORT = ["registry.export_enterprises"]
+REGISTRY_READ = [registry_perms.VIEW_ENTERPRISE, registry_perms.VIEW_YEAR_FACTS]
+REGISTRY_EXPORT = [registry_perms.EXPORT_ENTERPRISES]
 REGISTRY_EDIT = [
-    "registry.add_enterprise",
-    "registry.change_enterprise",
-    "registry.change_enterpriseyearfacts",
-    "registry.add_enterpriseyearfacts",
+    registry_perms.ADD_ENTERPRISE,
+    registry_perms.CHANGE_ENTERPRISE,
+    registry_perms.CHANGE_YEAR_FACTS,
+    registry_perms.ADD_YEAR_FACTS,
 ]
-REGISTRY_IMPORT = ["registry.import_enterprises"]
-DASHBOARD = ["dashboard.view_dashboard"]
-ATLAS_READ = ["atlas.view_chain", "atlas.view_nodelink"]
-ATLAS_REVIEW = ["atlas.review_links", "atlas.run_classification"]
+REGISTRY_IMPORT = [registry_perms.IMPORT_ENTERPRISES]
+DASHBOARD = [dashboard_perms.VIEW_DASHBOARD]
+ATLAS_READ = [atlas_perms.VIEW_CHAIN, atlas_perms.VIEW_NODELINK]
+ATLAS_REVIEW = [atlas_perms.REVIEW_LINKS, atlas_perms.RUN_CLASSIFICATION]
 # Projects are visible to investment roles only (administrators see every team's projects).
 INVESTMENT = [
-    "investment.view_project",
-    "investment.manage_pipeline",
-    "investment.rank_targets",
-    "investment.view_targetlist",
-    "investment.add_targetlist",
+    investment_perms.VIEW_PROJECT,
+    investment_perms.MANAGE_PIPELINE,
+    investment_perms.RANK_TARGETS,
+    investment_perms.VIEW_TARGETLIST,
+    investment_perms.ADD_TARGETLIST,
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

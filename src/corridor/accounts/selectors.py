@@ -31,3 +31,13 @@ def latest_events(target_type: str, ids: list[int]) -> dict[int, AuditEvent]:
     for event in events:
         newest.setdefault(int(event.target_id), event)
     return newest
+
+
+def user_named(username: str) -> User | None:
+    """The user with that username, or None."""
+    return User.objects.filter(username=username).first()
+
+
+def existing_usernames(usernames: list[str]) -> set[str]:
+    """Which of these usernames exist."""
+    return set(User.objects.filter(username__in=usernames).values_list("username", flat=True))

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.accounts.models import ApiToken, ApplicantProfile, AuditAction, AuditEvent
 from corridor.accounts.roles import Role
@@ -65,13 +66,6 @@ def record_audit(
     )
 
 
-def history_of(instance: models.Model) -> models.QuerySet[AuditEvent]:
-    """Every audit event of one record, newest first."""
-    return AuditEvent.objects.filter(
-        target_type=instance._meta.label_lower, target_id=str(instance.pk)
-    ).select_related("actor")
-
-
 @transaction.atomic
 def create_user(
     username: str,
@@ -84,9 +78,15 @@ def create_user(
 ) -> User:
     """Create a user holding exactly one role."""
     if role not in Role.values:
-        raise ValidationFailed(f"Unknown role: {role}", field="role", value=role)
+        raise ValidationFailed(
+            _("Unknown role: %(role)s") % {"role": role}, field="role", value=role
+        )
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"User {username} already exists", field="username", value=username)
+        raise Conflict(
+            _("User %(username)s already exists") % {"username": username},
+            field="username",
+            value=username,
+        )
     user = User.objects.create_user(username=username, password=password, email=email)
     user.first_name = full_name[:150]
     user.is_staff = role == Role.ADMINISTRATOR
@@ -127,7 +127,7 @@ def revoke_token(user: User, token_id: int) -> None:
         revoked_at=timezone.now()
     )
     if not updated:
-        raise PermissionDenied("No such active token of yours.")
+        raise PermissionDenied(_("No such active token of yours."))
 
 
 def user_for_token(raw: str) -> User | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from corridor.accounts import selectors, services
 from corridor.accounts.forms import SignUpForm, TokenForm
+from corridor.core.views import SignedInRequest
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -60,7 +61,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """The user's own page: role, API tokens."""
     new_token = request.session.pop("new_token", None)
     context = {
@@ -74,7 +75,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: SignedInRequest) -> HttpResponse:
     """Issue an API token; its raw value is shown once."""
     form = TokenForm(request.POST)
     if form.is_valid():
@@ -84,7 +85,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: SignedInRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's tokens."""
     services.revoke_token(request.user, token_id)
     messages.success(request, _("Token revoked."))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from corridor.accounts.auth import require_perm
+from corridor.atlas import permissions as perms
 from corridor.atlas import selectors, services
+from corridor.core.views import SignedInRequest
 from corridor.engine.chains import chain_to_dict
 from corridor.errors import ValidationFailed
 from corridor.registry import selectors as registry_selectors
 
 router = Router(tags=["atlas"])
-VIEW = "atlas.view_chain"
 MAX_TEXT = 20_000
 
 
@@ -70,8 +71,8 @@ class ClassifiedOut(Schema):
 
 
 @router.get("/chains", response=list[ChainOut])
-def list_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def list_chains(request: SignedInRequest):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_CHAIN)
     return [
         ChainOut(
             key=c.key,
@@ -86,14 +87,14 @@ def list_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/chains/{key}/definition", response=dict[str, Any])
-def chain_definition(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def chain_definition(request: SignedInRequest, key: str):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_CHAIN)
     return chain_to_dict(selectors.definition_of(selectors.get_chain(key)))
 
 
 @router.get("/chains/{key}/weak-links", response=list[WeakLinkOut])
-def weak_links(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def weak_links(request: SignedInRequest, key: str):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_CHAIN)
     ranked = selectors.weak_links(selectors.get_chain(key), selectors.parse_weights(request.GET))
     return [
         WeakLinkOut(
@@ -120,14 +121,14 @@ def weak_links(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
 
 
 @router.get("/enterprises/{enterprise_id}/links", response=list[LinkOut])
-def enterprise_links(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def enterprise_links(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_CHAIN)
     return selectors.links_of(registry_selectors.get_enterprise(enterprise_id))
 
 
 @router.post("/enterprises/{enterprise_id}/decisions", response=LinkOut)
-def decide(request: HttpRequest, enterprise_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
-    require_perm(request, "atlas.review_links")
+def decide(request: SignedInRequest, enterprise_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.REVIEW_LINKS)
     enterprise = registry_selectors.get_enterprise(enterprise_id)
     return services.decide_link(
         enterprise, payload.node, payload.status, request.user, payload.note
@@ -135,12 +136,16 @@ def decide(request: HttpRequest, enterprise_id: int, payload: DecisionIn):  # ty
 
 
 @router.post("/classify", response=ClassifiedOut)
-def classify_text(request: HttpRequest, payload: TextIn):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def classify_text(request: SignedInRequest, payload: TextIn):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_CHAIN)
     for field in ("name", "scope", "products"):
         if len(getattr(payload, field)) > MAX_TEXT:
-            raise ValidationFailed(f"{field} is longer than {MAX_TEXT} characters", field=field)
-    classifier = services.live_classifier()
+            raise ValidationFailed(
+                _("%(field)s is longer than %(max)d characters")
+                % {"field": field, "max": MAX_TEXT},
+                field=field,
+            )
+    classifier = selectors.live_classifier()
     found = classifier.classify(payload.name, payload.scope, payload.products)
     return ClassifiedOut(
         labels=list(found.labels),

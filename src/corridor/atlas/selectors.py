@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections import defaultdict
@@ -11,8 +12,9 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.atlas import chains as packaged
 from corridor.atlas.models import (
@@ -23,12 +25,13 @@ from corridor.atlas.models import (
     LinkStatus,
     NodeLink,
 )
-from corridor.atlas.services import live_classifier
 from corridor.engine import complexity, gaps
 from corridor.engine.chains import Chain as ChainDef
 from corridor.engine.chains import Node, parse_chain
+from corridor.engine.classify_model import Classifier
 from corridor.errors import NotFound
-from corridor.registry.models import Enterprise, SizeBand, TitleHeld, TitleKind
+from corridor.registry import selectors as registry
+from corridor.registry.models import Enterprise, SizeBand, TitleKind
 
 LEADER_BANDS = (SizeBand.LARGE, SizeBand.MEDIUM)
 PEER_GROUPS = {
@@ -47,8 +50,31 @@ def get_chain(key: str) -> Chain:
     """One chain by key, or NotFound."""
     chain = Chain.objects.filter(key=key).first() if key.isascii() and key.isalnum() else None
     if chain is None:
-        raise NotFound(f"chain {key}")
+        raise NotFound(_("No such chain: %(key)s") % {"key": key})
     return chain
+
+
+def current_definition(chain: Chain) -> dict[str, Any]:
+    """A copy of the chain's current definition (a plain dict, for editing)."""
+    version = chain.versions.filter(number=chain.current_version).first()
+    if version is None:
+        raise NotFound(_("Chain %(key)s has no current version.") % {"key": chain.key})
+    return copy.deepcopy(version.definition)
+
+
+def live_classifier() -> Classifier:
+    """The classifier of the current chain versions and the newest learned model."""
+    definitions = {c.key: current_definition(c) for c in Chain.objects.all()}
+    if not definitions:
+        return packaged.packaged_classifier()
+    chains = packaged.parse_atlas(definitions)
+    stored = LearnedModel.objects.order_by("-created_at").first()
+    if stored is not None:
+        model_json: str | None = stored.weights
+    else:
+        model = packaged.packaged_model()
+        model_json = model.to_json() if model else None
+    return packaged.build_classifier(chains, model_json)
 
 
 def definition_of(chain: Chain, number: int | None = None) -> ChainDef:
@@ -57,7 +83,9 @@ def definition_of(chain: Chain, number: int | None = None) -> ChainDef:
         chain=chain, number=number or chain.current_version
     ).first()
     if version is None:
-        raise NotFound(f"{chain.key}@{number}")
+        raise NotFound(
+            _("Chain %(key)s has no version %(number)s.") % {"key": chain.key, "number": number}
+        )
     return parse_chain(version.definition)
 
 
@@ -126,9 +154,7 @@ class LocalNode:
 def titled_ids(local: bool = True, day: dt.date | None = None) -> set[int]:
     """Enterprises holding any title in force on a day."""
     day = day or timezone.localdate()
-    qs = TitleHeld.objects.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day)).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
-    )
+    qs = registry.titles_held_in_force(day)
     if local:
         qs = qs.filter(enterprise__is_local=True)
     return set(qs.values_list("enterprise_id", flat=True))
@@ -459,11 +485,6 @@ def last_run() -> ClassificationRun | None:
     return ClassificationRun.objects.filter(status="done").order_by("-finished_at").first()
 
 
-def required_nodes() -> dict[str, tuple[str, ...]]:
-    """The stable node ids other modules rely on."""
-    return packaged.REQUIRED_NODES
-
-
 def chain_enterprise_counts(local: bool = True) -> dict[str, int]:
     """Distinct enterprises on at least one node of each chain."""
     rows = _effective(local).values_list("chain").annotate(n=Count("enterprise", distinct=True))
@@ -495,18 +516,15 @@ def node_detail(node_id: str) -> dict[str, Any]:
     nodes = node_index()
     node = nodes.get(node_id)
     if node is None:
-        raise NotFound(f"node {node_id}")
+        raise NotFound(_("No such node: %(node)s") % {"node": node_id})
     definitions = all_definitions()
     top = node.top
     links = node_enterprises(node_id)
     local = local_nodes().get(top)
     title_counts = [
         (TitleKind(t).label, n)
-        for t, n in TitleHeld.objects.filter(
-            enterprise_id__in=links.values("enterprise_id"),
-            enterprise__is_local=True,
-        )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+        for t, n in registry.titles_held_in_force()
+        .filter(enterprise_id__in=links.values("enterprise_id"), enterprise__is_local=True)
         .values_list("title")
         .annotate(n=Count("enterprise", distinct=True))
         .order_by("title")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -24,10 +23,11 @@ from corridor.atlas.models import (
     LinkStatus,
     NodeLink,
 )
+from corridor.atlas.selectors import current_definition, live_classifier
 from corridor.engine.chains import ChainDefinitionError, chain_to_dict, parse_chain
 from corridor.engine.classify import THRESHOLD
 from corridor.engine.classify_batch import classify_many
-from corridor.engine.classify_model import Classifier, Example, train, training_rows
+from corridor.engine.classify_model import Example, train, training_rows
 from corridor.errors import Conflict, NotFound, ValidationFailed, printable_text
 from corridor.registry.models import Enterprise
 
@@ -72,13 +72,6 @@ def ensure_packaged_chains() -> list[str]:
     return changed
 
 
-def _current_definition(chain: Chain) -> dict[str, Any]:
-    version = chain.versions.filter(number=chain.current_version).first()
-    if version is None:
-        raise NotFound(_("Chain %(key)s has no current version.") % {"key": chain.key})
-    return copy.deepcopy(version.definition)
-
-
 def save_chain_definition(
     chain: Chain, definition: dict[str, Any], user: User | None, note: str
 ) -> ChainVersion:
@@ -90,7 +83,7 @@ def save_chain_definition(
     )
     try:
         parsed = parse_chain(definition)
-        others = {c.key: _current_definition(c) for c in Chain.objects.exclude(pk=chain.pk)}
+        others = {c.key: current_definition(c) for c in Chain.objects.exclude(pk=chain.pk)}
         packaged.parse_atlas({**others, chain.key: chain_to_dict(parsed)})
     except ChainDefinitionError as exc:
         raise ValidationFailed(str(exc), code="chain_invalid") from exc
@@ -114,7 +107,7 @@ def save_chain_definition(
 
 def save_node(chain: Chain, node: dict[str, Any], user: User | None) -> ChainVersion:
     """Add a node or replace the node with the same id, as a new chain version."""
-    definition = _current_definition(chain)
+    definition = current_definition(chain)
     existing = next((n for n in definition["nodes"] if n["id"] == node.get("id")), {})
     node = {**existing, **node}  # keys the editor does not show (counts_trade) are kept
     nodes = [n for n in definition["nodes"] if n["id"] != node.get("id")]
@@ -132,7 +125,7 @@ def set_edge(
     chain: Chain, source: str, target: str, present: bool, user: User | None
 ) -> ChainVersion:
     """Add or remove a supply edge (inside the chain, or a cross edge to another chain)."""
-    definition = _current_definition(chain)
+    definition = current_definition(chain)
     own = {n["id"] for n in definition["nodes"]}
     key = "edges" if target in own else "cross_edges"
     edges = [e for e in definition.get(key) or [] if (e["from"], e["to"]) != (source, target)]
@@ -161,21 +154,6 @@ def set_chain_owners(
 
 
 # --- the classifier --------------------------------------------------------------------------
-
-
-def live_classifier() -> Classifier:
-    """The classifier of the current chain versions and the newest learned model."""
-    definitions = {c.key: _current_definition(c) for c in Chain.objects.all()}
-    if not definitions:
-        return packaged.packaged_classifier()
-    chains = packaged.parse_atlas(definitions)
-    stored = LearnedModel.objects.order_by("-created_at").first()
-    if stored is not None:
-        model_json: str | None = stored.weights
-    else:
-        model = packaged.packaged_model()
-        model_json = model.to_json() if model else None
-    return packaged.build_classifier(chains, model_json)
 
 
 def _enterprise_chunks(ids: list[int] | None) -> Iterator[list[tuple[int, str, str, str]]]:
@@ -292,12 +270,6 @@ def _flush(
     batch.clear()
     if progress:
         progress(counts["done"], total)
-
-
-def classify_one(enterprise: Enterprise) -> list[NodeLink]:
-    """Re-classify one enterprise now (after an edit); decisions are kept."""
-    classify_registry(None, [enterprise.pk])
-    return list(NodeLink.objects.filter(enterprise=enterprise))
 
 
 # --- analysts' decisions ---------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,15 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import charts, exporting, forms, selectors, services
+from corridor.atlas import permissions as perms
 from corridor.atlas.models import LinkStatus
 from corridor.core.tasks import read_progress, run_task, write_progress
+from corridor.core.views import SignedInRequest
 from corridor.core.views import active_language as _lang
 from corridor.core.views import perm_required as _perm
 from corridor.engine import complexity, gaps
 from corridor.errors import Conflict
 from corridor.registry import selectors as registry_selectors
 
-VIEW = "atlas.view_chain"
 QUADRANT_LABELS = {
     "strength": gettext_lazy("Strength"),
     "opportunity": gettext_lazy("Opportunity"),
@@ -42,8 +44,8 @@ RUN_KEY = "atlas-classify"
 
 
 @login_required
-@_perm(VIEW)
-def chain_list(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def chain_list(request: SignedInRequest) -> HttpResponse:
     """Every chain with its owner, anchors and local size; the last classification run."""
     local = selectors.local_nodes()
     per_chain = selectors.chain_enterprise_counts()
@@ -71,8 +73,8 @@ def chain_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def chain_detail(request: HttpRequest, key: str) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def chain_detail(request: SignedInRequest, key: str) -> HttpResponse:
     """A chain: its graph, weak links with the weights, versions, owner and anchors."""
     chain = selectors.get_chain(key)
     definition = selectors.definition_of(chain)
@@ -100,8 +102,8 @@ def chain_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def weak_links_export(request: HttpRequest, key: str) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def weak_links_export(request: SignedInRequest, key: str) -> HttpResponseBase:
     """The ranked weak links of a chain as an Excel file, with inputs, parts and weights."""
     chain = selectors.get_chain(key)
     weights = selectors.parse_weights(request.GET)
@@ -112,8 +114,8 @@ def weak_links_export(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def node_detail(request: HttpRequest, node_id: str) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def node_detail(request: SignedInRequest, node_id: str) -> HttpResponse:
     """A node: its definition, local enterprises and leaders, titles, local suppliers and customers,
     and its national picture. Rendered as a panel for HTMX requests."""
     detail = selectors.node_detail(node_id)
@@ -124,8 +126,8 @@ def node_detail(request: HttpRequest, node_id: str) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def relatedness(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def relatedness(request: SignedInRequest) -> HttpResponse:
     """Relative presence × fit scatter (with the peer group) and the opportunities list (preset)."""
     preset = request.GET.get("preset", "balanced")
     if preset not in complexity.PRESETS:
@@ -150,8 +152,8 @@ def relatedness(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def enterprise_links(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def enterprise_links(request: SignedInRequest, pk: int) -> HttpResponse:
     """Panel on the enterprise page: the nodes it sits on, evidence, decisions."""
     enterprise = registry_selectors.get_enterprise(pk)
     context = {
@@ -165,8 +167,8 @@ def enterprise_links(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.review_links")
-def review(request: HttpRequest) -> HttpResponse:
+@_perm(perms.REVIEW_LINKS)
+def review(request: SignedInRequest) -> HttpResponse:
     """The review queue, most useful decisions first."""
     status = request.GET.get("status", "auto")
     if status not in LinkStatus.values:
@@ -190,9 +192,9 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.review_links")
+@_perm(perms.REVIEW_LINKS)
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Confirm, mark uncertain or reject one enterprise–node link (HTMX or a plain form)."""
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
@@ -213,9 +215,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.run_classification")
+@_perm(perms.RUN_CLASSIFICATION)
 @require_POST
-def run_classification(request: HttpRequest) -> HttpResponse:
+def run_classification(request: SignedInRequest) -> HttpResponse:
     """Start a classification run over the registry in the background, with progress."""
     current = read_progress(RUN_KEY)
     if current and current.get("message") == "running":
@@ -228,9 +230,9 @@ def run_classification(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.run_classification")
+@_perm(perms.RUN_CLASSIFICATION)
 @require_POST
-def retrain(request: HttpRequest) -> HttpResponse:
+def retrain(request: SignedInRequest) -> HttpResponse:
     """Retrain the learned layer on the labelled set plus every analyst decision."""
     try:
         model = services.retrain_model(request.user)
@@ -248,8 +250,8 @@ def retrain(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def run_progress(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_CHAIN)
+def run_progress(request: SignedInRequest) -> HttpResponse:
     """Progress of the running classification (polled by the chains page)."""
     return render(
         request,
@@ -259,8 +261,8 @@ def run_progress(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.edit_chain_graph")
-def chain_edit(request: HttpRequest, key: str) -> HttpResponse:
+@_perm(perms.EDIT_CHAIN_GRAPH)
+def chain_edit(request: SignedInRequest, key: str) -> HttpResponse:
     """Edit a node (or add one) and the supply edges; every save makes a new version."""
     chain = selectors.get_chain(key)
     definition = selectors.definition_of(chain)
@@ -297,9 +299,9 @@ def chain_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.edit_chain_graph")
+@_perm(perms.EDIT_CHAIN_GRAPH)
 @require_POST
-def edge_edit(request: HttpRequest, key: str) -> HttpResponse:
+def edge_edit(request: SignedInRequest, key: str) -> HttpResponse:
     """Add or remove one supply edge."""
     chain = selectors.get_chain(key)
     form = forms.EdgeForm(
@@ -317,9 +319,9 @@ def edge_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@_perm("atlas.edit_chain_graph")
+@_perm(perms.EDIT_CHAIN_GRAPH)
 @require_POST
-def owners_edit(request: HttpRequest, key: str) -> HttpResponse:
+def owners_edit(request: SignedInRequest, key: str) -> HttpResponse:
     """Set the chain chief (链长) and anchor enterprises (链主, by USCC or id)."""
     chain = selectors.get_chain(key)
     form = forms.OwnersForm(request.POST)

@@ -1,7 +1,14 @@
 """Error pages and the small helpers every app's views share."""
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+class SignedInRequest(HttpRequest):
+    """The type of a request behind login_required or the API's auth: its user is signed in."""
+
+    user: User
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -37,3 +38,8 @@ def earlier_imports(batch: ImportBatch) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(
         kind=batch.kind, file_sha256=batch.file_sha256, created_at__lte=batch.created_at
     ).exclude(pk=batch.pk)
+
+
+def active_user(username: str) -> User | None:
+    """The active user an import is attributed to (the CLI's --user), or None."""
+    return User.objects.filter(username=username, is_active=True).first()

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
+from corridor.core.views import SignedInRequest
 from corridor.errors import NotFound, ValidationFailed
+from corridor.investment import permissions as perms
 from corridor.investment import selectors, services, targets
 from corridor.registry import selectors as registry_selectors
 
 router = Router(tags=["investment"])
-VIEW, MANAGE = "investment.view_project", "investment.manage_pipeline"
 
 
 class ProjectOut(Schema):
@@ -83,22 +84,22 @@ class TargetOut(Schema):
 
 @router.get("/projects", response=list[ProjectOut])
 @paginate(BoundedPagination)
-def list_projects(request: HttpRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def list_projects(request: SignedInRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_PROJECT)
     return selectors.project_list(
         request.user, selectors.ProjectFilters.from_query({"q": q, "stage": stage})
     )
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
-def get_project(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
-    require_perm(request, VIEW)
+def get_project(request: SignedInRequest, project_id: int):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.VIEW_PROJECT)
     return selectors.get_project(request.user, project_id)
 
 
 @router.post("/projects", response={201: ProjectOut})
-def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
-    require_perm(request, MANAGE)
+def create_project(request: SignedInRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.MANAGE_PIPELINE)
     target = registry_selectors.get_enterprise(payload.target_id)
     data = {k: v for k, v in payload.dict(exclude={"target_id"}).items() if v not in (None, "")}
     if data.get("node"):
@@ -107,36 +108,43 @@ def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no
 
 
 @router.post("/projects/{project_id}/move", response=ProjectOut)
-def move_project(request: HttpRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
-    require_perm(request, MANAGE)
+def move_project(request: SignedInRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     stage = selectors.stage_by_key(payload.stage)
     if stage is None:
         raise ValidationFailed(
-            f"unknown stage {payload.stage!r}", field="stage", value=payload.stage
+            _("Unknown stage %(stage)r") % {"stage": payload.stage},
+            field="stage",
+            value=payload.stage,
         )
     reason = selectors.lost_reason_by_key(payload.lost_reason) if payload.lost_reason else None
     if payload.lost_reason and reason is None:
-        raise ValidationFailed(f"unknown lost reason {payload.lost_reason!r}", field="lost_reason")
+        raise ValidationFailed(
+            _("Unknown lost reason %(reason)r") % {"reason": payload.lost_reason},
+            field="lost_reason",
+        )
     return services.move_stage(project, stage, request.user, payload.note, reason)
 
 
 @router.post("/projects/{project_id}/activities", response={201: dict})
-def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
-    require_perm(request, MANAGE)
+def add_activity(request: SignedInRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
     if payload.kind not in ("visit", "call", "meeting", "note"):
-        raise ValidationFailed(f"unknown activity kind {payload.kind!r}", field="kind")
+        raise ValidationFailed(
+            _("Unknown activity kind %(kind)r") % {"kind": payload.kind}, field="kind"
+        )
     activity = services.add_activity(project, payload.kind, payload.summary, request.user)
     return 201, {"id": activity.pk, "at": activity.at.isoformat()}
 
 
 @router.get("/targets", response=list[TargetOut])
-def rank_targets(request: HttpRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
-    require_perm(request, "investment.rank_targets")
+def rank_targets(request: SignedInRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
+    require_perm(request, perms.RANK_TARGETS)
     nodes = targets.selected_nodes(request.GET)
     if not nodes:
-        raise NotFound("no such node or chain")
+        raise NotFound(_("No such node or chain."))
     result = targets.ranked(nodes, targets.strategy_from(request.GET), params.top)
     return [
         TargetOut(

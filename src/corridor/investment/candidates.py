@@ -12,16 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Q
-from django.utils import timezone
 
 from corridor.atlas import selectors as atlas
 from corridor.atlas.models import NodeLink
 from corridor.engine.targeting import Candidates
-from corridor.registry.models import Enterprise, EnterpriseTag, EnterpriseYearFacts, TitleHeld
-
-TITLE_BITS = {"high_tech": 1, "specialised_sme": 2, "little_giant": 4, "tech_sme": 8}
-LISTED_BIT = 16
+from corridor.investment.titles import LISTED_BIT, TITLE_BITS
+from corridor.registry import selectors as registry
+from corridor.registry.models import Enterprise, EnterpriseTag, EnterpriseYearFacts
 
 
 @dataclass(frozen=True)
@@ -77,12 +74,9 @@ def _growth(
 
 def _titles(ids: list[int]) -> dict[int, int]:
     """Bitmask of titles in force (and listing) per enterprise."""
-    today = timezone.localdate()
     mask: dict[int, int] = defaultdict(int)
-    titles = (
-        TitleHeld.objects.filter(enterprise_id__in=ids, title__in=list(TITLE_BITS))
-        .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=today))
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    titles = registry.titles_held_in_force().filter(
+        enterprise_id__in=ids, title__in=list(TITLE_BITS)
     )
     for ent, title in titles.values_list("enterprise_id", "title"):
         mask[ent] |= TITLE_BITS[title]

@@ -6,12 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-TITLE_NAMES = {
-    "high_tech": lambda: _("high-tech enterprise"),
-    "specialised": lambda: _("specialised SME (专精特新)"),
-    "little_giant": lambda: _("little giant (小巨人)"),
-    "tech_sme": lambda: _("tech-based SME"),
-}
+from corridor.investment.titles import title_label
+
 PART_NAMES = {
     "fit": lambda: _("Fit"),
     "scale": lambda: _("Scale"),
@@ -48,7 +44,7 @@ def sentence(part: str, facts: dict[str, Any]) -> str:
             return _("revenue fell %(g)s a year over three years") % {"g": _pct(-facts["cagr"])}
         return _("revenue grew %(g)s a year over three years") % {"g": _pct(facts["cagr"])}
     if part == "quality":
-        names = [TITLE_NAMES[t]() for t in facts["titles"] if t in TITLE_NAMES]
+        names = [label for t in facts["titles"] if (label := title_label(t))]
         if facts["listed"]:
             names.append(_("listed"))
         text = "、".join(names) if names else _("no title in force")

@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from corridor.investment.models import ActivityKind, DocumentKind, LostReason, Project, Stage, Team
-from corridor.investment.services import EDITABLE, channels
+from corridor.investment.services import EDITABLE
+from corridor.investment.stages import channels
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -3,6 +3,8 @@ documents, saved strategies and target lists, yearly goals."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from corridor.core.models import SoftDeletable
 from corridor.registry.models import Enterprise
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
 
 
 class Team(models.Model):

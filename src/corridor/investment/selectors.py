@@ -11,8 +11,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.errors import NotFound
+from corridor.investment import permissions as perms
 from corridor.investment.models import (
     Document,
     LostReason,
@@ -23,7 +25,7 @@ from corridor.investment.models import (
     Team,
     YearGoal,
 )
-from corridor.investment.services import pipeline_config
+from corridor.investment.stages import pipeline_config
 
 
 def stages() -> list[Stage]:
@@ -48,7 +50,7 @@ def visible_team_ids(user: User) -> set[int]:
 def visible_projects(user: User) -> QuerySet[Project]:
     """The projects a user may see: all (with the permission), else own, helped and team projects."""
     qs = Project.objects.select_related("target", "stage", "owner", "team", "lost_reason")
-    if user.has_perm("investment.view_all_projects"):
+    if user.has_perm(perms.VIEW_ALL_PROJECTS):
         return qs
     return qs.filter(
         Q(owner=user) | Q(helpers=user) | Q(team_id__in=visible_team_ids(user))
@@ -59,7 +61,7 @@ def get_project(user: User, pk: int) -> Project:
     """One visible project, or NotFound (projects the user may not see do not exist for it)."""
     project = visible_projects(user).filter(pk=pk).first()
     if project is None:
-        raise NotFound(f"project {pk}")
+        raise NotFound(_("No such project: %(pk)s") % {"pk": pk})
     return project
 
 
@@ -253,7 +255,7 @@ def get_document(project: Project, pk: int) -> Document:
     """One document of a project, or NotFound."""
     document = project.documents.filter(pk=pk).first()
     if document is None:
-        raise NotFound(f"document {pk}")
+        raise NotFound(_("No such document: %(pk)s") % {"pk": pk})
     return document
 
 
@@ -274,7 +276,7 @@ def requirements_by_stage(project: Project) -> dict[str, list[str]]:
 
     The reason a hold or a loss needs is asked in the move form, so it is not listed here.
     """
-    from corridor.investment.services import attached_kinds, missing_requirements
+    from corridor.investment.stages import attached_kinds, missing_requirements
 
     kinds = attached_kinds(project)  # one query for all stages
     return {

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -30,6 +27,13 @@ from corridor.investment.models import (
     StageChange,
     StageKind,
 )
+from corridor.investment.stages import (  # noqa: F401  channels: TODO(lead): import flow move
+    attached_kinds,
+    channels,
+    missing_requirements,
+    pipeline_config,
+)
+from corridor.registry import selectors as registry
 from corridor.registry.models import Enterprise
 
 MAX_DOCUMENT_BYTES = 20 << 20
@@ -57,19 +61,6 @@ EDITABLE = (
 )
 
 
-@lru_cache(maxsize=1)
-def pipeline_config() -> dict[str, Any]:
-    """The packaged stage configuration (stages, lost reasons, channels, stale thresholds)."""
-    text = (resources.files("corridor.investment") / "data" / "stages.yaml").read_text(
-        encoding="utf-8"
-    )
-    config = yaml.safe_load(text)
-    keys = [s["key"] for s in config["stages"]]
-    if len(keys) != len(set(keys)) or not config.get("lost_reasons"):
-        raise ValueError("stages.yaml: stage keys must be unique and lost reasons listed")
-    return config
-
-
 def ensure_stages() -> None:
     """Create or update the stages and lost reasons from the packaged configuration."""
     config = pipeline_config()
@@ -89,46 +80,6 @@ def ensure_stages() -> None:
         LostReason.objects.update_or_create(
             key=r["key"], defaults={"name_zh": r["zh"], "name_en": r["en"]}
         )
-
-
-def channels() -> list[tuple[str, str, str]]:
-    """(key, Chinese, English) of the source channels."""
-    return [(c["key"], c["zh"], c["en"]) for c in pipeline_config()["channels"]]
-
-
-# --- requirements -----------------------------------------------------------------------------
-
-
-def attached_kinds(project: Project) -> set[str]:
-    """The kinds of documents attached to a project."""
-    return set(project.documents.values_list("kind", flat=True)) if project.pk else set()
-
-
-def missing_requirements(
-    project: Project,
-    stage: Stage,
-    reason: str = "",
-    lost_reason: Any = None,
-    kinds: set[str] | None = None,
-) -> list[str]:
-    """What the project lacks to enter the stage, in words (empty when it may enter).
-
-    `kinds` are the attached documents' kinds when the caller already has them.
-    """
-    missing = []
-    kinds = attached_kinds(project) if kinds is None else kinds
-    for req in stage.requires or []:
-        kind, _sep, name = req.partition(":")
-        if kind == "field" and getattr(project, name, None) in (None, ""):
-            label = Project._meta.get_field(name).verbose_name
-            missing.append(_("%(field)s must be filled in") % {"field": label})
-        elif kind == "document" and name not in kinds:
-            missing.append(_("a %(kind)s must be attached") % {"kind": DocumentKind(name).label})
-        elif req == "reason" and not reason.strip():
-            missing.append(_("a reason is required"))
-        elif req == "lost_reason" and lost_reason is None:
-            missing.append(_("a lost reason from the list is required"))
-    return missing
 
 
 # --- projects -----------------------------------------------------------------------------------
@@ -166,7 +117,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 def _link_landed(project: Project) -> None:
     """Link the landed entity to the registry record with the same USCC, if there is one."""
     if project.landed_uscc:
-        project.landed_enterprise = Enterprise.objects.filter(uscc=project.landed_uscc).first()
+        project.landed_enterprise = registry.enterprise_with_uscc(project.landed_uscc)
 
 
 def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Project:
@@ -312,13 +263,3 @@ def attach_document(
         {"project": project.pk, "kind": kind, "sha256": document.sha256},
     )
     return document
-
-
-def delete_project(project: Project, user: User) -> None:
-    """Soft-delete a project (restorable by an administrator)."""
-    with transaction.atomic():
-        before = snapshot(project)
-        project.deleted_at = timezone.now()
-        project.is_open = False
-        project.save(update_fields=["deleted_at", "is_open", "updated_at"])
-        record_audit(user, AuditAction.DELETE, project, before, snapshot(project))

@@ -3,10 +3,11 @@ leaders pull, suppliers follow."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from corridor.atlas import selectors as atlas
 from corridor.engine.targeting import DEFAULT_STRATEGY, PARTS, PRESETS, Strategy, rank
@@ -15,7 +16,9 @@ from corridor.investment.candidates import build_pool
 from corridor.investment.explain import reasons_in_words
 from corridor.investment.models import Project, TargetEntry, TargetList
 from corridor.investment.models import Strategy as SavedStrategy
-from corridor.registry.models import Enterprise
+
+if TYPE_CHECKING:
+    from corridor.registry.models import Enterprise
 
 MAX_TOP = 200
 
@@ -39,7 +42,10 @@ def strategy_from(params: Any) -> Strategy:
                 custom[part] = float(raw)
             except ValueError:
                 raise ValidationFailed(
-                    f"w_{part}: {raw!r} is not a number", field=f"w_{part}", value=raw
+                    _("%(field)s: %(value)r is not a number")
+                    % {"field": f"w_{part}", "value": raw},
+                    field=f"w_{part}",
+                    value=raw,
                 ) from None
     if not custom:
         return base
@@ -106,7 +112,7 @@ def save_strategy(name: str, weights: dict[str, float], user: User) -> SavedStra
     """Save (or replace) a named strategy after validating its weights."""
     name = name.strip()[:60]
     if not name or name in PRESETS:
-        raise ValidationFailed("choose a name that is not a preset", field="name", value=name)
+        raise ValidationFailed(_("Choose a name that is not a preset."), field="name", value=name)
     try:
         Strategy(name, weights)
     except ValueError as exc:
@@ -122,7 +128,7 @@ def save_list(
 ) -> TargetList:
     """Rank each node separately and keep the lists with their score breakdown (to compare later)."""
     if not nodes:
-        raise ValidationFailed("choose at least one node", field="node")
+        raise ValidationFailed(_("Choose at least one node."), field="node")
     with transaction.atomic():
         target_list = TargetList.objects.create(
             name=(name or ", ".join(nodes))[:120],
@@ -157,7 +163,7 @@ def get_list(pk: int) -> TargetList:
     """A saved target list, or NotFound."""
     found = TargetList.objects.filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"target list {pk}")
+        raise NotFound(_("No such target list: %(pk)s") % {"pk": pk})
     return found
 
 

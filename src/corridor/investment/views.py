@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import selectors as atlas_selectors
+from corridor.core.views import SignedInRequest
 from corridor.core.views import active_language as _lang
 from corridor.core.views import perm_required as _perm
 from corridor.engine.targeting import PARTS
@@ -31,15 +33,13 @@ from corridor.investment import (
     services,
     targets,
 )
+from corridor.investment import permissions as perms
 from corridor.registry import selectors as registry_selectors
-
-VIEW = "investment.view_project"
-MANAGE = "investment.manage_pipeline"
 
 
 @login_required
-@_perm(VIEW)
-def pipeline_board(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_PROJECT)
+def pipeline_board(request: SignedInRequest) -> HttpResponse:
     """The kanban board: a column per stage, cards flagged when overdue or stale."""
     filters = selectors.ProjectFilters.from_query(request.GET)
     context = {
@@ -58,8 +58,8 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def project_list(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_PROJECT)
+def project_list(request: SignedInRequest) -> HttpResponseBase:
     """Every visible project with filters, paging and export."""
     filters = selectors.ProjectFilters.from_query(request.GET)
     qs = selectors.project_list(request.user, filters)
@@ -83,8 +83,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
-def project_create(request: HttpRequest) -> HttpResponse:
+@_perm(perms.MANAGE_PIPELINE)
+def project_create(request: SignedInRequest) -> HttpResponse:
     """Open a project on a target enterprise (one click from a target list, or the form)."""
     target = registry_selectors.get_enterprise(
         int(request.GET.get("target") or request.POST.get("target") or 0)
@@ -121,8 +121,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.VIEW_PROJECT)
+def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A project: details, stage history, activity timeline, documents, forms to act."""
     project = selectors.get_project(request.user, pk)
     context = {
@@ -142,8 +142,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.MANAGE_PIPELINE)
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Edit a project's details."""
     project = selectors.get_project(request.user, pk)
     if request.method == "POST":
@@ -162,9 +162,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 @require_POST
-def project_move(request: HttpRequest, pk: int) -> HttpResponse:
+def project_move(request: SignedInRequest, pk: int) -> HttpResponse:
     """Move a project to another stage (board drag-and-drop, the project page, the API)."""
     project = selectors.get_project(request.user, pk)
     form = forms.MoveForm(request.POST)
@@ -187,9 +187,9 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 @require_POST
-def project_activity(request: HttpRequest, pk: int) -> HttpResponse:
+def project_activity(request: SignedInRequest, pk: int) -> HttpResponse:
     """Log a visit, call, meeting or note."""
     project = selectors.get_project(request.user, pk)
     form = forms.ActivityForm(request.POST)
@@ -204,9 +204,9 @@ def project_activity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
+@_perm(perms.MANAGE_PIPELINE)
 @require_POST
-def project_document(request: HttpRequest, pk: int) -> HttpResponse:
+def project_document(request: SignedInRequest, pk: int) -> HttpResponse:
     """Attach a document."""
     project = selectors.get_project(request.user, pk)
     form = forms.DocumentForm(request.POST, request.FILES)
@@ -220,8 +220,8 @@ def project_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def document_download(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+@_perm(perms.VIEW_PROJECT)
+def document_download(request: SignedInRequest, pk: int, doc: int) -> HttpResponseBase:
     """Download a project's document (only for those who see the project)."""
     project = selectors.get_project(request.user, pk)
     document = selectors.get_document(project, doc)
@@ -231,8 +231,8 @@ def document_download(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def analytics(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_PROJECT)
+def analytics(request: SignedInRequest) -> HttpResponseBase:
     """Funnel and conversion by stage, chain and owner; days per stage; the year's goals."""
     group = request.GET.get("group", "")
     if group not in ("", "chain", "owner"):
@@ -257,7 +257,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
 # --- targets ------------------------------------------------------------------------------------
 
 
-def _target_context(request: HttpRequest) -> dict:
+def _target_context(request: SignedInRequest) -> dict:
     nodes = targets.selected_nodes(request.GET)
     strategy = targets.strategy_from(request.GET)
     top = (
@@ -269,8 +269,8 @@ def _target_context(request: HttpRequest) -> dict:
 
 
 @login_required
-@_perm("investment.rank_targets")
-def targets_page(request: HttpRequest) -> HttpResponse:
+@_perm(perms.RANK_TARGETS)
+def targets_page(request: SignedInRequest) -> HttpResponse:
     """Rank enterprises outside the district for a node, nodes or a chain, explained."""
     base = _target_context(request)
     result = targets.ranked(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
@@ -290,8 +290,8 @@ def targets_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
-def targets_export(request: HttpRequest) -> HttpResponse:
+@_perm(perms.RANK_TARGETS)
+def targets_export(request: SignedInRequest) -> HttpResponseBase:
     """The ranking as Excel, one sheet per node, with the score breakdown."""
     base = _target_context(request)
     by_node = {n: targets.ranked([n], base["strategy"], base["top"]) for n in base["nodes"]}
@@ -301,9 +301,9 @@ def targets_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
+@_perm(perms.RANK_TARGETS)
 @require_POST
-def targets_save(request: HttpRequest) -> HttpResponse:
+def targets_save(request: SignedInRequest) -> HttpResponse:
     """Save the ranking as a named list (to compare over time), or the weights as a strategy."""
     base = _target_context(request)
     if request.POST.get("save") == "strategy":
@@ -320,8 +320,8 @@ def targets_save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
-def target_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.RANK_TARGETS)
+def target_list_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A saved list against the previous list of the same nodes."""
     saved = targets.get_list(pk)
     context = {
@@ -334,8 +334,8 @@ def target_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
-def leader_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.RANK_TARGETS)
+def leader_suppliers(request: SignedInRequest, pk: int) -> HttpResponse:
     """Leaders pull, suppliers follow: a local leader's missing supplier nodes and who could fill them."""
     enterprise = registry_selectors.get_enterprise(pk)
     context = {"leader": enterprise, "gaps": targets.leader_gaps(enterprise), "lang": _lang()}
@@ -343,8 +343,8 @@ def leader_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("investment.rank_targets")
-def investment_map(request: HttpRequest) -> HttpResponse:
+@_perm(perms.RANK_TARGETS)
+def investment_map(request: SignedInRequest) -> HttpResponse:
     """Targets by province and city on a map of China (drill down), and the district's enterprises."""
     base = _target_context(request)
     result = targets.ranked(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
@@ -366,8 +366,8 @@ def investment_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(VIEW)
-def follow_ups_panel(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_PROJECT)
+def follow_ups_panel(request: SignedInRequest) -> HttpResponse:
     """Home-page panel: the user's overdue and stale projects."""
     return render(
         request, "investment/_follow_ups.html", {"follow": selectors.follow_ups(request.user)}
@@ -375,8 +375,8 @@ def follow_ups_panel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
-def project_import(request: HttpRequest) -> HttpResponse:
+@_perm(perms.MANAGE_PIPELINE)
+def project_import(request: SignedInRequest) -> HttpResponse:
     """Import projects from a spreadsheet: a dry run first, then apply; stage rules as on the board."""
     report = None
     if request.method == "POST" and request.FILES.get("file"):
@@ -401,8 +401,8 @@ def project_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(MANAGE)
-def project_import_template(request: HttpRequest) -> HttpResponse:
+@_perm(perms.MANAGE_PIPELINE)
+def project_import_template(request: SignedInRequest) -> HttpResponseBase:
     """The spreadsheet template for importing projects."""
     return FileResponse(
         importing.projects_template_xlsx(), as_attachment=True, filename="项目导入模板.xlsx"

@@ -3,14 +3,16 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
 from corridor.core.pagination import BoundedPagination
+from corridor.core.views import SignedInRequest
 from corridor.errors import ValidationFailed
 from corridor.imports import api as imports_api
+from corridor.registry import permissions as perms
 from corridor.registry import selectors, services
 
 router = Router(tags=["registry"])
@@ -102,7 +104,7 @@ def _validate_status(status: str | None) -> None:
 
     if status is not None and status not in EnterpriseStatus.values:
         raise ValidationFailed(
-            f"status must be one of {', '.join(EnterpriseStatus.values)}",
+            _("status must be one of %(values)s") % {"values": ", ".join(EnterpriseStatus.values)},
             field="status",
             value=status,
         )
@@ -110,23 +112,23 @@ def _validate_status(status: str | None) -> None:
 
 @router.get("/enterprises", response=list[EnterpriseOut])
 @paginate(BoundedPagination)
-def list_enterprises(request: HttpRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
+def list_enterprises(request: SignedInRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
     """Enterprises matching the same filters as the list page."""
-    require_perm(request, "registry.view_enterprise")
+    require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.enterprise_list(selectors.EnterpriseFilters.from_query(filters.dict()))
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
-def get_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def get_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """One enterprise."""
-    require_perm(request, "registry.view_enterprise")
+    require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.get_enterprise(enterprise_id)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut})
-def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
+def create_enterprise(request: SignedInRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
     """Create an enterprise (a USCC failing its checksum needs confirm_checksum)."""
-    require_perm(request, "registry.add_enterprise")
+    require_perm(request, perms.ADD_ENTERPRISE)
     _validate_status(payload.status)
     data = payload.dict(exclude={"confirm_checksum"})
     return 201, services.create_enterprise(
@@ -135,9 +137,9 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):  # type: ign
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
-def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
+def update_enterprise(request: SignedInRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
     """Change some fields of an enterprise."""
-    require_perm(request, "registry.change_enterprise")
+    require_perm(request, perms.CHANGE_ENTERPRISE)
     _validate_status(payload.status)
     data = payload.dict(exclude_unset=True, exclude={"confirm_checksum"})
     return services.update_enterprise(
@@ -150,24 +152,24 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 @router.delete("/enterprises/{enterprise_id}", response={204: None})
-def delete_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def delete_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Soft-delete an enterprise."""
-    require_perm(request, "registry.delete_enterprise")
+    require_perm(request, perms.DELETE_ENTERPRISE)
     services.soft_delete_enterprise(selectors.get_enterprise(enterprise_id), request.user)
     return 204, None
 
 
 @router.post("/enterprises/{enterprise_id}/restore", response=EnterpriseOut)
-def restore_enterprise(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def restore_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Restore a soft-deleted enterprise."""
-    require_perm(request, "registry.restore_enterprise")
+    require_perm(request, perms.RESTORE_ENTERPRISE)
     return services.restore_enterprise(enterprise_id, request.user)
 
 
 @router.get("/enterprises/{enterprise_id}/history", response=list[HistoryOut])
-def enterprise_history(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
+def enterprise_history(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Every recorded change of an enterprise, newest first."""
-    require_perm(request, "registry.view_enterprise")
+    require_perm(request, perms.VIEW_ENTERPRISE)
     entries = selectors.enterprise_history(selectors.get_enterprise(enterprise_id))
     return [
         {**e, "who": e["who"].username if e["who"] else None, "action": str(e["action"])}

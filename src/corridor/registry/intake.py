@@ -21,6 +21,7 @@ from corridor.accounts import selectors as audit
 from corridor.engine.sheets.cells import Issue
 from corridor.imports.models import ImportBatch, ImportChange, ImportStatus
 from corridor.imports.seam import EditedRecord, Importer, RecordLink, WriteResult
+from corridor.registry import permissions as perms
 from corridor.registry import selectors
 from corridor.registry.bulk import BulkWriter, refresh_latest_facts
 from corridor.registry.columns import ENTERPRISE_FIELDS
@@ -56,8 +57,8 @@ class EnterpriseImporter(Importer):
         "you apply, and an applied import can be reverted."
     )
     columns = ENTERPRISE_FIELDS
-    import_permission = "registry.import_enterprises"
-    revert_permission = "registry.revert_import"
+    import_permission = perms.IMPORT_ENTERPRISES
+    revert_permission = perms.REVERT_IMPORT
     parse = staticmethod(parse_chunks)
     records_name = _("enterprises")
 

@@ -5,12 +5,16 @@ Money is stored in 万元 (ten thousand yuan) everywhere, as exact decimals.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from corridor.core.models import SoftDeletable
 
-MONEY = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
 
 class EnterpriseStatus(models.TextChoices):
@@ -229,6 +233,15 @@ class TitleLevel(models.TextChoices):
     CITY = "city", _("City")
 
 
+class TitleHeldQuerySet(models.QuerySet["TitleHeld"]):
+    def in_force(self, on: dt.date) -> TitleHeldQuerySet:
+        """Titles in force on a day: issued on or before it (or undated), expiring on or after it
+        (or never); the one statement of the rule, mirrored row by row by `TitleHeld.is_valid_on`."""
+        return self.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=on)).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
+
 class TitleHeld(models.Model):
     """A title an enterprise holds, with issue and expiry dates."""
 
@@ -242,6 +255,8 @@ class TitleHeld(models.Model):
     certificate_no = models.CharField(_("certificate number"), max_length=64, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
+    objects = TitleHeldQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("title held")
         verbose_name_plural = _("titles held")
@@ -250,8 +265,8 @@ class TitleHeld(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.level})"
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
-        """Whether the title is in force on a day."""
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Whether the title is in force on a day (`TitleHeldQuerySet.in_force` for one loaded row)."""
         return (self.issued_on is None or self.issued_on <= day) and (
             self.expires_on is None or day <= self.expires_on
         )

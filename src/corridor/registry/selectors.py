@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
 from corridor.imports.models import ImportBatch, ImportChange
@@ -84,13 +85,12 @@ def _printable(text: str) -> str:
 def valid_title_filter(title: str, on: dt.date | None = None) -> Q:
     """Enterprises holding a title in force on a day."""
     day = on or timezone.localdate()
-    return Q(
-        Exists(
-            TitleHeld.objects.filter(enterprise=OuterRef("pk"), title=title)
-            .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day))
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
-        )
-    )
+    return Q(Exists(titles_held_in_force(day).filter(enterprise=OuterRef("pk"), title=title)))
+
+
+def titles_held_in_force(on: dt.date | None = None) -> QuerySet[TitleHeld]:
+    """Every title row in force on a day (today by default), for other apps to narrow."""
+    return TitleHeld.objects.in_force(on or timezone.localdate())
 
 
 def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
@@ -240,7 +240,7 @@ def get_enterprise(pk: int, include_deleted: bool = False) -> Enterprise:
         .first()
     )
     if ent is None:
-        raise NotFound("No such enterprise.")
+        raise NotFound(_("No such enterprise."))
     return ent
 
 
@@ -259,7 +259,7 @@ def get_import(pk: int) -> ImportBatch:
         .first()
     )
     if batch is None:
-        raise NotFound("No such import.")
+        raise NotFound(_("No such import."))
     return batch
 
 
@@ -295,3 +295,8 @@ def find_enterprise(key: str) -> Enterprise | None:
     if key.isdigit() and len(key) < 12:
         return qs.filter(pk=int(key)).first()
     return qs.filter(uscc=key).first()
+
+
+def enterprise_with_uscc(uscc: str) -> Enterprise | None:
+    """The live enterprise registered under a USCC, or None."""
+    return Enterprise.objects.filter(uscc=uscc).first()

@@ -15,7 +15,7 @@ from corridor.core.issue_text import uscc_text
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
 from corridor.registry.bulk import ENTERPRISE_COLUMNS, FACT_COLUMNS, refresh_latest_facts
-from corridor.registry.models import Enterprise, EnterpriseYearFacts
+from corridor.registry.models import Enterprise
 
 # What users may edit: every stored enterprise column except the internal flags (the park by object).
 EDITABLE_FIELDS = tuple(
@@ -145,30 +145,6 @@ def restore_enterprise(enterprise_id: int, actor: User | None) -> Enterprise:
 
 
 FACT_FIELDS = FACT_COLUMNS  # the yearly figures, as the bulk writer stores them
-
-
-@transaction.atomic
-def set_year_facts(
-    enterprise: Enterprise, year: int, data: dict[str, Any], actor: User | None, source: str = "web"
-) -> EnterpriseYearFacts:
-    """Create or change one year of an enterprise's facts."""
-    facts, created = EnterpriseYearFacts.objects.get_or_create(enterprise=enterprise, year=year)
-    before = None if created else snapshot(facts)
-    for key, value in data.items():
-        if key in FACT_FIELDS:
-            setattr(facts, key, value)
-    facts.save()
-    record_audit(
-        actor,
-        AuditAction.CREATE if created else AuditAction.UPDATE,
-        facts,
-        before,
-        snapshot(facts),
-        source=source,
-        note=f"{enterprise.name} {year}",
-    )
-    refresh_latest_facts([enterprise.pk])
-    return facts
 
 
 @transaction.atomic

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from corridor.core.views import SignedInRequest
 from corridor.core.views import perm_required as _perm
 from corridor.errors import ValidationFailed
 from corridor.registry import charts, exporting, selectors, services
+from corridor.registry import permissions as perms
 from corridor.registry.columns import ENTERPRISE_FIELDS
 from corridor.registry.forms import EnterpriseForm
 from corridor.registry.models import SizeBand, TitleKind
@@ -23,8 +26,8 @@ FIELD_ORDER = [f.name for f in ENTERPRISE_FIELDS]
 
 
 @login_required
-@_perm("registry.view_enterprise")
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+@_perm(perms.VIEW_ENTERPRISE)
+def enterprise_list(request: SignedInRequest) -> HttpResponse:
     """Search, filter, sort and page the registry."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
     page = Paginator(selectors.enterprise_list(filters), PAGE_SIZE).get_page(
@@ -44,8 +47,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.export_enterprises")
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+@_perm(perms.EXPORT_ENTERPRISES)
+def enterprise_export(request: SignedInRequest) -> HttpResponseBase:
     """Export exactly the filtered list as XLSX (default) or CSV."""
     filters = selectors.EnterpriseFilters.from_query(request.GET)
     qs = selectors.enterprise_list(filters)
@@ -63,10 +66,10 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.view_enterprise")
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.VIEW_ENTERPRISE)
+def enterprise_detail(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """One enterprise: facts with chart, titles, IP, platforms, tags and full change history."""
-    can_see_deleted = request.user.has_perm("registry.restore_enterprise")
+    can_see_deleted = request.user.has_perm(perms.RESTORE_ENTERPRISE)
     ent = selectors.get_enterprise(pk, include_deleted=can_see_deleted)
     facts = selectors.year_facts_of(ent)
     chart = charts.facts_chart(
@@ -97,8 +100,8 @@ def _f(value):  # type: ignore[no-untyped-def]
 
 
 @login_required
-@_perm("registry.change_enterprise")
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@_perm(perms.CHANGE_ENTERPRISE)
+def enterprise_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Edit an enterprise; a USCC failing its checksum needs an explicit confirmation."""
     ent = selectors.get_enterprise(pk)
     form = EnterpriseForm(request.POST or None, instance=ent)
@@ -121,8 +124,8 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.add_enterprise")
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+@_perm(perms.ADD_ENTERPRISE)
+def enterprise_create(request: SignedInRequest) -> HttpResponse:
     """Add one enterprise by hand."""
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -141,9 +144,9 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.delete_enterprise")
+@_perm(perms.DELETE_ENTERPRISE)
 @require_POST
-def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Soft-delete: the record leaves lists and can be restored."""
     services.soft_delete_enterprise(
         selectors.get_enterprise(pk), request.user, request.POST.get("reason", "")
@@ -153,17 +156,17 @@ def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.restore_enterprise")
-def deleted_list(request: HttpRequest) -> HttpResponse:
+@_perm(perms.RESTORE_ENTERPRISE)
+def deleted_list(request: SignedInRequest) -> HttpResponse:
     """Soft-deleted enterprises, to restore."""
     page = Paginator(selectors.deleted_enterprises(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/deleted.html", {"page": page})
 
 
 @login_required
-@_perm("registry.restore_enterprise")
+@_perm(perms.RESTORE_ENTERPRISE)
 @require_POST
-def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_restore(request: SignedInRequest, pk: int) -> HttpResponse:
     """Restore a soft-deleted enterprise."""
     services.restore_enterprise(pk, request.user)
     messages.success(request, _("Restored."))
@@ -171,13 +174,10 @@ def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm("registry.merge_enterprise")
+@_perm(perms.MERGE_ENTERPRISE)
 @require_POST
-def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     """Merge this USCC-less record into the chosen record that has the USCC."""
     target = services.merge_into(pk, int(request.POST.get("target", "0") or 0), request.user)
     messages.success(request, _("Merged into this record."))
     return redirect("registry:detail", pk=target.pk)
-
-
-# -- imports ----------------------------------------------------------------------------------

@@ -535,4 +535,11 @@ def test_row_reader_never_crashes_and_numbers_rows(data: list[list[Any]]) -> Non
     assert reader.stats.rows_seen == len(data) == len(out) + reader.blank_rows
     for row in out:
         assert all(i.row == row.row and i.code and i.message for i in row.issues)
-        assert row.skipped or row.valid or any(i.severity == "error" for i in row.issues)
+        if row.skipped:  # a skipped row says why, once
+            assert len(row.issues) == 1 and not row.valid
+    # every yielded row is counted once, as skipped, valid or in error
+    stats = reader.stats
+    assert stats.skipped == sum(r.skipped for r in out)
+    assert stats.valid == sum(r.valid for r in out)
+    assert stats.errors == sum(not r.skipped and not r.valid for r in out)
+    assert stats.skipped + stats.valid + stats.errors == len(out)

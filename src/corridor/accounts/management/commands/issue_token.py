@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from corridor.accounts import services
+from corridor.accounts import selectors, services
 
 
 class Command(BaseCommand):
@@ -18,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("name")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = User.objects.filter(username=opts["username"]).first()
+        user = selectors.user_named(opts["username"])
         if user is None:
             raise CommandError(f"no such user: {opts['username']}")
         self.stdout.write(services.issue_token(user, opts["name"]))

@@ -49,7 +49,7 @@ def _classifier(use_database: bool) -> tuple[Classifier, str]:
     """The live classifier (chains and model as edited in the database) or the packaged one."""
     if use_database:
         try:
-            from corridor.atlas.services import live_classifier
+            from corridor.atlas.selectors import live_classifier
 
             return live_classifier(), "database"
         except DatabaseError:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from corridor.accounts.selectors import existing_usernames
 from corridor.demo.builder import DEMO_PASSWORD, DEMO_USERS
 
 
@@ -19,11 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self.stdout.write(f"\nCorridor is at http://{opts['addr']}/\n")
-        present = set(
-            User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).values_list(
-                "username", flat=True
-            )
-        )
+        present = existing_usernames([u for u, _ in DEMO_USERS])
         if present:
             self.stdout.write(f"demo logins (password for all: {DEMO_PASSWORD}):")
             for username, role in DEMO_USERS:

@@ -82,7 +82,7 @@ class Command(BaseCommand):
     def _actor(self, username: str | None) -> User | None:
         if not username:
             return None
-        actor = User.objects.filter(username=username, is_active=True).first()
+        actor = selectors.active_user(username)
         if actor is None:
             raise CommandError(f"no such active user: {username}")
         return actor

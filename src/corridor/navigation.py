@@ -1,4 +1,6 @@
-"""Navigation: every module, with whether it is built yet and whether this user may open it."""
+"""Navigation: every module, with whether it is built yet and whether this user may open it.
+
+Project wiring like urls.py (not core/: it names the domain apps' permissions)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from corridor.accounts import permissions as accounts_perms
+from corridor.atlas import permissions as atlas_perms
+from corridor.investment import permissions as investment_perms
+from corridor.registry import permissions as registry_perms
 
 
 @dataclass(frozen=True)
@@ -21,16 +28,18 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "dashboard:home"),
-    NavItem("registry", _("Enterprises"), "registry:list", "registry.view_enterprise"),
-    NavItem("imports", _("Imports"), "imports:list", "registry.import_enterprises", "enterprises"),
-    NavItem("atlas", _("Industry-chain atlas"), "atlas:chains", "atlas.view_chain"),
+    NavItem("registry", _("Enterprises"), "registry:list", registry_perms.VIEW_ENTERPRISE),
     NavItem(
-        "investment", _("Investment attraction"), "investment:board", "investment.view_project"
+        "imports", _("Imports"), "imports:list", registry_perms.IMPORT_ENTERPRISES, "enterprises"
+    ),
+    NavItem("atlas", _("Industry-chain atlas"), "atlas:chains", atlas_perms.VIEW_CHAIN),
+    NavItem(
+        "investment", _("Investment attraction"), "investment:board", investment_perms.VIEW_PROJECT
     ),
     NavItem("parks", _("Science park"), None),
     NavItem("qualify", _("Cultivation"), None),
     NavItem("academy", _("Talent academy"), None),
-    NavItem("admin", _("Administration"), "admin:index", "auth.change_user"),
+    NavItem("admin", _("Administration"), "admin:index", accounts_perms.CHANGE_USER),
 )
 
 
