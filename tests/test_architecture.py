@@ -92,3 +92,15 @@ def test_views_and_apis_do_not_build_queries_or_save() -> None:
         for path in sorted(SRC.glob(pattern)):
             offenders += _query_calls(path)
     assert not offenders, offenders
+
+
+def test_the_registry_imports_no_app_that_follows_it() -> None:
+    """Registry changes reach the atlas (and later apps) through registry/signals.py, not imports."""
+    followers = {"atlas", "investment", "qualify", "academy", "dashboard", "demo"}
+    offenders = [
+        f"{path.name}: {name}"
+        for path in sorted((SRC / "registry").rglob("*.py"))
+        for name in _imports(path)
+        if name.startswith("corridor.") and name.split(".")[1] in followers
+    ]
+    assert not offenders, offenders
