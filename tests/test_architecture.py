@@ -274,3 +274,15 @@ def test_every_domain_app_has_the_fixed_files() -> None:
             if name not in NOT_NEEDED.get(app, {}) and not (SRC / app / name).is_file():
                 missing.append(f"{app}/{name}")
     assert not missing, missing
+
+
+def test_the_registry_imports_no_app_that_follows_it() -> None:
+    """Registry changes reach the atlas (and later apps) through registry/signals.py, not imports."""
+    followers = {"atlas", "investment", "qualify", "academy", "dashboard", "demo"}
+    offenders = [
+        f"{path.name}: {name}"
+        for path in sorted((SRC / "registry").rglob("*.py"))
+        for name in _imports(path)
+        if name.startswith("corridor.") and name.split(".")[1] in followers
+    ]
+    assert not offenders, offenders

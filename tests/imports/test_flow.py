@@ -136,3 +136,25 @@ def test_import_pages_need_the_kinds_permission(db, tmp_path) -> None:  # type: 
     assert client.get("/imports/enterprises/").status_code == 403
     assert client.get("/imports/spaceships/").status_code == 422
     assert client.get("/registry/imports/").status_code == 301  # the old address leads here
+
+
+def test_an_imported_enterprise_is_on_the_atlas_at_once_and_leaves_it_on_revert(
+    admin, tmp_path, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from corridor.atlas.models import NodeLink
+    from corridor.atlas.services import ensure_packaged_chains
+
+    ensure_packaged_chains()
+    code = valid_uscc(401)
+    header = ["企业名称", "统一社会信用代码", "经营范围"]
+    rows = [["金华某某电池有限公司", code, "锂离子电池制造；动力电池研发；电池零配件生产"]]
+    path = write_csv(tmp_path / "battery.csv", rows, header=header)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.run_import_file(path, admin)
+    ent = Enterprise.objects.get(uscc=code)
+    assert "nev.battery" in set(
+        NodeLink.objects.filter(enterprise=ent).values_list("node", flat=True)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revert_batch(batch, admin)
+    assert not NodeLink.objects.filter(enterprise=ent, status="auto").exists()

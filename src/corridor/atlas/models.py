@@ -118,8 +118,15 @@ class NodeLink(models.Model):
 
 
 class ClassificationRun(models.Model):
-    """One run of the classifier over the registry (or part of it)."""
+    """One run of the classifier over the registry, or over enterprises just created or changed."""
 
+    class Scope(models.TextChoices):
+        REGISTRY = "registry", _("whole registry")
+        ENTERPRISES = "enterprises", _("changed enterprises")
+
+    scope = models.CharField(
+        _("scope"), max_length=12, choices=Scope.choices, default=Scope.REGISTRY
+    )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     started_by = models.ForeignKey(

@@ -481,8 +481,9 @@ def live_classifier_version() -> str:
 
 
 def last_run() -> ClassificationRun | None:
-    """The newest finished classification run."""
-    return ClassificationRun.objects.filter(status="done").order_by("-finished_at").first()
+    """The newest finished run over the whole registry (not a reclassification after an edit)."""
+    runs = ClassificationRun.objects.filter(status="done", scope=ClassificationRun.Scope.REGISTRY)
+    return runs.order_by("-finished_at").first()
 
 
 def chain_enterprise_counts(local: bool = True) -> dict[str, int]:

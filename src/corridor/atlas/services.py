@@ -24,10 +24,11 @@ from corridor.atlas.models import (
     NodeLink,
 )
 from corridor.atlas.selectors import current_definition, live_classifier
+from corridor.core.tasks import run_task
 from corridor.engine.chains import ChainDefinitionError, chain_to_dict, parse_chain
 from corridor.engine.classify import THRESHOLD
 from corridor.engine.classify_batch import classify_many
-from corridor.engine.classify_model import Example, train, training_rows
+from corridor.engine.classify_model import Classifier, Example, train, training_rows
 from corridor.errors import Conflict, NotFound, ValidationFailed, printable_text
 from corridor.registry.models import Enterprise
 
@@ -156,74 +157,83 @@ def set_chain_owners(
 # --- the classifier --------------------------------------------------------------------------
 
 
-def _enterprise_chunks(ids: list[int] | None) -> Iterator[list[tuple[int, str, str, str]]]:
-    """(id, name, scope, products) of live enterprises, in id order, in chunks."""
-    qs = Enterprise.objects.filter(deleted_at__isnull=True).order_by("pk")
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
+def _id_chunks(ids: Iterable[int]) -> list[list[int]]:
+    """Distinct ids in ascending order, in chunks small enough for one `IN (…)` each."""
+    unique = sorted(set(ids))
+    return [unique[i : i + CHUNK] for i in range(0, len(unique), CHUNK)]
+
+
+# What a run covers: None for the whole registry, else chunks of enterprise ids.
+Scope = list[list[int]] | None
+
+
+def _live_count(scope: Scope) -> int:
+    if scope is None:
+        return Enterprise.objects.count()
+    return sum(Enterprise.objects.filter(pk__in=chunk).count() for chunk in scope)
+
+
+def _decided_links(scope: Scope) -> set[tuple[int, str]]:
+    """(enterprise, node) of every analyst decision in scope: the run leaves those links alone."""
+    decided = NodeLink.objects.filter(status__in=DECIDED)
+    chunks = [decided] if scope is None else [decided.filter(enterprise_id__in=c) for c in scope]
+    return {pair for qs in chunks for pair in qs.values_list("enterprise_id", "node")}
+
+
+def _drop_automatic_links(scope: Scope) -> None:
+    """Delete automatic links in scope (of soft-deleted enterprises too, which get none back)."""
+    auto = NodeLink.objects.filter(status=LinkStatus.AUTO)
+    # nothing hangs off a link, so Django issues one DELETE statement per call
+    if scope is None:
+        auto.delete()
+        return
+    for chunk in scope:
+        auto.filter(enterprise_id__in=chunk).delete()
+
+
+def _enterprise_texts(scope: Scope) -> Iterator[tuple[int, str, str, str]]:
+    """(id, name, scope, products) of live enterprises in scope, in id order, read in chunks."""
+    columns = ("pk", "name", "business_scope", "main_products")
+    live = Enterprise.objects.order_by("pk")
+    if scope is not None:
+        for chunk in scope:
+            yield from live.filter(pk__in=chunk).values_list(*columns)
+        return
     last = 0
-    while True:
-        chunk = list(
-            qs.filter(pk__gt=last).values_list("pk", "name", "business_scope", "main_products")[
-                :CHUNK
-            ]
-        )
-        if not chunk:
-            return
-        yield chunk
-        last = chunk[-1][0]
+    while page := list(live.filter(pk__gt=last).values_list(*columns)[:CHUNK]):
+        yield from page
+        last = page[-1][0]
 
 
 def classify_registry(
     user: User | None = None,
-    enterprise_ids: list[int] | None = None,
+    enterprise_ids: Iterable[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
 ) -> ClassificationRun:
-    """Classify enterprises and replace their automatic links; analysts' decisions are kept as they are."""
+    """Classify the registry (or only the given enterprises) and replace their automatic links;
+    analysts' decisions are kept as they are."""
     classifier = live_classifier()
-    run = ClassificationRun.objects.create(started_by=user, classifier_version=classifier.version)
-    qs = Enterprise.objects.filter(deleted_at__isnull=True)
-    total = qs.filter(pk__in=enterprise_ids).count() if enterprise_ids is not None else qs.count()
+    scope = None if enterprise_ids is None else _id_chunks(enterprise_ids)
+    run = ClassificationRun.objects.create(
+        started_by=user,
+        classifier_version=classifier.version,
+        scope=ClassificationRun.Scope.REGISTRY
+        if scope is None
+        else ClassificationRun.Scope.ENTERPRISES,
+    )
+    total = _live_count(scope)
     if total < PARALLEL_FROM:
         workers = 1  # starting worker processes costs more than classifying a few thousand
     with transaction.atomic():
-        decided = set(
-            NodeLink.objects.filter(status__in=DECIDED).values_list("enterprise_id", "node")
+        # One classification writes at a time (PostgreSQL; SQLite serialises writers anyway):
+        # two runs over the same enterprise would each delete the old links and insert new ones.
+        list(Chain.objects.select_for_update().values_list("pk", flat=True))
+        decided = _decided_links(scope)
+        _drop_automatic_links(scope)
+        counts = _write_links(
+            classifier, _enterprise_texts(scope), decided, workers, progress, total
         )
-        auto = NodeLink.objects.filter(status=LinkStatus.AUTO)
-        if enterprise_ids is not None:
-            auto = auto.filter(enterprise_id__in=enterprise_ids)
-        auto.delete()  # nothing hangs off a link, so Django issues one DELETE statement
-        counts = {"done": 0, "labelled": 0, "links": 0, "kept": 0}
-        now = timezone.now()
-        batch: list[tuple[Any, ...]] = []
-        items = (row for chunk in _enterprise_chunks(enterprise_ids) for row in chunk)
-        for pk, rows in classify_many(classifier, items, workers=workers, evidence_json=True):
-            counts["done"] += 1
-            counts["labelled"] += any(r["effective"] for r in rows)
-            for r in rows:
-                if (pk, r["node"]) in decided:
-                    counts["kept"] += 1
-                    continue
-                batch.append(
-                    (
-                        pk,
-                        r["node"],
-                        r["chain"],
-                        r["confidence"],
-                        r["rule_confidence"],
-                        r["evidence"],
-                        classifier.version,
-                        LinkStatus.AUTO,
-                        r["effective"],
-                        "",
-                        now,
-                    )
-                )
-            if len(batch) >= CHUNK:
-                _flush(batch, counts, progress, total)
-        _flush(batch, counts, progress, total)
         run.enterprises, run.links, run.labelled = (
             counts["done"],
             counts["links"],
@@ -233,6 +243,46 @@ def classify_registry(
         run.finished_at, run.status = timezone.now(), "done"
         run.save()
     return run
+
+
+def _write_links(
+    classifier: Classifier,
+    items: Iterable[tuple[int, str, str, str]],
+    decided: set[tuple[int, str]],
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> dict[str, int]:
+    """Classify the items and insert their links, except where an analyst has decided."""
+    counts = {"done": 0, "labelled": 0, "links": 0, "kept": 0}
+    now = timezone.now()
+    batch: list[tuple[Any, ...]] = []
+    for pk, rows in classify_many(classifier, items, workers=workers, evidence_json=True):
+        counts["done"] += 1
+        counts["labelled"] += any(r["effective"] for r in rows)
+        for r in rows:
+            if (pk, r["node"]) in decided:
+                counts["kept"] += 1
+                continue
+            batch.append(
+                (
+                    pk,
+                    r["node"],
+                    r["chain"],
+                    r["confidence"],
+                    r["rule_confidence"],
+                    r["evidence"],
+                    classifier.version,
+                    LinkStatus.AUTO,
+                    r["effective"],
+                    "",
+                    now,
+                )
+            )
+        if len(batch) >= CHUNK:
+            _flush(batch, counts, progress, total)
+    _flush(batch, counts, progress, total)
+    return counts
 
 
 LINK_COLUMNS = (
@@ -270,6 +320,50 @@ def _flush(
     batch.clear()
     if progress:
         progress(counts["done"], total)
+
+
+def classify_enterprises(
+    ids: Iterable[int],
+    user: User | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+) -> dict[str, int]:
+    """(Re)classify just these enterprises exactly as a registry run would; idempotent.
+
+    The same classifier (current chain versions, newest learned model), evidence and kept
+    decisions as `classify_registry`, through the same code; an id that is soft-deleted or gone
+    loses its automatic links. Returns counts: enterprises, links, labelled, kept.
+    """
+    chunks = _id_chunks(ids)
+    if not chunks:
+        return {"enterprises": 0, "links": 0, "labelled": 0, "kept": 0}
+    run = classify_registry(user, [pk for chunk in chunks for pk in chunk], progress, workers)
+    return {
+        "enterprises": run.enterprises,
+        "links": run.links,
+        "labelled": run.labelled,
+        "kept": run.kept_decisions,
+    }
+
+
+INLINE_AT_MOST = 500  # ~0.1 s of classifying: done in the request that changed them; more → a task
+
+
+def classify_changed_enterprises(ids: Iterable[int]) -> None:
+    """Keep the atlas current after registry changes: a few enterprises now, many in a background task."""
+    chunks = _id_chunks(ids)
+    count = sum(len(chunk) for chunk in chunks)
+    if count == 0:
+        return
+    flat = [pk for chunk in chunks for pk in chunk]
+    if count <= INLINE_AT_MOST:
+        classify_enterprises(flat)
+    else:
+        run_task(_classify_changed_in_background, flat)
+
+
+def _classify_changed_in_background(ids: list[int]) -> None:
+    classify_enterprises(ids, workers=default_workers())
 
 
 # --- analysts' decisions ---------------------------------------------------------------------

@@ -25,7 +25,23 @@ def run_task(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         finally:
             connections.close_all()  # the thread's own connections
 
-    threading.Thread(target=_target, daemon=True, name=f"corridor-task-{fn.__name__}").start()
+    thread = threading.Thread(target=_target, daemon=True, name=f"corridor-task-{fn.__name__}")
+    _STARTED.append(thread)
+    thread.start()
+
+
+_STARTED: list[threading.Thread] = []
+
+
+def wait_for_tasks() -> int:
+    """Wait for the background tasks this process started (a command's, before it exits); how many."""
+    waited = 0
+    while _STARTED:
+        thread = _STARTED.pop()
+        if thread.is_alive():
+            thread.join()
+            waited += 1
+    return waited
 
 
 def _progress_path(key: str) -> Path:

@@ -22,7 +22,7 @@ from corridor.engine.sheets.cells import Issue
 from corridor.imports.models import ImportBatch, ImportChange, ImportStatus
 from corridor.imports.seam import EditedRecord, Importer, RecordLink, WriteResult
 from corridor.registry import permissions as perms
-from corridor.registry import selectors
+from corridor.registry import selectors, services
 from corridor.registry.bulk import BulkWriter, refresh_latest_facts
 from corridor.registry.columns import ENTERPRISE_FIELDS
 from corridor.registry.models import Enterprise, EnterpriseYearFacts
@@ -155,13 +155,12 @@ class EnterpriseImporter(Importer):
         return template_file()
 
     def after_apply(self, batch: ImportBatch) -> None:
-        from corridor.registry import services
+        """Classify what the import created, and what it changed the name or texts of."""
+        services.announce_enterprises_changed(selectors.texts_written_by_import(batch.pk))
 
-        announce = getattr(services, "announce_enterprises_changed", None)
-        if announce:
-            announce(selectors.written_by_import(batch.pk).values_list("pk", flat=True))
-
-    after_revert = after_apply
+    def after_revert(self, batch: ImportBatch) -> None:
+        """Restored and removed records follow on the atlas too."""
+        services.announce_enterprises_changed(selectors.texts_written_by_import(batch.pk))
 
 
 def _restore_before_images(batch: ImportBatch) -> None:

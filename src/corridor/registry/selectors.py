@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,9 +224,17 @@ def written_by_import(batch_id: int) -> QuerySet[Enterprise]:
     )
 
 
-def import_list() -> QuerySet[ImportBatch]:
-    """Imports, newest first."""
-    return ImportBatch.objects.select_related("uploaded_by", "applied_by")
+CLASSIFIED_TEXTS = ("name", "business_scope", "main_products")  # what the atlas classifier reads
+
+
+def texts_written_by_import(batch_id: int) -> Iterator[int]:
+    """Ids of the enterprises an import created, or whose name or texts it changed."""
+    created = Enterprise.all_objects.filter(created_by_import_id=batch_id)
+    yield from created.values_list("pk", flat=True).iterator(chunk_size=5000)
+    changes = ImportChange.objects.filter(batch_id=batch_id, record_type="enterprise")
+    for record_id, before in changes.values_list("record_id", "before").iterator(chunk_size=5000):
+        if any(key in before for key in CLASSIFIED_TEXTS):
+            yield record_id
 
 
 def get_enterprise(pk: int, include_deleted: bool = False) -> Enterprise:
@@ -247,26 +256,6 @@ def get_enterprise(pk: int, include_deleted: bool = False) -> Enterprise:
 def year_facts_of(enterprise: Enterprise) -> list:
     """The enterprise's yearly facts, oldest first."""
     return list(enterprise.year_facts.order_by("year"))
-
-
-def get_import(pk: int) -> ImportBatch:
-    """One import batch, or a 404 DomainError."""
-    from corridor.errors import NotFound
-
-    batch = (
-        ImportBatch.objects.select_related("uploaded_by", "applied_by", "reverted_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if batch is None:
-        raise NotFound(_("No such import."))
-    return batch
-
-
-def import_issues(batch: ImportBatch, severity: str = "") -> QuerySet:
-    """A batch's stored issues, optionally of one severity."""
-    qs = batch.issues.all()
-    return qs.filter(severity=severity) if severity else qs
 
 
 def parks() -> QuerySet:

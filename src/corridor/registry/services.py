@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -16,6 +18,9 @@ from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
 from corridor.registry.bulk import ENTERPRISE_COLUMNS, FACT_COLUMNS, refresh_latest_facts
 from corridor.registry.models import Enterprise
+from corridor.registry.signals import enterprises_changed
+
+logger = logging.getLogger(__name__)
 
 # What users may edit: every stored enterprise column except the internal flags (the park by object).
 EDITABLE_FIELDS = tuple(
@@ -46,6 +51,29 @@ def clean_uscc(value: str | None, confirm_checksum: bool) -> tuple[str | None, b
             code="uscc_checksum",
         )
     return result.code, bool(result.warning)
+
+
+def announce_enterprises_changed(ids: Iterable[int]) -> None:
+    """Tell followers (the atlas classifier) which enterprises changed, once the transaction commits.
+
+    Call it after any write to enterprises outside these services (an applied or reverted import).
+    Outside a transaction the signal goes at once; a follower's failure is logged, never undoes
+    or fails the registry write that has already committed.
+    """
+    changed = sorted(set(ids))
+    if changed:
+        transaction.on_commit(lambda: _send_changed(changed), robust=True)
+
+
+def _send_changed(ids: list[int]) -> None:
+    for receiver, result in enterprises_changed.send_robust(sender=Enterprise, ids=ids):
+        if isinstance(result, Exception):
+            logger.error(
+                "%s failed on %d changed enterprises",
+                receiver,
+                len(ids),
+                exc_info=(type(result), result, result.__traceback__),
+            )
 
 
 def _refuse_control_characters(values: dict[str, Any]) -> None:
@@ -83,6 +111,7 @@ def create_enterprise(
     except IntegrityError as exc:  # a concurrent writer took the code between check and save
         raise Conflict(_("Another enterprise already has this USCC."), field="uscc") from exc
     record_audit(actor, AuditAction.CREATE, enterprise, None, snapshot(enterprise), source=source)
+    announce_enterprises_changed([enterprise.pk])
     return enterprise
 
 
@@ -109,6 +138,7 @@ def update_enterprise(
     after = snapshot(enterprise)
     if before != after:
         record_audit(actor, AuditAction.UPDATE, enterprise, before, after, source=source)
+        announce_enterprises_changed([enterprise.pk])
     return enterprise
 
 
@@ -127,6 +157,7 @@ def soft_delete_enterprise(enterprise: Enterprise, actor: User | None, reason: s
         {"deleted_at": enterprise.deleted_at.isoformat()},
         note=reason,
     )
+    announce_enterprises_changed([enterprise.pk])
 
 
 @transaction.atomic
@@ -141,6 +172,7 @@ def restore_enterprise(enterprise_id: int, actor: User | None) -> Enterprise:
     enterprise.deleted_at = None
     enterprise.save(update_fields=["deleted_at", "updated_at"])
     record_audit(actor, AuditAction.RESTORE, enterprise, before, {"deleted_at": None})
+    announce_enterprises_changed([enterprise.pk])
     return enterprise
 
 
@@ -191,6 +223,7 @@ def merge_into(source_id: int, target_id: int, actor: User | None) -> Enterprise
         {"deleted_at": source.deleted_at.isoformat()},
         note=_("merged into #%(id)s") % {"id": target.pk},
     )
+    announce_enterprises_changed([target.pk, source.pk])
     return target
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from corridor.core.tasks import wait_for_tasks
 from corridor.errors import DomainError
 from corridor.imports import selectors, services
 from corridor.imports.models import ImportBatch, ImportMode
@@ -78,6 +79,8 @@ class Command(BaseCommand):
             self._print_issues(batch, opts["show_issues"])
             raise CommandError(exc.message) from exc
         self._report(batch, opts)
+        if wait_for_tasks():  # e.g. the atlas classifying what was imported
+            self.stdout.write("  follow-up work (classification onto the atlas) finished")
 
     def _actor(self, username: str | None) -> User | None:
         if not username:
