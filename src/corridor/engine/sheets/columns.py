@@ -186,7 +186,7 @@ def _bilingual(raw: Any, where: str, key: str, required: bool) -> dict[str, str]
     if raw is None and not required:
         return {"zh": "", "en": ""}
     if not isinstance(raw, Mapping) or not all(
-        isinstance(raw.get(lang), str) and raw.get(lang).strip() for lang in ("zh", "en")
+        isinstance(raw.get(lang), str) and str(raw.get(lang)).strip() for lang in ("zh", "en")
     ):
         raise ColumnsError(f"{where}: '{key}' needs non-empty 'zh' and 'en' texts, found {raw!r}")
     return {"zh": raw["zh"].strip(), "en": raw["en"].strip()}
