@@ -369,11 +369,13 @@ def follow_ups_panel(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 def project_import(request: HttpRequest) -> HttpResponse:
     """The earlier address of the project import: the intake wing's page for projects."""
     return redirect("imports:list", kind="projects")
 
 
+@login_required
 def project_import_template(request: HttpRequest) -> HttpResponse:
     """The earlier address of the project template: the intake wing serves it."""
     return redirect("imports:template", kind="projects")
