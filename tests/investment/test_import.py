@@ -500,7 +500,10 @@ def test_old_import_addresses_lead_to_the_intake_wing(tmp_path) -> None:  # type
     batch = ImportBatch.objects.get(kind="projects")
     page = client.get(f"/imports/batch/{batch.pk}/")
     assert page.status_code == 200 and "测试导入项目" in page.content.decode()
-    mapping = {f"col_{i}": n for i, n in flow.inspect_batch(batch).mapping.items()}
+    inspection = flow.inspect_batch(batch)
+    (preview,) = inspection.sample  # read with the project columns' own rules
+    assert preview.values["project_name"] == "测试导入项目" and preview.issues == []
+    mapping = {f"col_{i}": n for i, n in inspection.mapping.items()}
     client.post(f"/imports/batch/{batch.pk}/validate/", {**mapping, "money_unit": "1"})
     batch.refresh_from_db()
     assert (batch.status, batch.rows_valid) == ("validated", 1)

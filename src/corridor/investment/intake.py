@@ -51,7 +51,7 @@ from corridor.engine.sheets.cells import (
     to_halfwidth,
 )
 from corridor.engine.sheets.columns import ImportField
-from corridor.engine.sheets.rows import is_totals_label
+from corridor.engine.sheets.rows import CleanRow, is_totals_label
 from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout
 from corridor.engine.uscc import check_uscc
 from corridor.errors import DomainError, PermissionDenied, ValidationFailed
@@ -728,6 +728,21 @@ class ProjectImporter(Importer):
     child_safe = False
     validate_by_writing = True
     records_name = gettext_lazy("projects")
+
+    def preview(self, job: ReadJob, limit: int) -> list[CleanRow]:
+        """The first rows with the project columns' own parsing (the engine's row rules are the
+        registry's); the target and stage rules are judged by validation."""
+        rows: list[CleanRow] = []
+        try:
+            for chunk in parse_projects(job):
+                for record in chunk.records[: limit - len(rows)]:
+                    skipped = _totals_label(record) is not None
+                    rows.append(CleanRow(record.number, record.values, record.issues, skipped))
+                if len(rows) >= limit:
+                    break
+        except TableError:  # e.g. no target column mapped yet: the page asks for the mapping
+            return []
+        return rows
 
     def writer(self, batch: ImportBatch, actor: User | None) -> ProjectWriter:
         if actor is None:
