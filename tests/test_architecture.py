@@ -191,8 +191,6 @@ def test_selectors_never_import_services() -> None:
 
 # Modules allowed to read another app's models, each with its reason.
 CROSS_APP_MODELS_ALLOWED = {
-    # TODO(lead): import flow move
-    "investment/importing.py": "TODO(lead): import flow move",
     # the targeting read model joins registry and atlas rows in bulk (a selector in all but name)
     "investment/candidates.py": "TODO: read NodeLink/Enterprise rows through atlas/registry selectors",
     # classify_registry reads enterprise text in bulk (raw SQL); incremental classification is

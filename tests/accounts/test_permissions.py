@@ -13,8 +13,7 @@ from corridor.accounts.roles import ROLE_PERMISSIONS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "corridor"
 APPS_WITH_PERMISSIONS = ("registry", "atlas", "investment", "dashboard", "accounts")
-# TODO(lead): import flow move — investment/importing.py still spells "investment.manage_pipeline".
-LITERAL_ALLOWED = {"investment/importing.py"}
+LITERAL_ALLOWED: set[str] = set()  # no module spells a permission itself
 
 pytestmark = pytest.mark.django_db
 

@@ -54,7 +54,8 @@ MATRIX = [
     ("get", "/investment/map/", {A, N}, 200),
     ("get", "/investment/projects/new/?target={ent}", {A, N}, 200),
     ("get", "/api/v1/investment/projects", {A, N}, 200),
-    ("get", "/investment/projects/import/", {A, N}, 200),
+    ("get", "/imports/projects/", {A, N}, 200),
+    ("get", "/imports/projects/template.xlsx", {A, N}, 200),
 ]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
-from corridor.demo.generator import generate_local
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from corridor.atlas import selectors, services
 from corridor.atlas.models import ClassificationRun, LinkStatus, NodeLink
+from corridor.demo.generator import generate_local
 from corridor.registry import services as registry
 from corridor.registry.models import Enterprise
 from tests.factories import EnterpriseFactory, user_with_role, valid_uscc

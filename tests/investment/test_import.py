@@ -1,4 +1,5 @@
-"""Importing investment projects: Chinese headers and units, stage rules as on the board, modes."""
+"""Importing investment projects through the intake wing's flow (kind "projects"): Chinese headers
+and units, stage rules as on the board, modes, revert."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from corridor.accounts.models import AuditEvent
-from corridor.errors import ImportRejected, PermissionDenied
-from corridor.investment import importing, services
+from corridor.errors import Conflict, ImportRejected, PermissionDenied, ValidationFailed
+from corridor.imports import selectors as import_selectors
+from corridor.imports import services as flow
+from corridor.imports.models import ImportBatch, ImportIssue
+from corridor.imports.seam import importer_for
+from corridor.investment import exporting, selectors, services
+from corridor.investment.columns import PROJECT_FIELDS
+from corridor.investment.intake import template_headers
 from corridor.investment.models import Activity, Project, StageChange
 from tests.factories import EnterpriseFactory, user_with_role, valid_uscc
 
@@ -57,15 +64,41 @@ def counts() -> tuple[int, int, int, int]:
     return (
         Project.all_objects.count(),
         StageChange.objects.count(),
-        AuditEvent.objects.count(),
+        AuditEvent.objects.filter(target_type__startswith="investment").count(),
         Activity.objects.count(),
     )
 
 
-def errors_by_row(report: importing.ImportReport) -> dict[int, list[str]]:
+def apply(path: Path, user: Any, mode: str = "valid_rows", **kwargs: Any) -> ImportBatch:
+    """Upload and apply a file as projects."""
+    batch = flow.receive_path(path, user, "projects", **kwargs)
+    return flow.apply_batch(batch, user, mode=mode)
+
+
+def validate(path: Path, user: Any, **kwargs: Any) -> ImportBatch:
+    """Upload and validate a file as projects (nothing is kept)."""
+    return flow.validate_batch(flow.receive_path(path, user, "projects", **kwargs), actor=user)
+
+
+def tally(batch: ImportBatch) -> tuple[int, int, int, int, int]:
+    """rows read, projects created, moved past 线索, rows failed, rows skipped."""
+    return (
+        batch.rows_total,
+        batch.created_count,
+        batch.facts_written,
+        batch.rows_error,
+        batch.rows_skipped,
+    )
+
+
+def errors(batch: ImportBatch) -> list[ImportIssue]:
+    return list(batch.issues.filter(severity="error").order_by("row", "pk"))
+
+
+def errors_by_row(batch: ImportBatch) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for issue in report.errors:
-        out.setdefault(issue.row, []).append(f"{issue.code}: {issue.message}")
+    for issue in errors(batch):
+        out.setdefault(issue.row, []).append(f"{issue.code}: {issue.reason}")
     return out
 
 
@@ -100,9 +133,12 @@ def test_happy_path_chinese_headers_units_and_dates(tmp_path, analyst) -> None: 
         ],
     ]
     path = xlsx(tmp_path / "projects.xlsx", rows, title="2025年重点招商项目清单")
-    report = importing.import_projects(path, analyst)
-    assert (report.rows, report.created, report.moved, report.failed) == (2, 2, 1, 0), report.issues
-    assert report.applied and report.columns["investment_amount"] == "投资额（亿元）"
+    batch = apply(path, analyst)
+    assert tally(batch) == (2, 2, 1, 0, 0), list(batch.issues.values_list("code", "reason"))
+    assert batch.status == "applied"
+    inspection = flow.inspect_batch(batch)
+    amount_column = next(i for i, n in inspection.mapping.items() if n == "investment_amount")
+    assert inspection.layout.labels[amount_column] == "投资额（亿元）"
     first = Project.objects.get(target=a)
     assert first.stage.key == "contact" and first.name == "动力电池基地"
     assert (first.node, first.chain) == ("nev.battery", "nev")
@@ -110,6 +146,7 @@ def test_happy_path_chinese_headers_units_and_dates(tmp_path, analyst) -> None: 
     assert first.investment_amount == Decimal("12000.00")  # 1.2 亿元 = 12,000 万元
     assert first.expected_output == Decimal("3500.00") and first.expected_jobs == 120
     assert first.land_mu == Decimal("50.00") and first.owner == analyst
+    assert first.created_by_import == batch
     second = Project.objects.get(target=b)
     assert second.stage.key == "lead" and second.investment_amount == Decimal(
         "8000.00"
@@ -118,7 +155,19 @@ def test_happy_path_chinese_headers_units_and_dates(tmp_path, analyst) -> None: 
     assert second.node == "nev.battery" and second.floor_space_m2 == 12000  # by its Chinese name
     moves = list(first.stage_changes.values_list("to_stage__key", "by__username"))
     assert moves == [("lead", "ana"), ("contact", "ana")]
-    assert AuditEvent.objects.filter(action="import", target_id=str(first.pk)).exists()
+    events = AuditEvent.objects.filter(action="import", target_id=str(first.pk))
+    assert "projects.xlsx 第3行" in {e.note for e in events}
+    importer = importer_for("projects")
+    assert {link.url for link in importer.record_links(batch)} == {
+        f"/investment/projects/{first.pk}/",
+        f"/investment/projects/{second.pk}/",
+    }
+    assert importer.records_url(batch) == f"/investment/list/?import={batch.pk}"
+    services.create_project(EnterpriseFactory(is_local=False), analyst, {})  # not imported
+    listed = selectors.project_list(
+        analyst, selectors.ProjectFilters.from_query({"import": str(batch.pk)})
+    )
+    assert set(listed) == {first}  # bo's project is not visible to ana; ana's own is not imported
 
 
 def test_stage_walk_checks_each_stage_entry_requirements(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
@@ -133,15 +182,15 @@ def test_stage_walk_checks_each_stage_entry_requirements(tmp_path, analyst) -> N
         [firms[5].uscc, "暂缓", "", "", "", "", ""],  # no reason
         [firms[6].uscc, "on_hold", "", "", "", "", "等待土地规划"],
     ]
-    report = importing.import_projects(gbk_csv(tmp_path / "projects.csv", rows), analyst)
-    assert (report.created, report.failed) == (3, 4), report.issues
-    errors = errors_by_row(report)
-    assert set(errors) == {3, 4, 5, 7}
-    assert "first visit must be filled in" in errors[3][0]
-    assert errors[4][0].startswith("stage_requirements") and "signed agreement" in errors[4][0]
-    assert "Signed" in errors[4][0]  # the stage is named
-    assert "lost reason" in errors[5][0] and "reason is required" in errors[7][0]
-    assert {i.column for i in report.errors} == {"项目阶段"}
+    batch = apply(gbk_csv(tmp_path / "projects.csv", rows), analyst)
+    assert (batch.created_count, batch.rows_error) == (3, 4)
+    by_row = errors_by_row(batch)
+    assert set(by_row) == {3, 4, 5, 7}
+    assert "first visit must be filled in" in by_row[3][0]
+    assert by_row[4][0].startswith("stage_requirements") and "signed agreement" in by_row[4][0]
+    assert "Signed" in by_row[4][0]  # the stage is named
+    assert "lost reason" in by_row[5][0] and "reason is required" in by_row[7][0]
+    assert {i.column for i in errors(batch)} == {"项目阶段"}
     stages = dict(Project.objects.values_list("target_id", "stage__key"))
     assert stages == {firms[0].pk: "contact", firms[4].pk: "lost", firms[6].pk: "on_hold"}
     lost = Project.objects.get(target=firms[4])
@@ -154,6 +203,7 @@ def test_rows_are_refused_with_row_column_value_and_reason(tmp_path, analyst) ->
     known, busy = EnterpriseFactory(is_local=False), EnterpriseFactory(is_local=False)
     services.create_project(busy, analyst, {})
     no_role = user_with_role("leader", "boss")
+    bad_check = valid_uscc(990002)[:17] + ("0" if valid_uscc(990002)[17] != "0" else "1")
     rows = [
         [*HEADERS, "责任人", "投资额"],
         [valid_uscc(990001), "", "", "", "", "", ""],  # not in the registry
@@ -163,33 +213,44 @@ def test_rows_are_refused_with_row_column_value_and_reason(tmp_path, analyst) ->
         [busy.uscc, "", "", "", "", "", ""],  # already has an open project
         ["91330702ABC", "", "", "", "", "", ""],  # malformed USCC
         [EnterpriseFactory().uscc, "", "", "谈判中", "", "boss", "-5"],
+        [bad_check, "", "", "", "", "", ""],  # only the check character is wrong
     ]
-    report = importing.import_projects(xlsx(tmp_path / "p.xlsx", rows), analyst)
-    assert (report.rows, report.created, report.failed) == (7, 0, 7)
-    by_row = {(i.row, i.code): i for i in report.errors}
+    batch = apply(xlsx(tmp_path / "p.xlsx", rows), analyst)
+    assert (batch.rows_total, batch.created_count, batch.rows_error) == (8, 0, 8)
+    by_row = {(i.row, i.code): i for i in errors(batch)}
     unknown = by_row[(2, "target_unknown")]
     assert unknown.column == "统一社会信用代码" and unknown.value == valid_uscc(990001)
-    assert "registry" in unknown.message
+    assert "registry" in unknown.reason
     assert by_row[(3, "node_unknown")].column == "产业链环节"
-    assert "row 3" in by_row[(4, "duplicate_target")].message  # row 3 named it first
+    assert "row 3" in by_row[(4, "duplicate_target")].reason  # row 3 named it first
     assert (5, "duplicate_target") in by_row
-    assert "already has an open project" in by_row[(6, "conflict")].message
-    assert (7, "uscc_invalid") in by_row
+    assert "already has an open project" in by_row[(6, "conflict")].reason
+    assert (7, "uscc_length") in by_row  # the engine's USCC codes, as for enterprises
     assert {(8, "stage_unknown"), (8, "owner_not_allowed"), (8, "negative")} <= set(by_row)
-    stage_message = by_row[(8, "stage_unknown")].message  # English: the autouse fixture pins it
+    stage_message = by_row[(8, "stage_unknown")].reason  # English: the autouse fixture pins it
     assert "use one of: Lead, First contact, Negotiation" in stage_message
+    assert (9, "uscc_checksum") in by_row  # an error unless checksum warnings are accepted
     assert not Project.objects.filter(target=known).exists()  # each of its rows failed
     assert no_role.owned_projects.count() == 0
+    accepted = validate(
+        xlsx(tmp_path / "p2.xlsx", [rows[0], rows[8]]), analyst, options={"accept_warnings": True}
+    )
+    codes = set(accepted.issues.values_list("code", "severity"))
+    assert ("uscc_checksum", "warning") in codes and ("target_unknown", "error") in codes
 
 
 def test_all_or_nothing_changes_nothing_when_a_row_fails(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
     good, other = EnterpriseFactory(is_local=False), EnterpriseFactory(is_local=False)
     rows = [HEADERS, [good.uscc, "", "", "接洽", "2025-01-02"], [other.uscc, "", "", "签约", ""]]
     path = xlsx(tmp_path / "p.xlsx", rows)
+    batch = flow.receive_path(path, analyst, "projects")
     before = counts()
-    report = importing.import_projects(path, analyst, mode="all_or_nothing")
-    assert (report.created, report.failed, report.applied) == (1, 1, False)
-    assert report.project_ids == [] and "nothing was changed" in report.message
+    with pytest.raises(ImportRejected) as refused:
+        flow.apply_batch(batch, analyst, mode="all_or_nothing")
+    assert "Nothing was changed" in refused.value.message
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_valid, batch.rows_error) == ("failed", 1, 1)
+    assert batch.issues.filter(row=3, code="stage_requirements").exists()  # the report is kept
     assert counts() == before
 
 
@@ -202,11 +263,17 @@ def test_dry_run_validates_everything_and_changes_nothing(tmp_path, analyst) -> 
     ]
     path = xlsx(tmp_path / "p.xlsx", rows)
     before = counts()
-    report = importing.import_projects(path, analyst, dry_run=True)
-    assert (report.rows, report.created, report.moved, report.failed) == (2, 1, 1, 1)
-    assert not report.applied and report.dry_run and "Dry run" in report.message
+    batch = validate(path, analyst)
+    assert (batch.status, batch.rows_total, batch.rows_valid, batch.rows_error) == (
+        "validated",
+        2,
+        1,
+        1,
+    )
+    assert [i.code for i in errors(batch)] == ["duplicate_target"]
     assert counts() == before
-    assert importing.import_projects(path, analyst).created == 1  # the same file, applied
+    batch = flow.apply_batch(batch, analyst)  # the same file, applied
+    assert tally(batch) == (2, 1, 1, 1, 0)
 
 
 def test_target_by_exact_name_and_blank_and_totals_rows(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
@@ -215,15 +282,18 @@ def test_target_by_exact_name_and_blank_and_totals_rows(tmp_path, analyst) -> No
         ["企业名称", "项目阶段", "投资额（万元）", "备注"],
         ["金华星河新能源（浙江）有限公司", "线索", "1,000", "first contact\x07 by phone"],
         ["", "", "", ""],
+        ["本页合计", "", "1,000", ""],
         ["合计", "", "1,000", ""],
         ["不存在的公司", "", "", ""],
     ]
-    report = importing.import_projects(gbk_csv(tmp_path / "names.csv", rows), analyst)
-    assert (report.rows, report.created, report.skipped, report.failed) == (3, 1, 1, 1)
+    batch = apply(gbk_csv(tmp_path / "names.csv", rows), analyst)
+    assert tally(batch) == (4, 1, 0, 1, 2)
     project = Project.objects.get(target=firm)
     assert project.investment_amount == Decimal("1000.00")
     assert project.activities.get().summary == "first contact by phone"  # control character dropped
-    assert [i.code for i in report.errors] == ["target_unknown"]
+    assert [i.code for i in errors(batch)] == ["target_unknown"]
+    skipped = batch.issues.filter(code="totals_row").values_list("row", "value")
+    assert sorted(skipped) == [(4, "本页合计"), (5, "合计")]
 
 
 @pytest.mark.parametrize(
@@ -240,26 +310,36 @@ def test_bad_files_are_refused_with_a_reason(tmp_path, analyst, content, code) -
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
     with pytest.raises(ImportRejected) as refused:
-        importing.import_projects(path, analyst)
+        validate(path, analyst)
     assert refused.value.details["code"] == code and refused.value.message
 
 
 def test_wrong_sheet_mode_and_permission_are_refused(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
     path = xlsx(tmp_path / "p.xlsx", [HEADERS])
     with pytest.raises(ImportRejected, match="no sheet named"):
-        importing.import_projects(path, analyst, sheet="项目2024")
-    with pytest.raises(ImportRejected):
-        importing.import_projects(path, analyst, mode="everything")
+        validate(path, analyst, sheet="项目2024")
+    with pytest.raises(ValidationFailed, match="Unknown import mode"):
+        apply(path, analyst, mode="everything")
+    leader = user_with_role("leader", "boss")
     with pytest.raises(PermissionDenied):
-        importing.import_projects(path, user_with_role("leader", "boss"))
+        apply(path, leader)
+    client = Client()
+    client.force_login(leader)
+    assert client.get("/imports/projects/").status_code == 403
 
 
 def test_template_round_trip(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
     firm = EnterpriseFactory(is_local=False)
-    book = openpyxl.load_workbook(io.BytesIO(importing.projects_template_xlsx().read()))
+    template = importer_for("projects").template()
+    book = openpyxl.load_workbook(io.BytesIO(template.read()))
     assert book.sheetnames[:2] == ["项目", "填写说明"]
     headers = [c.value for c in book["项目"][1]]
-    assert headers == importing.template_headers() and "投资额（万元）" in headers
+    assert headers == template_headers() and "投资额（万元）" in headers
+    assert "用地需求（亩）" in headers and "厂房需求（平方米）" in headers
+    explained = {row[0].value: row[2].value for row in book["填写说明"].iter_rows(min_row=2)}
+    assert "线索" in explained["项目阶段"] and "万元" in explained["投资额（万元）"]
     values = {
         "统一社会信用代码": firm.uscc,
         "项目阶段": "洽谈",
@@ -268,9 +348,9 @@ def test_template_round_trip(tmp_path, analyst) -> None:  # type: ignore[no-unty
     }
     book["项目"].append([values.get(h, "") for h in headers])
     book.save(tmp_path / "filled.xlsx")
-    report = importing.import_projects(tmp_path / "filled.xlsx", analyst)
-    assert (report.created, report.failed) == (1, 0), report.issues
-    assert set(report.columns) == {f.name for f in importing.PROJECT_FIELDS}
+    batch = apply(tmp_path / "filled.xlsx", analyst)
+    assert (batch.created_count, batch.rows_error) == (1, 0)
+    assert set(flow.inspect_batch(batch).mapping.values()) == {f.name for f in PROJECT_FIELDS}
     project = Project.objects.get(target=firm)
     assert project.stage.key == "negotiation" and project.investment_amount == Decimal("20000.00")
 
@@ -283,19 +363,22 @@ def test_command_prints_counts_and_issues(tmp_path, analyst) -> None:  # type: i
         "import_projects", str(path), "--user", "ana", "--dry-run", stdout=out, verbosity=0
     )
     text = out.getvalue()
-    assert "Rows read: 1;" in text and "Dry run" in text
+    assert "(projects) validated: 1 rows read, 0 valid, 1 with errors" in text
     assert "investment (10k yuan) must be filled in" in text  # 洽谈, on the way to 签约
     assert "signed agreement must be attached" in text  # what 签约 would need after that
-    with pytest.raises(CommandError, match="Nothing was imported"):
+    with pytest.raises(CommandError, match="Nothing was changed"):
         call_command(
             "import_projects", str(path), "--user", "ana", "--mode", "all_or_nothing", verbosity=0
         )
-    with pytest.raises(CommandError, match="--user"):
+    with pytest.raises(CommandError, match="Name the importing user"):
         call_command("import_projects", str(path), verbosity=0)
+    out = io.StringIO()
+    call_command("import_file", str(path), "--kind", "projects", "--user", "ana", stdout=out)
+    assert "(projects) applied: 1 rows read" in out.getvalue()
     assert not Project.objects.exists()
 
 
-def test_hostile_text_is_refused_or_made_inert(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
+def test_formula_like_text_is_kept_and_neutralised_on_export(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
     firms = [EnterpriseFactory(is_local=False) for _ in range(3)]
     rows = [
         ["统一社会信用代码", "项目名称", "下一步工作", "备注"],
@@ -306,18 +389,22 @@ def test_hostile_text_is_refused_or_made_inert(tmp_path, analyst) -> None:  # ty
     path = tmp_path / "hostile.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    report = importing.import_projects(path, analyst)
-    codes = {(i.row, i.column, i.code) for i in report.errors}
-    assert codes == {
-        (2, "项目名称", "formula_text"),
-        (3, "下一步工作", "formula_text"),
-        (4, "备注", "too_long"),
-    }
-    assert report.created == 0
+    batch = apply(path, analyst)
+    # One rule for every kind (the engine's): formula-like text is kept, and neutralised on export.
+    assert {(i.row, i.column, i.code) for i in errors(batch)} == {(4, "备注", "too_long")}
+    assert batch.created_count == 2
+    formula = Project.objects.get(target=firms[0])
+    assert formula.name == "=cmd|' /C calc'!A0"
+    assert Project.objects.get(target=firms[1]).next_step == "@SUM(A1:A9)"
+    book = openpyxl.load_workbook(
+        io.BytesIO(exporting.projects_xlsx(Project.objects.order_by("pk"), "en").read())
+    )
+    names = [c.value for c in book.worksheets[0]["A"][1:]]
+    assert names == ["'=cmd|' /C calc'!A0", "正常项目"]
     rows[3][3] = ""
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    assert importing.import_projects(path, analyst).created == 1
+    assert apply(path, analyst).created_count == 1  # the other two already have open projects
     project = Project.objects.get(target=firms[2])
     assert (project.name, project.next_step) == (
         "园区项目",
@@ -331,33 +418,95 @@ def test_a_formula_cell_in_a_workbook_is_read_as_its_value(tmp_path, analyst) ->
         tmp_path / "f.xlsx",
         [HEADERS + ["投资额"], [firm.uscc, '=HYPERLINK("x")', "", "", "", "=1+1"]],
     )
-    report = importing.import_projects(path, analyst)
-    assert report.created == 1, report.issues
+    batch = apply(path, analyst)
+    assert batch.created_count == 1, list(batch.issues.values_list("code", "reason"))
     project = Project.objects.get(target=firm)
     assert "HYPERLINK" not in project.name and project.investment_amount is None  # no cached value
 
 
-def test_import_page_dry_run_then_apply(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_revert_removes_the_projects_the_import_created(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
+    firms = [EnterpriseFactory(is_local=False) for _ in range(2)]
+    kept = services.create_project(EnterpriseFactory(is_local=False), analyst, {})
+    rows = [
+        HEADERS,
+        [firms[0].uscc, "甲", "", "接洽", "2025-01-02"],
+        [firms[1].uscc, "乙", "", "", ""],
+    ]
+    batch = apply(xlsx(tmp_path / "p.xlsx", rows), analyst)
+    assert batch.created_count == 2
+    assert importer_for("projects").edited_after(batch) == []
+    flow.revert_batch(batch, analyst)
+    batch.refresh_from_db()
+    assert batch.status == "reverted"
+    assert list(Project.objects.all()) == [kept]  # soft-deleted, the other project untouched
+    assert (
+        Project.all_objects.filter(created_by_import=batch, deleted_at__isnull=False).count() == 2
+    )
+    again = apply(xlsx(tmp_path / "p.xlsx", rows), analyst)  # the enterprises are free again
+    assert again.created_count == 2
+
+
+def test_revert_after_a_person_moved_a_project_asks_first(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
+    firms = [EnterpriseFactory(is_local=False) for _ in range(2)]
+    rows = [HEADERS, [firms[0].uscc, "甲", "", "", ""], [firms[1].uscc, "乙", "", "", ""]]
+    batch = apply(xlsx(tmp_path / "p.xlsx", rows), analyst)
+    moved = Project.objects.get(target=firms[0])
+    services.move_stage(moved, selectors.stage_by_key("on_hold"), analyst, "等待土地规划")
+    importer = importer_for("projects")
+    assert importer.edited_after_count(batch) == 1
+    (edited,) = importer.edited_after(batch)
+    assert (edited.label, edited.url, edited.who) == (
+        "甲",
+        f"/investment/projects/{moved.pk}/",
+        "ana",
+    )
+    with pytest.raises(Conflict) as refused:
+        flow.revert_batch(batch, analyst)
+    assert refused.value.details["code"] == "edited_after_import"
+    assert Project.objects.count() == 2  # nothing undone
+    flow.revert_batch(batch, analyst, confirm_edited=True)
+    assert not Project.objects.exists()
+
+
+def test_the_same_file_again_is_linked_to_its_earlier_import(tmp_path, analyst) -> None:  # type: ignore[no-untyped-def]
+    firm = EnterpriseFactory(is_local=False)
+    path = xlsx(tmp_path / "p.xlsx", [HEADERS, [firm.uscc, "", "", "", ""]])
+    first = apply(path, analyst)
+    second = validate(path, analyst)
+    assert list(import_selectors.earlier_imports(second)) == [first]
+    assert [i.code for i in errors(second)] == ["conflict"]  # the first import opened it
+
+
+def test_old_import_addresses_lead_to_the_intake_wing(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
-
-    from corridor.investment.models import Project as ProjectModel
 
     analyst = user_with_role("investment_analyst", "imp")
     target = EnterpriseFactory(is_local=False, uscc=valid_uscc(424242))
     body = f"统一社会信用代码,项目名称,项目阶段\n{target.uscc},测试导入项目,线索\n".encode()
     client = Client()
     client.force_login(analyst)
-    assert client.get("/investment/projects/import/").status_code == 200
-    assert client.get("/investment/projects/import/template.xlsx").status_code == 200
-    dry = client.post(
-        "/investment/projects/import/",
-        {"file": SimpleUploadedFile("p.csv", body), "mode": "valid_rows", "dry_run": "1"},
+    old = client.get("/investment/projects/import/")
+    assert old.status_code == 302 and old["Location"] == "/imports/projects/"
+    template = client.get("/investment/projects/import/template.xlsx", follow=True)
+    assert template.status_code == 200 and template.redirect_chain[-1][0] == (
+        "/imports/projects/template.xlsx"
     )
-    assert dry.status_code == 200 and 'id="import-report"' in dry.content.decode()
-    assert not ProjectModel.objects.exists()
-    client.post(
-        "/investment/projects/import/",
-        {"file": SimpleUploadedFile("p.csv", body), "mode": "valid_rows"},
-    )
-    assert ProjectModel.objects.get().name == "测试导入项目"
+    assert client.get("/imports/projects/").status_code == 200
+    upload = client.post("/imports/projects/upload/", {"file": SimpleUploadedFile("p.csv", body)})
+    assert upload.status_code == 302, upload.content[:300]
+    batch = ImportBatch.objects.get(kind="projects")
+    page = client.get(f"/imports/batch/{batch.pk}/")
+    assert page.status_code == 200 and "测试导入项目" in page.content.decode()
+    inspection = flow.inspect_batch(batch)
+    (preview,) = inspection.sample  # read with the project columns' own rules
+    assert preview.values["project_name"] == "测试导入项目" and preview.issues == []
+    mapping = {f"col_{i}": n for i, n in inspection.mapping.items()}
+    client.post(f"/imports/batch/{batch.pk}/validate/", {**mapping, "money_unit": "1"})
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_valid) == ("validated", 1)
+    assert not Project.objects.exists()
+    client.post(f"/imports/batch/{batch.pk}/apply/", {"mode": "valid_rows"})
+    assert Project.objects.get().name == "测试导入项目"
+    page = client.get(f"/imports/batch/{batch.pk}/").content.decode()
+    assert f"/investment/projects/{Project.objects.get().pk}/" in page

@@ -1,7 +1,7 @@
 """Run by test_hostile_corpus in a fresh interpreter: every corpus file through both importers.
 
 python -m tests.registry.hostile_run DIR OUT.json imports each file in DIR through the registry
-services (upload -> inspect -> validate -> apply) and the investment import (a dry run), and writes
+services (upload -> inspect -> validate -> apply) and as projects (upload -> validate only), and writes
 what happened to each, with this process's peak memory and its reading children's, to OUT.json.
 CORRIDOR_VAR_DIR must name an empty directory: the database is migrated there first.
 """
@@ -40,13 +40,14 @@ def _registry(path: Path, user: Any) -> dict[str, Any]:
 
 def _investment(path: Path, user: Any) -> dict[str, Any]:
     from corridor.errors import DomainError
-    from corridor.investment import importing
+    from corridor.imports import services as importing
 
     try:
-        report = importing.import_projects(path, user, dry_run=True)
+        batch = importing.receive_path(path, user, "projects")
+        batch = importing.validate_batch(batch, actor=user)
     except DomainError as exc:
         return {"code": exc.details.get("code", exc.code), "message": exc.message}
-    return {"rows": report.rows}
+    return {"rows": batch.rows_total}
 
 
 def main(directory: Path, out: Path) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.utils.functional import Promise
 
+    from corridor.engine.sheets.rows import CleanRow
     from corridor.imports.models import ImportBatch
 
 HEAD_ROWS = 30  # the header is looked for among the first rows
@@ -141,6 +142,11 @@ class Importer:
     def lookups(self) -> dict[str, Any]:
         """What parse needs from the database, looked up once before reading (picklable)."""
         return {}
+
+    def preview(self, job: ReadJob, limit: int) -> list[CleanRow] | None:
+        """The first rows as the importer reads them, for the mapping page; None: the engine's
+        generic reader with these columns (right when the kind's row rules are the engine's)."""
+        return None
 
     def writer(self, batch: ImportBatch, actor: User | None) -> ChunkWriter:
         """The writer of one apply (or of a validation pass that writes, then rolls back)."""

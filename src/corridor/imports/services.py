@@ -247,12 +247,13 @@ def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
     table = _open(batch)
     layout = _layout(table, importer)
     mapping = current_mapping(batch, layout)
-    reader = sample_reader(table, layout, mapping, importer, options_of(batch))
-    sample = []
-    for row in reader:
-        sample.append(row)
-        if len(sample) >= SAMPLE_ROWS:
-            break
+    sample = importer.preview(read_job(batch, keep_rows=True), SAMPLE_ROWS)
+    if sample is None:
+        sample = []
+        for row in sample_reader(table, layout, mapping, importer, options_of(batch)):
+            sample.append(row)
+            if len(sample) >= SAMPLE_ROWS:
+                break
     return Inspection(
         table.sheet_names, table.sheet, table.format, table.encoding, layout, mapping, sample
     )

@@ -11,6 +11,10 @@ class InvestmentConfig(AppConfig):
 
         # Stages and lost reasons are data from investment/data/stages.yaml, synced after migrate.
         post_migrate.connect(_load_stages, sender=self, dispatch_uid="corridor-load-stages")
+        from corridor.imports.seam import register
+        from corridor.investment.intake import ProjectImporter
+
+        register(ProjectImporter())  # project imports go through the intake wing's flow
 
 
 def _load_stages(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]

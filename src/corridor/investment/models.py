@@ -147,6 +147,14 @@ class Project(SoftDeletable):
     lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
+    # The import that opened the project (a revert soft-deletes what it created).
+    created_by_import = models.ForeignKey(
+        "imports.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta(SoftDeletable.Meta):
         verbose_name = _("investment project")

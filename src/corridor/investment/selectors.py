@@ -72,14 +72,17 @@ class ProjectFilters:
     chain: str = ""
     owner: str = ""
     flag: str = ""  # overdue | stale
+    import_id: int | None = None  # the projects one import created
 
     @classmethod
     def from_query(cls, params: Any) -> ProjectFilters:
+        batch = str(params.get("import", "")).strip()
         return cls(
             **{
                 k: "".join(ch for ch in str(params.get(k, "")) if ch.isprintable())[:80]
                 for k in ("q", "stage", "chain", "owner", "flag")
-            }
+            },
+            import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
         )
 
 
@@ -94,6 +97,8 @@ def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
         qs = qs.filter(chain=filters.chain)
     if filters.owner:
         qs = qs.filter(owner__username=filters.owner)
+    if filters.import_id:
+        qs = qs.filter(created_by_import_id=filters.import_id)
     today = timezone.localdate()
     if filters.flag == "overdue":
         qs = qs.filter(is_open=True, next_follow_up__lt=today)

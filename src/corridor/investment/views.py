@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -28,7 +24,6 @@ from corridor.investment import (
     explain,
     exporting,
     forms,
-    importing,
     selectors,
     services,
     targets,
@@ -375,35 +370,12 @@ def follow_ups_panel(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(perms.MANAGE_PIPELINE)
 def project_import(request: SignedInRequest) -> HttpResponse:
-    """Import projects from a spreadsheet: a dry run first, then apply; stage rules as on the board."""
-    report = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        if upload.size > settings.CORRIDOR_IMPORT_MAX_BYTES:
-            raise ValidationFailed(_("The file is too large."), field="file", value=upload.name)
-        suffix = Path(upload.name or "").suffix.lower()[:8]
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            report = importing.import_projects(
-                Path(tmp.name),
-                request.user,
-                request.POST.get("mode", "valid_rows"),
-                dry_run=bool(request.POST.get("dry_run")),
-                sheet=request.POST.get("sheet") or None,
-                filename=upload.name or "",
-            )
-    context = {"report": report, "limits": importing.limits_text()}
-    return render(request, "investment/import.html", context)
+    """The earlier address of the project import: the intake wing's page for projects."""
+    return redirect("imports:list", kind="projects")
 
 
 @login_required
-@_perm(perms.MANAGE_PIPELINE)
-def project_import_template(request: SignedInRequest) -> HttpResponseBase:
-    """The spreadsheet template for importing projects."""
-    return FileResponse(
-        importing.projects_template_xlsx(), as_attachment=True, filename="项目导入模板.xlsx"
-    )
+def project_import_template(request: SignedInRequest) -> HttpResponse:
+    """The earlier address of the project template: the intake wing serves it."""
+    return redirect("imports:template", kind="projects")

@@ -277,6 +277,11 @@ def ip_by_year(enterprise: Enterprise) -> list[dict[str, Any]]:
     return [rows[y] for y in sorted(rows, reverse=True)]
 
 
+def enterprises_named(spellings: set[str], limit: int = 2) -> list[Enterprise]:
+    """Live enterprises registered under one of these exact names (at most limit, by id)."""
+    return list(Enterprise.objects.filter(name__in=spellings).order_by("pk")[:limit])
+
+
 def find_enterprise(key: str) -> Enterprise | None:
     """A live enterprise by USCC, or by record id when the key is all digits and short."""
     key = key.strip().upper()

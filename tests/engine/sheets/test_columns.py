@@ -51,6 +51,8 @@ def test_a_valid_column_loads_with_its_bounds_and_labels() -> None:
         ({"aliases": "收入"}, "'aliases' must be a list"),
         ({"aliases": ["（万元）"]}, "alias '（万元）' is empty once normalised"),
         ({"per_year": "yes"}, "'per_year' must be true or false, found 'yes'"),
+        ({"lookup": "pipeline stage"}, "'lookup' must be an identifier, found 'pipeline stage'"),
+        ({"lookup": 3}, "'lookup' must be an identifier, found 3"),
     ],
 )
 def test_a_wrong_column_is_refused_with_where_and_why(change: dict, message: str) -> None:  # type: ignore[type-arg]
@@ -58,6 +60,12 @@ def test_a_wrong_column_is_refused_with_where_and_why(change: dict, message: str
         _load({**REVENUE, **change})
     assert message in str(caught.value)
     assert str(caught.value).startswith("test.yaml: ")
+
+
+def test_a_lookup_names_the_vocabulary_the_domain_resolves() -> None:
+    stage = {"name": "stage", "kind": "text", "label": {"zh": "项目阶段", "en": "Stage"}}
+    (with_lookup, plain) = _load({**stage, "lookup": "stage"}, {**REVENUE})
+    assert (with_lookup.lookup, with_lookup.kind) == ("stage", "text") and plain.lookup == ""
 
 
 def test_two_columns_may_not_share_a_name_or_a_header() -> None:

@@ -379,7 +379,7 @@ def test_unlabelled_totals_row_equal_to_the_sum_is_skipped(tmp_path: Path) -> No
     ]
 
 
-@pytest.mark.parametrize("label", ["合计", "总 计", "全区合计", "Total", "小计："])
+@pytest.mark.parametrize("label", ["合计", "总 计", "全区合计", "本页合计", "Total", "小计："])
 def test_labelled_totals_rows(tmp_path: Path, label: str) -> None:
     rows, _ = csv_rows(
         tmp_path, [["甲公司", USCC_A, "", "2024", "1", "1"], [label, "", "", "", "999", "9"]]
@@ -389,6 +389,15 @@ def test_labelled_totals_rows(tmp_path: Path, label: str) -> None:
         rows[3].skipped
         and (issue.code, issue.value) == ("totals_row", label)
         and label in issue.message
+    )
+
+
+def test_is_totals_label_is_the_rule_both_importers_use() -> None:
+    from corridor.engine.sheets.rows import is_totals_label
+
+    assert all(is_totals_label(t) for t in ("本页合计", "合 计", "Subtotal", "总计："))
+    assert not any(
+        is_totals_label(t) for t in ("合计公司有限公司二号分公司在某地的工厂", "甲公司", "Sumo")
     )
 
 

@@ -18,6 +18,7 @@ A columns file has two keys::
         required: false      # a row without it is an error (the domain's identity rule may be wider)
         per_year: true       # a yearly figure: a year in its header (2024年营业收入) sets the row's year
         help: {zh: …, en: …} # shown in the template workbook's instructions sheet and on the mapping page
+        lookup: stage        # a vocabulary the domain resolves the value against (a word, e.g. stage, user)
 
 Nothing here knows any domain: a domain passes the parsed columns to the reader (``tabular`` and ``rows``).
 Errors name the file, the column's position and name, the key and the value, so a wrong edit is found at
@@ -57,6 +58,7 @@ _KEYS = frozenset(
         "required",
         "per_year",
         "help",
+        "lookup",
     }
 )
 
@@ -80,6 +82,9 @@ class ImportField:
     per_year: bool = False
     help_en: str = ""
     help_zh: str = ""
+    lookup: str = (
+        ""  # a vocabulary the domain resolves values against ("stage", "user"); "" for none
+    )
 
     @property
     def non_negative(self) -> bool:
@@ -173,6 +178,7 @@ def _column(entry: Any, sets: dict[str, dict[str, str]], where: str) -> ImportFi
         per_year=_flag(entry.get("per_year", False), where, "per_year"),
         help_en=help_text["en"],
         help_zh=help_text["zh"],
+        lookup=_lookup(entry.get("lookup", ""), where),
     )
 
 
@@ -180,7 +186,7 @@ def _bilingual(raw: Any, where: str, key: str, required: bool) -> dict[str, str]
     if raw is None and not required:
         return {"zh": "", "en": ""}
     if not isinstance(raw, Mapping) or not all(
-        isinstance(raw.get(lang), str) and raw[lang].strip() for lang in ("zh", "en")
+        isinstance(raw.get(lang), str) and str(raw.get(lang)).strip() for lang in ("zh", "en")
     ):
         raise ColumnsError(f"{where}: '{key}' needs non-empty 'zh' and 'en' texts, found {raw!r}")
     return {"zh": raw["zh"].strip(), "en": raw["en"].strip()}
@@ -201,6 +207,15 @@ def _word(raw: Any, where: str, key: str, allow_empty: bool = False) -> str:
     if not isinstance(raw, str) or (not raw.strip() and not allow_empty):
         raise ColumnsError(f"{where}: '{key}' must be a word, found {raw!r}")
     return raw.strip()
+
+
+def _lookup(raw: Any, where: str) -> str:
+    """A vocabulary's name: a domain-free identifier the domain maps to its own lookup."""
+    if raw == "":
+        return ""
+    if not isinstance(raw, str) or not raw.isidentifier() or keyword.iskeyword(raw):
+        raise ColumnsError(f"{where}: 'lookup' must be an identifier, found {raw!r}")
+    return raw
 
 
 def _flag(raw: Any, where: str, key: str) -> bool:

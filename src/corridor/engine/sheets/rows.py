@@ -696,12 +696,7 @@ class RowReader:
         )
         name = values.get("name")
         for text in (first, name) if first is not name else (name,):
-            if (
-                type(text) is str
-                and len(text) <= 24
-                and _may_be_total(text)
-                and _TOTAL_LABEL.fullmatch("".join(text.split()))
-            ):
+            if type(text) is str and is_totals_label(text):
                 return Issue(
                     number,
                     "",
@@ -908,6 +903,15 @@ def _maybe_skipped(cells: list[Any], values: dict[str, Any]) -> bool:
     if first is None or first == "":
         return True
     return (type(first) is str and _may_be_total(first)) or _may_be_total(name)
+
+
+def is_totals_label(text: str) -> bool:
+    """Whether a cell's text labels a totals row: 合计, 本页合计, 总计, 小计, Total, Sum, Subtotal…"""
+    return (
+        len(text) <= 24
+        and _may_be_total(text)
+        and bool(_TOTAL_LABEL.fullmatch("".join(text.split())))
+    )
 
 
 def _may_be_total(text: str) -> bool:
