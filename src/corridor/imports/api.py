@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from corridor.core.pagination import BoundedPagination
+from corridor.core.views import SignedInRequest
 from corridor.errors import PermissionDenied, ValidationFailed
 from corridor.imports import selectors, services
 from corridor.imports.models import ImportBatch, ImportMode
@@ -19,7 +19,7 @@ from corridor.imports.models import ImportBatch, ImportMode
 router = Router(tags=["imports"])
 
 
-def require_perm(request: HttpRequest, perm: str) -> None:
+def require_perm(request: SignedInRequest, perm: str) -> None:
     """A 403 DomainError unless the caller holds the kind's permission."""
     if not request.user.has_perm(perm):
         raise PermissionDenied(_("You may not import this kind of data."), permission=perm)
@@ -57,7 +57,7 @@ class IssueOut(Schema):
     severity: str
 
 
-def _batch(request: HttpRequest, import_id: int, revert: bool = False) -> ImportBatch:
+def _batch(request: SignedInRequest, import_id: int, revert: bool = False) -> ImportBatch:
     """The batch, if the caller may import (or revert) its kind."""
     batch = selectors.get_import(import_id)
     importer = services.importer_of(batch.kind)
@@ -66,7 +66,7 @@ def _batch(request: HttpRequest, import_id: int, revert: bool = False) -> Import
 
 
 def upload_file(
-    request: HttpRequest,
+    request: SignedInRequest,
     file: UploadedFile,
     kind: str,
     mode: str,
@@ -98,7 +98,7 @@ def upload_file(
 
 @router.post("", response={201: ImportOut})
 def upload_import(
-    request: HttpRequest,
+    request: SignedInRequest,
     file: File[UploadedFile],
     kind: str = "enterprises",
     mode: str = ImportMode.VALID_ROWS,
@@ -113,26 +113,26 @@ def upload_import(
 
 
 @router.get("/{import_id}", response=ImportOut)
-def get_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+def get_import(request: SignedInRequest, import_id: int):  # type: ignore[no-untyped-def]
     """One import and its counts."""
     return _batch(request, import_id)
 
 
 @router.get("/{import_id}/issues", response=list[IssueOut])
 @paginate(BoundedPagination)
-def import_issues(request: HttpRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
+def import_issues(request: SignedInRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
     """The validation report of an import: row, column, value, reason."""
     return selectors.import_issues(_batch(request, import_id), severity)
 
 
 @router.post("/{import_id}/apply", response=ImportOut)
-def apply_import(request: HttpRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
+def apply_import(request: SignedInRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
     """Apply a validated (dry-run) import."""
     return services.apply_batch(_batch(request, import_id), request.user, mode=mode)
 
 
 @router.post("/{import_id}/revert", response=ImportOut)
-def revert_import(request: HttpRequest, import_id: int, confirm_edited: bool = False):  # type: ignore[no-untyped-def]
+def revert_import(request: SignedInRequest, import_id: int, confirm_edited: bool = False):  # type: ignore[no-untyped-def]
     """Undo an applied import; confirm_edited=true when people edited its records since (409 otherwise)."""
     batch = _batch(request, import_id, revert=True)
     return services.revert_batch(batch, request.user, confirm_edited=confirm_edited, source="api")

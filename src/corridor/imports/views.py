@@ -7,13 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.core.tasks import read_progress, run_task
+from corridor.core.views import SignedInRequest
 from corridor.errors import PermissionDenied
 from corridor.imports import exporting, selectors, services
 from corridor.imports.forms import ApplyForm, RevertForm, UploadForm, mapping_form_class
@@ -23,7 +25,7 @@ from corridor.imports.seam import Importer
 EDITABLE = (ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED)
 
 
-def _importer(request: HttpRequest, kind: str, revert: bool = False) -> Importer:
+def _importer(request: SignedInRequest, kind: str, revert: bool = False) -> Importer:
     """The kind's importer, if the user may import (or revert) that kind."""
     importer = services.importer_of(kind)
     needed = importer.revert_permission if revert else importer.import_permission
@@ -32,13 +34,13 @@ def _importer(request: HttpRequest, kind: str, revert: bool = False) -> Importer
     return importer
 
 
-def _batch(request: HttpRequest, pk: int, revert: bool = False) -> tuple[ImportBatch, Importer]:
+def _batch(request: SignedInRequest, pk: int, revert: bool = False) -> tuple[ImportBatch, Importer]:
     batch = selectors.get_import(pk)
     return batch, _importer(request, batch.kind, revert)
 
 
 @login_required
-def batch_list(request: HttpRequest, kind: str) -> HttpResponse:
+def batch_list(request: SignedInRequest, kind: str) -> HttpResponse:
     """Past imports of one kind and the upload form."""
     importer = _importer(request, kind)
     page = Paginator(selectors.import_list(kind), 30).get_page(request.GET.get("page"))
@@ -48,13 +50,13 @@ def batch_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, kind: str) -> HttpResponse:
+def upload(request: SignedInRequest, kind: str) -> HttpResponse:
     """Receive a file; rejected files get a specific message and leave nothing behind."""
     _importer(request, kind)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(map(str, errors)))
         return redirect("imports:list", kind=kind)
     stream, year = form.cleaned_data["file"], form.cleaned_data.get("year")
     options = {"year": year} if year else {}
@@ -96,7 +98,7 @@ def _sample(inspection: services.Inspection, importer: Importer) -> dict[str, An
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """Preview, mapping, the validation report, apply, and after apply the records and revert."""
     batch, importer = _batch(request, pk)
     context: dict[str, Any] = {
@@ -126,7 +128,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def validate(request: HttpRequest, pk: int) -> HttpResponse:
+def validate(request: SignedInRequest, pk: int) -> HttpResponse:
     """Save the mapping and options, then validate every row (nothing is applied)."""
     batch, importer = _batch(request, pk)
     inspection = services.inspect_batch(batch)
@@ -134,7 +136,7 @@ def validate(request: HttpRequest, pk: int) -> HttpResponse:
     form = mapping_form_class(labels, importer.columns)(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(map(str, errors)))
         return redirect("imports:detail", pk=pk)
     mapping = {i: form.cleaned_data[f"col_{i}"] for i in range(len(labels))}
     options = {
@@ -150,7 +152,7 @@ def validate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def apply(request: HttpRequest, pk: int) -> HttpResponse:
+def apply(request: SignedInRequest, pk: int) -> HttpResponse:
     """Apply the import as a task; the page polls its progress."""
     batch, _importer_ = _batch(request, pk)
     form = ApplyForm(request.POST)
@@ -160,7 +162,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """HTMX partial: progress while applying; tells the page to reload when done."""
     batch, _importer_ = _batch(request, pk)
     response = render(
@@ -175,7 +177,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revert(request: HttpRequest, pk: int) -> HttpResponse:
+def revert(request: SignedInRequest, pk: int) -> HttpResponse:
     """Undo an applied import; records edited since need the explicit confirmation."""
     batch, importer = _batch(request, pk, revert=True)
     form = RevertForm(request.POST)
@@ -186,7 +188,7 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: SignedInRequest, kind: str) -> HttpResponseBase:
     """A blank XLSX with every importable column of the kind, Chinese headers."""
     importer = _importer(request, kind)
     name = f"corridor-{kind}-template.xlsx"
@@ -194,7 +196,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """The validation report as CSV (row, column, value, reason)."""
     batch, _importer_ = _batch(request, pk)
     response = StreamingHttpResponse(
