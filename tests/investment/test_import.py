@@ -510,3 +510,17 @@ def test_old_import_addresses_lead_to_the_intake_wing(tmp_path) -> None:  # type
     assert Project.objects.get().name == "测试导入项目"
     page = client.get(f"/imports/batch/{batch.pk}/").content.decode()
     assert f"/investment/projects/{Project.objects.get().pk}/" in page
+
+
+def test_a_totals_label_in_the_uscc_column_is_a_skipped_row_not_a_bad_code(
+    tmp_path, analyst
+) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        ["统一社会信用代码", "企业名称", "投资额（万元）"],
+        ["本页合计", "", "1,000"],
+    ]
+    batch = apply(gbk_csv(tmp_path / "totals.csv", rows), analyst)
+    assert [(i.row, i.code, i.severity) for i in batch.issues.all()] == [
+        (2, "totals_row", "skipped")
+    ]
+    assert (batch.rows_error, batch.rows_skipped) == (0, 1)

@@ -138,6 +138,13 @@ class Importer:
     validate_by_writing: bool = False
     # Where the revert note says what was removed ("enterprises", "projects").
     records_name: Promise | str = ""
+    # What WriteResult.details counts, after the number on the report ("yearly facts written").
+    details_label: Promise | str = ""
+
+    @property
+    def states_year(self) -> bool:
+        """Whether the kind has yearly figures, so the user may state the year the file omits."""
+        return any(f.per_year for f in self.columns)
 
     def lookups(self) -> dict[str, Any]:
         """What parse needs from the database, looked up once before reading (picklable)."""

@@ -20,7 +20,7 @@ from corridor.errors import PermissionDenied
 from corridor.imports import exporting, selectors, services
 from corridor.imports.forms import ApplyForm, RevertForm, UploadForm, mapping_form_class
 from corridor.imports.models import ImportBatch, ImportStatus
-from corridor.imports.seam import Importer
+from corridor.imports.seam import Importer, kinds
 
 EDITABLE = (ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED)
 
@@ -39,12 +39,28 @@ def _batch(request: SignedInRequest, pk: int, revert: bool = False) -> tuple[Imp
     return batch, _importer(request, batch.kind, revert)
 
 
+def _permitted_kinds(request: SignedInRequest) -> list[tuple[str, Any]]:
+    """(kind, page title) of every kind this user may import, for the tabs."""
+    out = []
+    for kind in kinds():
+        importer = services.importer_of(kind)
+        if request.user.has_perm(importer.import_permission):
+            out.append((kind, importer.label))
+    return out
+
+
 @login_required
 def batch_list(request: SignedInRequest, kind: str) -> HttpResponse:
     """Past imports of one kind and the upload form."""
     importer = _importer(request, kind)
     page = Paginator(selectors.import_list(kind), 30).get_page(request.GET.get("page"))
-    context = {"page": page, "form": UploadForm(), "importer": importer, "kind": kind}
+    context = {
+        "page": page,
+        "form": UploadForm(),
+        "importer": importer,
+        "kind": kind,
+        "kinds": _permitted_kinds(request),
+    }
     return render(request, "imports/list.html", context)
 
 

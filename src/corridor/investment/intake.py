@@ -479,8 +479,10 @@ def _has_error(issues: list[Issue]) -> bool:
 
 
 def _totals_label(row: ProjectRow) -> str | None:
-    """The label of a totals row (合计, 本页合计, Total) — never on a row naming a USCC."""
-    if "target_uscc" in row.raws:
+    """The label of a totals row (合计, 本页合计, Total) — never on a row naming a valid USCC.
+
+    The label may stand in any column, the USCC's too (where it is no code at all)."""
+    if "target_uscc" in row.values:
         return None
     return next((c for c in row.cells if isinstance(c, str) and is_totals_label(c)), None)
 
@@ -731,6 +733,7 @@ class ProjectImporter(Importer):
     child_safe = False
     validate_by_writing = True
     records_name = gettext_lazy("projects")
+    details_label = gettext_lazy("moved past 线索")
 
     def preview(self, job: ReadJob, limit: int) -> list[CleanRow]:
         """The first rows with the project columns' own parsing (the engine's row rules are the

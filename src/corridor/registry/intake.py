@@ -61,6 +61,7 @@ class EnterpriseImporter(Importer):
     revert_permission = perms.REVERT_IMPORT
     parse = staticmethod(parse_chunks)
     records_name = _("enterprises")
+    details_label = _("yearly facts written")
 
     def lookups(self) -> dict[str, Any]:
         return {
