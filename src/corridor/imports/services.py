@@ -538,8 +538,12 @@ def apply_batch(
     actor: User | None,
     mode: str | None = None,
     progress: Callable[[int], None] | None = None,
+    follow_up: bool = True,
 ) -> ImportBatch:
-    """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing."""
+    """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing.
+
+    follow_up=False skips the importer's work after the commit (e.g. classifying onto the atlas),
+    for a bulk load that runs that work as one batch afterwards."""
     batch.refresh_from_db()
     if batch.status in DONE:
         raise Conflict(_("This import was already applied."))
@@ -582,7 +586,8 @@ def apply_batch(
         raise
     finally:
         clear_progress(progress_key(batch))
-    transaction.on_commit(lambda: importer.after_apply(batch))
+    if follow_up:
+        transaction.on_commit(lambda: importer.after_apply(batch))
     return batch
 
 

@@ -43,6 +43,12 @@ class Command(BaseCommand):
             default=None,
             help="the year of the figures when the file names none",
         )
+        parser.add_argument(
+            "--no-follow-up",
+            action="store_true",
+            help="skip the work after the import (classifying enterprises onto the atlas); run "
+            "`corridor atlas classify` afterwards",
+        )
         parser.add_argument("--user", default=None, help="attribute the import to this username")
         parser.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
         parser.add_argument(
@@ -74,7 +80,13 @@ class Command(BaseCommand):
                 if opts["dry_run"]:
                     batch = services.validate_batch(batch, progress=progress, actor=actor)
                 else:
-                    batch = services.apply_batch(batch, actor, mode=opts["mode"], progress=progress)
+                    batch = services.apply_batch(
+                        batch,
+                        actor,
+                        mode=opts["mode"],
+                        progress=progress,
+                        follow_up=not opts["no_follow_up"],
+                    )
         except DomainError as exc:
             self._print_issues(batch, opts["show_issues"])
             raise CommandError(exc.message) from exc
