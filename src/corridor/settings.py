@@ -87,7 +87,7 @@ TEMPLATES = [
 ]
 
 
-def _database_config() -> dict:
+def _database_config() -> dj_database_url.DBConfig:
     """SQLite under var/ by default; PostgreSQL (or another URL) when CORRIDOR_DATABASE_URL says so."""
     url = os.environ.get("CORRIDOR_DATABASE_URL")
     if url:
