@@ -33,7 +33,8 @@ def num(value: Any) -> str:
 @register.filter
 def issue_reason(issue: Any) -> str:
     """An import issue's reason in the active language: a stored ImportIssue or an engine Issue."""
-    fallback = getattr(issue, "reason", None) or getattr(issue, "message", "")
+    reason = getattr(issue, "reason", None)
+    fallback: str = reason if reason else getattr(issue, "message", "")
     return issue_text(issue.code, getattr(issue, "params", None) or {}, fallback)
 
 
