@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import xlsxwriter
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,7 @@ def header_of(column: ImportField) -> str:
 
 def column_rules(column: ImportField) -> str:
     """What a column accepts, in the active language: kind, unit, bounds, length, requiredness."""
-    parts = [str(_KIND_TEXT[column.kind])]
+    parts: list[str | Promise] = [str(_KIND_TEXT[column.kind])]
     if column.unit:
         parts.append(_("in %(unit)s") % {"unit": column.unit})
     if column.minimum is not None and column.maximum is not None:
