@@ -44,7 +44,7 @@ def headline_figures() -> list[Headline]:
         year_min=Min("latest_year"),
         year_max=Max("latest_year"),
     )
-    scope = [
+    scope: list[tuple[str | Promise, str]] = [
         (
             _("Population"),
             _("local (registered in %(d)s, county code %(c)s), status operating")
