@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -133,8 +133,9 @@ class EdgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         own = [(n.id, f"{n.id} {n.name_zh}") for n in chain.nodes]
         every = [(nid, f"{nid} {n.name_zh}") for nid, n in nodes.items()]
-        self.fields["source"].choices = own  # an edge belongs to the supplying chain
-        self.fields["target"].choices = every
+        # the fields are the ChoiceFields declared above; the stubs only know them as Field
+        cast(forms.ChoiceField, self.fields["source"]).choices = own  # edges: the supplying chain
+        cast(forms.ChoiceField, self.fields["target"]).choices = every
 
 
 class OwnersForm(forms.Form):
