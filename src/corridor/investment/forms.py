@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import get_language
@@ -39,7 +39,8 @@ class ProjectForm(forms.ModelForm):
             required=False,
             choices=[("", "—")] + [(k, en if english else zh) for k, zh, en in channels()],
         )
-        self.fields["team"].queryset = Team.objects.all()
+        # the model form builds "team" as a ModelChoiceField; the stubs only know it as Field
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.all()
 
 
 class MoveForm(forms.Form):
