@@ -26,9 +26,9 @@ def _level_option(
     data = geo.map_series_data(totals)
     dimension = 1 if colour == "score" else 0
     top = max((d["value"][dimension] for d in data), default=1) or 1
-    children_options = {}
+    children_options: dict[str, dict[str, Any]] = {}
     if depth == 0:  # provinces with targets get their city maps
-        for child in {geo.province_of(c) for c in codes if geo.province_of(c)}:
+        for child in {p for c in codes if (p := geo.province_of(c))}:
             children_options[child] = _level_option(child, codes, scores, colour, depth + 1)
     path = geo.boundary_file(code)
     return {
