@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import yaml
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from corridor.investment.models import DocumentKind, Project, Stage
@@ -55,7 +56,9 @@ def missing_requirements(
     for req in stage.requires or []:
         kind, _sep, name = req.partition(":")
         if kind == "field" and getattr(project, name, None) in (None, ""):
-            label = Project._meta.get_field(name).verbose_name
+            # "field:" requirements name the project's own columns, never a reverse relation
+            field = cast("Field[Any, Any]", Project._meta.get_field(name))
+            label = field.verbose_name
             missing.append(_("%(field)s must be filled in") % {"field": label})
         elif kind == "document" and name not in kinds:
             missing.append(_("a %(kind)s must be attached") % {"kind": DocumentKind(name).label})
