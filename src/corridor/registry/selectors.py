@@ -180,16 +180,16 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
             }
         )
     if enterprise.created_by_import_id:
-        batch = ImportBatch.objects.filter(pk=enterprise.created_by_import_id).first()
-        if batch:
+        creator = ImportBatch.objects.filter(pk=enterprise.created_by_import_id).first()
+        if creator:
             entries.append(
                 {
-                    "at": batch.applied_at or batch.created_at,
-                    "who": batch.applied_by,
+                    "at": creator.applied_at or creator.created_at,
+                    "who": creator.applied_by,
                     "action": "import_create",
-                    "source": batch.source,
-                    "note": f"#{batch.pk} {batch.filename}",
-                    "batch": batch,
+                    "source": creator.source,
+                    "note": f"#{creator.pk} {creator.filename}",
+                    "batch": creator,
                     "changes": [],
                 }
             )
