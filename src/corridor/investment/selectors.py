@@ -207,13 +207,13 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
         rows = []
         for i, s in enumerate(ordered):
             prev = counts[i - 1] if i else None
-            spent = days[key][s.pk]
+            stays = days[key][s.pk]
             rows.append(
                 {
                     "stage": s,
                     "count": counts[i],
                     "rate": (counts[i] / prev) if prev else None,
-                    "days": sum(spent) / len(spent) if spent else None,  # this group's own
+                    "days": sum(stays) / len(stays) if stays else None,  # this group's own
                 }
             )
         groups.append({"key": key, "rows": rows})
