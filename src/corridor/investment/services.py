@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -134,7 +134,8 @@ def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Pro
     fields = _clean(data)
     with override("zh-hans"):  # stored text is read by everyone: keep it in the working language
         fields.setdefault("name", _("%(name)s project") % {"name": target.name})
-    lead = Stage.objects.order_by("order").first()
+    # ensure_stages() seeds the pipeline; were it empty, saving the project (stage NOT NULL) fails
+    lead = cast(Stage, Stage.objects.order_by("order").first())
     try:
         with transaction.atomic():
             project = Project(target=target, owner=owner, stage=lead, **fields)
@@ -250,7 +251,7 @@ def attach_document(
     document = Document.objects.create(
         project=project,
         kind=kind,
-        title=(title or upload.name)[:200],
+        title=(title or upload.name or "")[:200],  # the name passed the type check above
         file=upload,
         sha256=digest.hexdigest(),
         uploaded_by=user,
