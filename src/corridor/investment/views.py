@@ -220,8 +220,9 @@ def document_download(request: SignedInRequest, pk: int, doc: int) -> HttpRespon
     """Download a project's document (only for those who see the project)."""
     project = selectors.get_project(request.user, pk)
     document = selectors.get_document(project, doc)
+    stored = document.file.name or ""  # a saved document always has its file's name
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+        document.file.open("rb"), as_attachment=True, filename=stored.rsplit("/", 1)[-1]
     )
 
 
