@@ -41,7 +41,8 @@ from corridor.registry.parsing import (
 # and a miss (None, bool) costs a failed attribute lookup that formats an error message. Half of a
 # bulk row's parameters are None. Registered adapters (C functions, returning what sqlite3 would
 # have bound anyway: NULL, 0/1) make that a dictionary hit.
-sqlite3.register_adapter(type(None), {}.get)
+_NO_ADAPTATION: dict[None, None] = {}  # its .get maps None to None (NULL) in C
+sqlite3.register_adapter(type(None), _NO_ADAPTATION.get)
 sqlite3.register_adapter(bool, int)
 
 ENT_TABLE = Enterprise._meta.db_table
