@@ -88,7 +88,10 @@ def _refuse_control_characters(values: dict[str, Any]) -> None:
 
 
 def _assert_uscc_free(code: str | None, exclude_id: int | None = None) -> None:
-    if code and Enterprise.all_objects.filter(uscc=code).exclude(pk=exclude_id).exists():
+    holders = Enterprise.all_objects.filter(uscc=code)
+    if exclude_id is not None:  # excluding pk=None would exclude nothing
+        holders = holders.exclude(pk=exclude_id)
+    if code and holders.exists():
         raise Conflict(
             _("Another enterprise already has USCC %(code)s.") % {"code": code},
             field="uscc",
