@@ -109,7 +109,9 @@ def save_chain_definition(
 def save_node(chain: Chain, node: dict[str, Any], user: User | None) -> ChainVersion:
     """Add a node or replace the node with the same id, as a new chain version."""
     definition = current_definition(chain)
-    existing = next((n for n in definition["nodes"] if n["id"] == node.get("id")), {})
+    existing: dict[str, Any] = next(
+        (n for n in definition["nodes"] if n["id"] == node.get("id")), {}
+    )
     node = {**existing, **node}  # keys the editor does not show (counts_trade) are kept
     nodes = [n for n in definition["nodes"] if n["id"] != node.get("id")]
     existed = len(nodes) != len(definition["nodes"])
