@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from corridor.engine.chains import Chain, Edge, Node
@@ -128,7 +129,9 @@ def _cross_nodes(
 
 
 def swot_scatter(
-    points: Sequence[Mapping[str, Any]], names: Mapping[str, str], labels: Mapping[str, str]
+    points: Sequence[Mapping[str, Any]],
+    names: Mapping[str, str],
+    labels: Mapping[str, str | Promise],
 ) -> dict[str, Any]:
     """Metroverse-style scatter: x = relative presence (RCA), y = fit vs peers; one series per quadrant."""
     series = []
