@@ -127,7 +127,8 @@ class Command(BaseCommand):
                 bad.append(str(exc))
                 continue
             records[number] = record
-            yield number, *(str(record.get(f) or "") for f in TEXT_FIELDS)
+            name, scope, products = (str(record.get(f) or "") for f in TEXT_FIELDS)
+            yield number, name, scope, products
 
     @staticmethod
     def _output(
