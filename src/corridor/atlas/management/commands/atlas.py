@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -70,7 +71,8 @@ class Command(BaseCommand):
 
         run = services.classify_registry(None, progress=progress, workers=max(1, opts["workers"]))
         bar.close()
-        seconds = (run.finished_at - run.started_at).total_seconds()
+        finished = cast(datetime, run.finished_at)  # classify_registry returns a finished run
+        seconds = (finished - run.started_at).total_seconds()
         self.stdout.write(
             _(
                 "%(n)d enterprises classified in %(s).1f s: %(l)d on a node, %(k)d analyst decisions kept"
