@@ -656,10 +656,11 @@ def run_import_file(
     options: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
     source: str = "cli",
+    follow_up: bool = True,
 ) -> ImportBatch:
     """Upload, and apply in one pass (CLI and API): the report is stored on the batch."""
     batch = receive_path(path, actor, kind, source=source, options=options)
-    return apply_batch(batch, actor, mode=mode, progress=progress)
+    return apply_batch(batch, actor, mode=mode, progress=progress, follow_up=follow_up)
 
 
 def apply_quietly(batch_id: int, user_id: int, mode: str) -> None:
