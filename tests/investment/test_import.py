@@ -216,7 +216,12 @@ def test_rows_are_refused_with_row_column_value_and_reason(tmp_path, analyst) ->
         [bad_check, "", "", "", "", "", ""],  # only the check character is wrong
     ]
     batch = apply(xlsx(tmp_path / "p.xlsx", rows), analyst)
-    assert (batch.rows_total, batch.created_count, batch.rows_error) == (8, 0, 8)
+    assert (batch.rows_total, batch.created_count, batch.rows_error, batch.rows_warning) == (
+        8,
+        0,
+        7,
+        1,
+    )
     by_row = {(i.row, i.code): i for i in errors(batch)}
     unknown = by_row[(2, "target_unknown")]
     assert unknown.column == "统一社会信用代码" and unknown.value == valid_uscc(990001)
@@ -229,7 +234,8 @@ def test_rows_are_refused_with_row_column_value_and_reason(tmp_path, analyst) ->
     assert {(8, "stage_unknown"), (8, "owner_not_allowed"), (8, "negative")} <= set(by_row)
     stage_message = by_row[(8, "stage_unknown")].reason  # English: the autouse fixture pins it
     assert "use one of: Lead, First contact, Negotiation" in stage_message
-    assert (9, "uscc_checksum") in by_row  # an error unless checksum warnings are accepted
+    held = batch.issues.get(row=9)  # as for enterprises: a warning to confirm, the row not written
+    assert (held.code, held.severity) == ("uscc_checksum", "warning")
     assert not Project.objects.filter(target=known).exists()  # each of its rows failed
     assert no_role.owned_projects.count() == 0
     accepted = validate(

@@ -51,7 +51,7 @@ from corridor.engine.sheets.cells import (
     to_halfwidth,
 )
 from corridor.engine.sheets.columns import ImportField
-from corridor.engine.sheets.rows import CleanRow, is_totals_label
+from corridor.engine.sheets.rows import CleanRow, is_totals_label, parse_uscc_cell
 from corridor.engine.sheets.tabular import Layout, TableError, auto_map, detect_layout
 from corridor.engine.uscc import check_uscc
 from corridor.errors import DomainError, PermissionDenied, ValidationFailed
@@ -108,23 +108,8 @@ def _text(raw: Any, max_length: int | None) -> str | None:
 
 
 def _uscc(raw: Any) -> str | None:
-    """A USCC by the engine's rule: wrong length or characters are errors, a failed checksum is
-    uscc_checksum (a warning once the user accepts checksum warnings, else an error)."""
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if not (isinstance(raw, int) and len(str(raw)) == 18):
-            raise CellError("uscc_number", str(raw), {"value": raw_text(raw)})
-        raw = str(raw)
-    text = _text(raw, 40)
-    if text is None:
-        return None
-    result = check_uscc(text)
-    if result.ok:
-        return result.code
-    params = {"value": raw_text(text), "normalised": result.code}
-    if result.error:
-        code = "uscc_length" if len(result.code) != 18 else "uscc_charset"
-        raise CellError(code, f"USCC '{shown(text)}' {uscc_text(result)}", params)
-    raise CellError("uscc_checksum", f"USCC '{shown(text)}': {uscc_text(result)}", params)
+    """A USCC by the engine's one rule (corridor.engine.sheets.rows.parse_uscc_cell)."""
+    return parse_uscc_cell(raw)
 
 
 def _money(raw: Any, parse: Callable[[Any], Decimal | None]) -> Decimal | None:
@@ -345,6 +330,7 @@ class ProjectRow:
     issues: list[Issue]
     cells: list[Any]
     labels: dict[str, str]  # field name -> the file's header (shared by every row of the file)
+    held: bool = False  # a USCC failing only its checksum, not confirmed: reported, not written
 
     def label(self, name: str) -> str:
         """The column's header in the file, or the field's name when the file has no such column."""
@@ -404,6 +390,7 @@ class _RowParser:
         values: dict[str, Any] = {}
         raws: dict[str, Any] = {}
         issues: list[Issue] = []
+        held = False
         for idx, f, parse in self.parsers:
             raw = cells[idx] if idx < len(cells) else None
             if raw is None or raw == "":
@@ -412,8 +399,11 @@ class _RowParser:
                 value = parse(raw)
             except CellError as exc:
                 severity = ERROR
-                if exc.code == "uscc_checksum" and self.accept_warnings:
+                if (
+                    exc.code == "uscc_checksum"
+                ):  # as in the registry: a warning, held unless accepted
                     severity, values[f.name] = WARNING, exc.params["normalised"]
+                    held = held or not self.accept_warnings
                 issues.append(
                     Issue(
                         number,
@@ -431,7 +421,7 @@ class _RowParser:
                 values[f.name], raws[f.name] = value, raw
         if not values and not issues:
             return None
-        return ProjectRow(number, values, raws, issues, list(cells), self.labels)
+        return ProjectRow(number, values, raws, issues, list(cells), self.labels, held)
 
 
 def parse_projects(job: ReadJob) -> Iterator[Chunk]:
@@ -504,6 +494,9 @@ class ProjectWriter:
                 message = issue_text("totals_row", {"label": label}, f"Totals row ('{label}').")
                 issue = Issue(row.number, "", raw_text(label), "totals_row", message, SKIPPED)
                 reports.append((True, [issue]))
+                continue
+            if row.held:  # counted and shown as a warning to confirm; nothing is written
+                reports.append((False, list(row.issues)))
                 continue
             issues = self._add(row)
             if issues:

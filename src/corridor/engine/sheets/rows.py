@@ -1001,6 +1001,12 @@ def _uscc(raw: Any) -> str | None:
     return _uscc_slow(raw)
 
 
+def parse_uscc_cell(raw: Any) -> str | None:
+    """The one USCC cell rule, for any importer: the code, or CellError uscc_number / uscc_length /
+    uscc_charset (errors) or uscc_checksum (the importer holds the row until the user confirms)."""
+    return _uscc(raw)
+
+
 def _uscc_number(raw: float) -> str:
     """Excel turned an all-digit code into a number; 18 digits do not survive a float."""
     if type(raw) is int and len(str(raw)) == 18:
