@@ -175,7 +175,7 @@ class BulkWriter:
         fresh: set[int],
     ) -> None:
         """Insert or update the rows at these positions (no enterprise twice among them)."""
-        ents = [rows[p][0] for p in positions]
+        ents = [rows[p].enterprise for p in positions]
         by_code, by_name = self._existing_enterprises(cursor, ents)
         inserts, insert_at, updates = ents, positions, []
         if by_code or by_name:
@@ -271,7 +271,7 @@ class BulkWriter:
     def _upsert_facts(self, cursor, rows: list[UpsertRow], ids: list[int], now: Any) -> None:
         wanted: dict[tuple[int, int], tuple] = {}
         for row, ent_id in zip(rows, ids, strict=True):
-            for year, values in row[1]:
+            for year, values in row.facts:
                 key = (ent_id, year)
                 earlier = wanted.get(key)
                 # The same record and year twice (rows matched by name): later given values win.
@@ -334,7 +334,7 @@ class BulkWriter:
 
     def _insert_tags(self, cursor, rows: list[UpsertRow], ids: list[int]) -> None:
         pairs = sorted(
-            {(ent_id, tag[:40]) for row, ent_id in zip(rows, ids, strict=True) for tag in row[2]}
+            {(ent_id, tag[:40]) for row, ent_id in zip(rows, ids, strict=True) for tag in row.tags}
         )
         if not pairs:
             return
@@ -455,13 +455,13 @@ def _passes(rows: list[UpsertRow]) -> Sequence[Sequence[int]]:
     First occurrences, then second ones…: a later row for a record created or updated by an earlier
     row of the same chunk then updates it, exactly as if it came in a later chunk.
     """
-    codes = [row[0][USCC] for row in rows]
+    codes = [row.enterprise[USCC] for row in rows]
     if None not in codes and len(set(codes)) == len(codes):  # the common case, checked in C
         return [range(len(rows))]
     seen: dict[Any, int] = {}
     passes: list[list[int]] = []
     for pos, row in enumerate(rows):
-        ent = row[0]
+        ent = row.enterprise
         key = ent[USCC] or ("name", ent[NAME])
         n = seen.get(key, 0)
         seen[key] = n + 1

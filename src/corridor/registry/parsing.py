@@ -5,7 +5,7 @@ validated and mapped in a child process (`corridor.core.pipeline.in_child_proces
 parent process writes to the database. The reader finds the header and checks the mapping itself;
 the parent looks up what needs the database (the parks) beforehand and does all the writing.
 
-A valid row travels as a plain tuple, the cheapest thing to pickle (an `UpsertRow`):
+A valid row travels as an `UpsertRow`, a NamedTuple (a tuple: the cheapest thing to pickle):
 
     (enterprise, facts, tags)
     enterprise  values in ENTERPRISE_COLUMNS + LATEST_COLUMNS order; None = not given. The
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from corridor.engine.regions import Region, RegionMatcher
 from corridor.engine.sheets.cells import ERROR, Issue
@@ -77,7 +77,12 @@ _REGION_KEYS = ("province", "city", "county", "province_code", "city_code", "cou
 _REGION_SLOTS = tuple(ENT_INDEX[k] for k in _REGION_KEYS)
 _NO_LATEST = (None, None, None, "unknown")
 
-UpsertRow = tuple[tuple[Any, ...], tuple[tuple[int, tuple[Any, ...]], ...], tuple[str, ...]]
+class UpsertRow(NamedTuple):
+    """One valid row for the bulk writer (a tuple, so it pickles cheaply; fields by name)."""
+
+    enterprise: tuple[Any, ...]  # values in ENTERPRISE_COLUMNS + LATEST_COLUMNS order (ENT_INDEX)
+    facts: tuple[tuple[int, tuple[Any, ...]], ...]  # (year, values in FACT_COLUMNS order), ...
+    tags: tuple[str, ...]
 # Field kinds whose values travel as text (see above).
 AS_TEXT_KINDS = frozenset({"money", "decimal", "date"})
 _AS_TEXT = frozenset(f.name for f in ENTERPRISE_FIELDS if f.kind in AS_TEXT_KINDS)
@@ -95,7 +100,7 @@ def make_upsert_row(
         (int(year), tuple(map(_as_sent, map(given.get, FACT_COLUMNS))))
         for year, given in sorted((facts or {}).items())
     )
-    return (*values, *_latest_of(facts or {})), by_year, tuple(tags)
+    return UpsertRow((*values, *_latest_of(facts or {})), by_year, tuple(tags))
 
 
 def _as_sent(value: Any) -> Any:
@@ -161,7 +166,7 @@ class RowMapper:
         else:
             ent += _NO_LATEST
         tags = values.get("tags")
-        return (tuple(ent), facts, tuple(tags) if tags else ()), []
+        return UpsertRow(tuple(ent), facts, tuple(tags) if tags else ()), []
 
     def _fill_region(self, ent: list[Any]) -> None:
         """Derive province/city/county and GB/T 2260 codes from a county code or the address."""
