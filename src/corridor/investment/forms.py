@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from corridor.core.forms import IsoDateInput
 from corridor.investment.models import ActivityKind, DocumentKind, LostReason, Project, Stage, Team
 from corridor.investment.services import EDITABLE
 from corridor.investment.stages import channels
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 
 class ProjectForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from corridor.core.forms import IsoDateInput
 from corridor.registry.models import Enterprise
 
 
@@ -32,7 +33,7 @@ class EnterpriseForm(forms.ModelForm):
             "longitude",
         ]
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}),
+            "established_on": IsoDateInput(),
             "business_scope": forms.Textarea(attrs={"rows": 4}),
             "main_products": forms.Textarea(attrs={"rows": 2}),
         }

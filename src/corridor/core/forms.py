@@ -1,0 +1,20 @@
+"""Form widgets every app shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class IsoDateInput(forms.DateInput):
+    """<input type="date"> with its value in ISO form (2009-08-06), whatever the language.
+
+    A browser's date input accepts only ISO dates; Django would otherwise render the active
+    locale's format (2009/08/06 in Chinese), which the browser drops, so saving an unchanged form
+    erased the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
