@@ -8,6 +8,8 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from corridor.atlas.reasons import reason_text
+
 register = template.Library()
 
 
@@ -69,3 +71,9 @@ def stage_text(stage: str) -> str:
         "midstream": _("midstream"),
         "downstream": _("downstream"),
     }.get(stage, stage)
+
+
+@register.filter
+def weak_reason(part: Any) -> str:
+    """A weak-link part as the fact that produced its points (see atlas.reasons)."""
+    return reason_text(part)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from corridor.atlas import selectors, services
+from corridor.atlas.reasons import reason_text
 from corridor.engine.gaps import DEFAULT_WEIGHTS, WEIGHTS_VERSION
 from corridor.errors import DomainError
 
@@ -56,7 +57,11 @@ class Command(BaseCommand):
             cover = (
                 f"{len(facts.upstream_covered)}/{len(facts.upstream)}" if facts.upstream else "-"
             )
-            reasons = ", ".join(f"{p.name} +{p.contribution:.1f}" for p in result.main_reasons)
+            reasons = ", ".join(
+                f"{reason_text(p)} +{p.contribution:.1f}"
+                for p in result.main_reasons
+                if p.contribution > 0
+            )
             label = f"{item['node'].id} {item['node'].name_zh}"
             self.stdout.write(
                 f"{rank:>2}  {result.score:5.1f}  {label:<24} {facts.enterprises:>5} {lq:>5} {cover:>5}  {reasons}"
