@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
 from corridor.accounts.services import user_for_token
-from corridor.errors import PermissionDenied
+from corridor.core.views import require_perm
 
 
 class TokenAuth(HttpBearer):
@@ -24,8 +23,4 @@ class TokenAuth(HttpBearer):
 
 api_auth = [TokenAuth(), django_auth]
 
-
-def require_perm(request: HttpRequest, perm: str) -> None:
-    """Raise a 403 DomainError unless the caller holds the permission."""
-    if not request.user.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."), permission=perm)
+__all__ = ["TokenAuth", "api_auth", "require_perm"]

@@ -33,3 +33,13 @@ def active_language() -> str:
     from django.utils.translation import get_language
 
     return get_language() or "zh-hans"
+
+
+def require_perm(request: HttpRequest, perm: str) -> None:
+    """API routes: raise a 403 DomainError unless the caller holds the permission."""
+    from django.utils.translation import gettext as _
+
+    from corridor.errors import PermissionDenied
+
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."), permission=perm)

@@ -5,24 +5,17 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from corridor.core.pagination import BoundedPagination
-from corridor.core.views import SignedInRequest
-from corridor.errors import PermissionDenied, ValidationFailed
+from corridor.core.views import SignedInRequest, require_perm
+from corridor.errors import ValidationFailed
 from corridor.imports import selectors, services
 from corridor.imports.models import ImportBatch, ImportMode
 
 router = Router(tags=["imports"])
-
-
-def require_perm(request: SignedInRequest, perm: str) -> None:
-    """A 403 DomainError unless the caller holds the kind's permission."""
-    if not request.user.has_perm(perm):
-        raise PermissionDenied(_("You may not import this kind of data."), permission=perm)
 
 
 class ImportOut(Schema):

@@ -406,19 +406,9 @@ class IssueSink:
         return self._count(chunk.reports)
 
     def refused(self, reports: list[tuple[bool, list[Issue]]]) -> bool:
-        """Rows the writer refused (they were counted valid when read); False if any."""
-        result = self.result
-        for skipped, issues in reports:
-            result.rows_valid -= 1
-            if skipped:
-                result.rows_skipped += 1
-            elif _has_error(issues):
-                result.rows_error += 1
-            else:
-                result.rows_valid += 1
-                result.rows_warning += 1
-            self.keep(issues)
-        return not any(not skipped and _has_error(issues) for skipped, issues in reports)
+        """Rows the writer refused (they were counted valid when read); False if any has an error."""
+        self.result.rows_valid -= len(reports)
+        return self._count(reports)
 
     def _count(self, reports: list[tuple[bool, list[Issue]]]) -> bool:
         result, clean = self.result, True

@@ -130,8 +130,9 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
         context["records"] = importer.record_links(batch)
         context["records_url"] = importer.records_url(batch)
     if batch.status == ImportStatus.APPLIED:
-        context["edited"] = importer.edited_after(batch)
-        context["edited_count"] = importer.edited_after_count(batch)
+        edited_count = importer.edited_after_count(batch)
+        context["edited_count"] = edited_count
+        context["edited"] = importer.edited_after(batch) if edited_count else []
         context["revert_form"] = RevertForm()
     severity = request.GET.get("severity", "")
     context["issues"] = Paginator(selectors.import_issues(batch, severity), 100).get_page(
