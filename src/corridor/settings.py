@@ -111,7 +111,9 @@ def _database_config() -> dj_database_url.DBConfig:
     test_url = os.environ.get("CORRIDOR_TEST_DATABASE_URL")
     if test_url:
         test_config = dj_database_url.parse(test_url)
-        config = {**test_config, "TEST": {"NAME": "test_corridor"}}
+        # Parallel checkouts on one server each name their own test database.
+        test_name = os.environ.get("CORRIDOR_TEST_DB_NAME", "test_corridor")
+        config = {**test_config, "TEST": {"NAME": test_name}}
     return config
 
 
