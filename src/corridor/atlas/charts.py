@@ -31,15 +31,24 @@ def _strength_colour(strength: float) -> str:
     return f"#{r:02x}{g:02x}50"
 
 
+NO_DATA_STYLE = {
+    "color": "#ffffff",
+    "borderColor": "#718096",
+    "borderType": "dashed",
+    "borderWidth": 1.5,
+}
+
+
 def chain_graph(
     chain: Chain,
     language: str,
     counts: Mapping[str, int],
-    strength: Mapping[str, float],
+    strength: Mapping[str, float | None],
     foreign: Mapping[str, Node],
     inbound: Sequence[Edge],
 ) -> dict[str, Any]:
-    """The chain as a graph: columns by stage, size by local count, colour by local strength."""
+    """The chain as a graph: columns by stage, size by local count, colour by local strength; a node
+    with no data to judge (strength None) is drawn hollow with a dashed outline, not as weak."""
     tops = [n for n in chain.nodes if n.parent is None]
     by_stage: dict[str, list[Node]] = {s: [] for s in STAGE_X}
     for n in tops:
@@ -49,16 +58,25 @@ def chain_graph(
     for stage, nodes in by_stage.items():
         for i, n in enumerate(nodes):
             count = counts.get(n.id, 0)
+            strong = strength.get(n.id, 0.0)
+            name = n.name(language)
             data.append(
                 {
                     "id": n.id,
-                    "name": n.name(language),
+                    "name": name,
                     "x": STAGE_X[stage] * 420,
                     "y": (i - (len(nodes) - 1) / 2) * 100,
                     "symbolSize": 26 + 44 * math.sqrt(count / top_count),
                     "value": count,
-                    "itemStyle": {"color": _strength_colour(strength.get(n.id, 0.0))},
-                    "label": {"show": True, "formatter": f"{n.name(language)}\n{count}"},
+                    "itemStyle": dict(NO_DATA_STYLE)
+                    if strong is None
+                    else {"color": _strength_colour(strong)},
+                    "label": {
+                        "show": True,
+                        "formatter": f"{name}\n{_('No data to judge')}"
+                        if strong is None
+                        else f"{name}\n{count}",
+                    },
                 }
             )
     ids = {n.id for n in tops}

@@ -81,7 +81,10 @@ def chain_detail(request: SignedInRequest, key: str) -> HttpResponse:
     weights = selectors.parse_weights(request.GET)
     ranked = selectors.weak_links(chain, weights)
     counts = {r["node"].id: r["facts"].enterprises for r in ranked}
-    strength = {r["node"].id: 1 - r["result"].score / 100 for r in ranked}
+    strength = {
+        r["node"].id: None if r["result"].score is None else 1 - r["result"].score / 100
+        for r in ranked
+    }
     nodes = selectors.node_index()
     inbound = selectors.inbound_cross_edges(key)
     graph = charts.chain_graph(definition, _lang(), counts, strength, nodes, inbound)
