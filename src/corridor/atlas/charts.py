@@ -46,6 +46,7 @@ def chain_graph(
     strength: Mapping[str, float | None],
     foreign: Mapping[str, Node],
     inbound: Sequence[Edge],
+    chain_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The chain as a graph: columns by stage, size by local count, colour by local strength; a node
     with no data to judge (strength None) is drawn hollow with a dashed outline, not as weak."""
@@ -85,7 +86,7 @@ def chain_graph(
         for e in chain.edges
         if e.source in ids and e.target in ids
     ]
-    cross = _cross_nodes(chain, foreign, inbound, language)
+    cross = _cross_nodes(chain, foreign, inbound, language, chain_names or {})
     data += cross["nodes"]
     links += cross["links"]
     return {
@@ -117,7 +118,11 @@ def chain_graph(
 
 
 def _cross_nodes(
-    chain: Chain, foreign: Mapping[str, Node], inbound_edges: Sequence[Edge], language: str
+    chain: Chain,
+    foreign: Mapping[str, Node],
+    inbound_edges: Sequence[Edge],
+    language: str,
+    chain_names: Mapping[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
     """Other chains' nodes this chain supplies or is supplied by, drawn small and grey at the edge."""
     nodes, links = [], []
@@ -134,7 +139,8 @@ def _cross_nodes(
         nodes.append(
             {
                 "id": other,
-                "name": f"{foreign[other].name(language)} ({other.split('.')[0]})",
+                "name": f"{foreign[other].name(language)} "
+                f"({chain_names.get(foreign[other].chain, foreign[other].chain)})",
                 "x": x,
                 "y": (len(seen) - 1) * 80 - 200,
                 "symbolSize": 16,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from corridor.atlas import charts, exporting, forms, selectors, services
+from corridor.atlas import charts, exporting, forms, labels, selectors, services
 from corridor.atlas import permissions as perms
 from corridor.atlas.models import LinkStatus
 from corridor.core.tasks import read_progress, run_task, write_progress
@@ -87,7 +87,8 @@ def chain_detail(request: SignedInRequest, key: str) -> HttpResponse:
     }
     nodes = selectors.node_index()
     inbound = selectors.inbound_cross_edges(key)
-    graph = charts.chain_graph(definition, _lang(), counts, strength, nodes, inbound)
+    chain_names = {k: d.name(_lang()) for k, d in selectors.all_definitions().items()}
+    graph = charts.chain_graph(definition, _lang(), counts, strength, nodes, inbound, chain_names)
     context = {
         "chain": chain,
         "definition": definition,
@@ -163,6 +164,7 @@ def enterprise_links(request: SignedInRequest, pk: int) -> HttpResponse:
         "ent": enterprise,
         "links": selectors.links_of(enterprise),
         "nodes": selectors.node_index(),
+        "node_groups": [(d, d.nodes) for d in selectors.all_definitions().values()],
         "statuses": LinkStatus.choices,
         "lang": _lang(),
     }
@@ -247,7 +249,7 @@ def retrain(request: SignedInRequest) -> HttpResponse:
         _(
             "Learned layer %(v)s trained on %(n)d rows including %(d)d analyst decisions. Classify the registry again to apply it."
         )
-        % {"v": model.version, "n": model.trained_on, "d": model.decisions},
+        % {"v": labels.model_label(model.version), "n": model.trained_on, "d": model.decisions},
     )
     return redirect("atlas:chains")
 
