@@ -121,6 +121,11 @@ def test_export_api_and_cli_say_no_data_and_put_it_last(analyst: Client, power_t
     assert last[header.index("Weak-link score")] is None
     scores = [r[header.index("Weak-link score")] for r in body if r is not last]
     assert None not in scores and scores == sorted(scores, reverse=True)
+    upstream = [
+        r[header.index("Upstream nodes")] for r in body if r[header.index("Upstream nodes")]
+    ]
+    assert upstream and not any(re.search(r"\b(?:pt|nev|lm)\.[a-z]", u) for u in upstream)
+    assert any("Tool motors" in u for u in upstream)  # names, not ids
 
     api = analyst.get("/api/v1/atlas/chains/pt/weak-links").json()
     assert api[-1]["node"] == "pt.channel"

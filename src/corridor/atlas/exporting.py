@@ -22,8 +22,10 @@ def weak_links_xlsx(
     weights: Mapping[str, float],
     labels: Mapping[str, Any],
     language: str,
+    node_names: Mapping[str, str] | None = None,
 ) -> tempfile.SpooledTemporaryFile:
     """One sheet of ranked nodes (score, inputs, each part's points) and one sheet of method."""
+    names = node_names or {}
     out, book, bold = workbook()
     sheet = book.add_worksheet(_("Weak links"))
     measures = list(gaps.DEFAULT_WEIGHTS)
@@ -54,8 +56,8 @@ def weak_links_xlsx(
             values += [facts.enterprises if m == "enterprises" else None for m in measures]
             values += [None for _m in measures]
         values += [
-            "、".join(facts.upstream),
-            "、".join(facts.upstream_covered),
+            "、".join(names.get(n, n) for n in facts.upstream),
+            "、".join(names.get(n, n) for n in facts.upstream_covered),
             facts.leaders_downstream,
             f"{verdict_label(result)}: {no_data_explanation()}" if not result.judged else "",
         ]

@@ -113,7 +113,8 @@ def weak_links_export(request: SignedInRequest, key: str) -> HttpResponseBase:
     weights = selectors.parse_weights(request.GET)
     ranked = selectors.weak_links(chain, weights)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    stream = exporting.weak_links_xlsx(chain, ranked, weights, MEASURE_LABELS, _lang())
+    names = {n: node.name(_lang()) for n, node in selectors.node_index().items()}
+    stream = exporting.weak_links_xlsx(chain, ranked, weights, MEASURE_LABELS, _lang(), names)
     return FileResponse(stream, as_attachment=True, filename=f"weak-links-{key}-{stamp}.xlsx")
 
 
