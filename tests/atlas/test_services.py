@@ -120,15 +120,26 @@ def test_a_decision_on_an_unknown_node_or_status_is_refused() -> None:
 
 
 def test_weak_links_rank_empty_nodes_above_populated_ones_and_parts_add_up() -> None:
+    """A node with no local enterprise but makers elsewhere is a gap (weaker than a populated one);
+    a node with none anywhere has no data to judge and is not scored."""
     for i in range(3):
         ent = EnterpriseFactory(business_scope=BATTERY_MAKER, latest_revenue=5000 + i)
         FactsFactory(enterprise=ent)
+    EnterpriseFactory(
+        is_local=False,
+        city_code="320500",
+        business_scope="汽车空调压缩机制造；汽车热管理系统研发；电动压缩机生产",
+    )
     services.decide_link(EnterpriseFactory(), "nev.vehicle", LinkStatus.CONFIRMED, None)
     services.classify_registry()
     ranked = selectors.weak_links(Chain.objects.get(key="nev"))
     scores = {r["node"].id: r["result"].score for r in ranked}
+    assert scores["nev.thermal"] is not None, "the external thermal maker makes the node observable"
     assert scores["nev.battery"] < scores["nev.thermal"]
-    for r in ranked:
+    assert scores["nev.charging"] is None  # nobody anywhere: no data to judge
+    judged = [r for r in ranked if r["result"].judged]
+    assert ranked[: len(judged)] == judged
+    for r in judged:
         assert r["result"].score == pytest.approx(
             sum(p.contribution for p in r["result"].parts), abs=0.01
         )

@@ -73,7 +73,7 @@ def test_weak_links_export_is_a_ranked_workbook(analyst_client: Client, atlas_da
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    scores = [r[4] for r in rows[1:]]
+    scores = [r[4] for r in rows[1:] if r[4] is not None]  # nodes with no data have none
     assert len(rows) - 1 == len(
         [
             n
@@ -82,6 +82,7 @@ def test_weak_links_export_is_a_ranked_workbook(analyst_client: Client, atlas_da
         ]
     )
     assert scores == sorted(scores, reverse=True)
+    assert [r[4] for r in rows[1 : len(scores) + 1]] == scores  # the unscored nodes come last
     method = [r[0] for r in book.worksheets[1].iter_rows(values_only=True) if r[0]]
     assert any("Σ" in str(line) for line in method)
 
@@ -152,7 +153,8 @@ def test_api_classify_and_weak_links(analyst_client: Client, atlas_data) -> None
     assert response.status_code == 200
     assert "nev.battery" in response.json()["labels"]
     weak = analyst_client.get("/api/v1/atlas/chains/nev/weak-links").json()
-    assert weak[0]["score"] >= weak[-1]["score"]
+    scored = [w["score"] for w in weak if w["verdict"] == "scored"]
+    assert scored and scored[0] >= scored[-1]
     too_long = analyst_client.post(
         "/api/v1/atlas/classify", {"scope": "电" * 20001}, content_type="application/json"
     )
@@ -203,7 +205,9 @@ def test_atlas_gaps_command_prints_the_ranking(atlas_data) -> None:  # type: ign
     text = out.getvalue()
     assert "nev.battery" in text and "weak-links-1" in text
     rows = [line for line in text.splitlines() if line[:2].strip().isdigit()]
-    assert len(rows) == 13
+    unscored = [line for line in text.splitlines() if "[no_data]" in line]
+    assert len(rows) + len(unscored) == 13 and rows and unscored
+    assert text.index(rows[-1]) < text.index(unscored[0])  # scored nodes first
     with pytest.raises(CommandError):
         call_command("atlas", "gaps", "--chain", "zz", stdout=io.StringIO())
     with pytest.raises(CommandError, match="non-negative"):

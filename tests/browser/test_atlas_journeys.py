@@ -42,11 +42,38 @@ def test_analyst_opens_a_chain_reads_evidence_and_rejects_a_link(page, atlas_dat
     page.click("#node-panel >> text=婺城锂电科技有限公司")
     page.wait_for_selector("#enterprise-links")
     links = page.inner_text("#enterprise-links")
-    assert "nev.battery" in links and "锂离子电池" in links
-    row = page.locator("#enterprise-links tr", has_text="nev.battery").first
+    assert "动力电池" in links and "锂离子电池" in links
+    assert "nev.battery" not in links  # the node's name, never its id
+    row = page.locator("#enterprise-links tr", has_text="动力电池").first
     row.locator("button[value=rejected]").click()
     page.wait_for_selector("#enterprise-links .badge.error")
     link = NodeLink.objects.get(enterprise_id=atlas_data["maker"], node="nev.battery")
     assert link.status == LinkStatus.REJECTED
     page.goto(page.base_url + "/atlas/review/?status=rejected&scope=all")
     assert "婺城锂电科技有限公司" in page.inner_text("#queue")
+
+
+def test_an_unobservable_node_reads_no_data_and_lq_has_a_gloss(page, atlas_data) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9: 品牌与渠道 (no enterprise anywhere) is not the weakest link of the power-tool chain."""
+    for c in range(3):
+        EnterpriseFactory(
+            is_local=False, city_code=f"3{c:02d}100", business_scope="角磨机制造；电锤生产"
+        )
+    EnterpriseFactory(business_scope="角磨机制造；电锤生产")
+    services.classify_registry()
+    user_with_role("investment_analyst", "ana")
+    sign_in(page, "ana")
+    page.goto(page.base_url + "/atlas/pt/")
+    page.wait_for_selector("#chain-graph canvas")
+    rows = page.locator("#weak-table tbody tr")
+    first = rows.first.inner_text()
+    assert "品牌与渠道" not in first and "手持电动工具" in page.inner_text("#weak-table")
+    no_data = page.locator("#weak-table tr.no-data", has_text="品牌与渠道")
+    assert no_data.count() == 1 and "无数据可判断" in no_data.inner_text()
+    assert (
+        rows.nth(rows.count() - 1).inner_text()
+        == page.locator("#weak-table tr.no-data").last.inner_text()
+    )
+    gloss = page.locator("#weak-table thead abbr.gloss", has_text="LQ")
+    gloss.hover()
+    assert "区位熵" in (gloss.get_attribute("title") or "")

@@ -31,7 +31,7 @@ def test_from_weak_link_to_a_lead_on_the_funnel(page, registry) -> None:  # type
     user_with_role("investment_analyst", "ana")
     sign_in(page, "ana")
     page.goto(page.base_url + "/atlas/nev/")
-    row = page.locator("#weak-table tr", has_text="nev.motor")
+    row = page.locator("#weak-table tr", has_text="驱动电机")  # nev.motor, by its name
     row.locator("a.find-targets").click()
     page.wait_for_selector("#targets")
     assert page.locator("#targets tbody tr").count() == 3

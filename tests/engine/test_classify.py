@@ -227,3 +227,73 @@ def test_a_product_line_that_is_a_trade_is_discounted(rules: RuleClassifier) -> 
     found = rules.classify(products="动力电池零售连锁")
     assert found["nev.battery"].evidence[0].discount == "trade_only"
     assert rules.labels(found) == []
+
+
+# --- what a vehicle (or another end product) is for is not the product (issue 9: 浙江万里扬) ---
+
+
+@pytest.fixture(scope="module")
+def packaged_rules() -> RuleClassifier:
+    from corridor.atlas.chains import packaged_definitions, parse_atlas
+
+    return RuleClassifier(parse_atlas(packaged_definitions()))
+
+
+@pytest.mark.parametrize(
+    ("products", "part_node"),
+    [
+        ("新能源汽车驱动总成（未来工厂）", "nev.e_drive"),  # 浙江万里扬 in the demo seed
+        ("商用车驱动总成", "nev.e_drive"),
+        ("电动汽车传动总成", "nev.e_drive"),
+        ("新能源汽车用减速器", "nev.e_drive"),
+        ("乘用车CVT", "nev.e_drive"),
+        ("电动汽车配套线束", "nev.auto_electronics"),
+    ],
+)
+def test_a_vehicle_phrase_naming_what_a_part_is_for_does_not_place_it_on_the_vehicle(
+    packaged_rules: RuleClassifier, products: str, part_node: str
+) -> None:
+    found = packaged_rules.classify(name="浙江某某股份有限公司", products=products)
+    vehicle = found.get("nev.vehicle")
+    assert vehicle is None or vehicle.raw == 0, [e.as_dict() for e in vehicle.evidence]
+    assert all(e.discount == "application" for e in (vehicle.evidence if vehicle else []))
+    assert part_node in found and found[part_node].counted, "the part head noun decides"
+
+
+@pytest.mark.parametrize(
+    "products",
+    ["新能源汽车零部件", "乘用车配件", "新能源汽车部件", "商用车零配件", "新能源汽车电池组件"],
+)
+def test_parts_of_a_vehicle_without_a_known_part_are_not_the_vehicle(
+    packaged_rules: RuleClassifier, products: str
+) -> None:
+    found = packaged_rules.classify(products=products)
+    assert "nev.vehicle" not in packaged_rules.labels(found)
+    vehicle = found.get("nev.vehicle")
+    assert vehicle is None or vehicle.raw == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "scope", "products"),
+    [
+        ("某某汽车有限公司", "新能源汽车整车制造", ""),
+        ("某某新能源汽车有限公司", "新能源汽车制造；汽车整车销售", ""),
+        ("某某汽车有限公司", "", "纯电动乘用车、新能源物流车"),
+        ("某某汽车有限公司", "", "新能源汽车"),
+        ("某某客车有限公司", "整车制造；新能源客车生产", ""),
+    ],
+)
+def test_real_vehicle_makers_still_land_on_the_vehicle_node(
+    packaged_rules: RuleClassifier, name: str, scope: str, products: str
+) -> None:
+    found = packaged_rules.classify(name=name, scope=scope, products=products)
+    assert "nev.vehicle" in packaged_rules.labels(found)
+
+
+def test_the_demo_wanliyang_lands_on_the_drive_node_with_the_learned_layer() -> None:
+    from corridor.atlas.chains import packaged_classifier
+
+    found = packaged_classifier().classify(
+        "浙江万里扬股份有限公司", "", "新能源汽车驱动总成（未来工厂）"
+    )
+    assert "nev.e_drive" in found.labels and "nev.vehicle" not in found.labels

@@ -121,6 +121,9 @@ def test_targets_page_one_click_lead_export_and_saved_lists(registry) -> None:  
     assert latest.entries.count() == 2
     detail = client.get(f"/investment/targets/lists/{latest.pk}/").content.decode()
     assert "电池 v2" in detail and "=" in detail  # same ranks as the previous list
+    version = latest.classifier_version
+    assert f'title="{version}"' in detail  # the raw classifier id only on hover …
+    assert f">{version}<" not in detail and "规则" in detail  # … the words on the page
 
 
 def test_leaders_pull_suppliers_follow(registry) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,8 @@ class WeakLinkOut(Schema):
     node: str
     name_zh: str
     name_en: str
-    score: float
+    score: float | None  # None when the verdict is no_data
+    verdict: str  # scored | no_data (no enterprise on the node locally or nationally)
     parts: dict[str, dict[str, float | None]]
     enterprises: int
     lq: float | None
@@ -102,6 +103,7 @@ def weak_links(request: SignedInRequest, key: str):  # type: ignore[no-untyped-d
             name_zh=r["node"].name_zh,
             name_en=r["node"].name_en,
             score=r["result"].score,
+            verdict=r["result"].verdict,
             parts={
                 p.name: {
                     "value": p.value,

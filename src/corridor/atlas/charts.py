@@ -31,15 +31,25 @@ def _strength_colour(strength: float) -> str:
     return f"#{r:02x}{g:02x}50"
 
 
+NO_DATA_STYLE = {
+    "color": "#ffffff",
+    "borderColor": "#718096",
+    "borderType": "dashed",
+    "borderWidth": 1.5,
+}
+
+
 def chain_graph(
     chain: Chain,
     language: str,
     counts: Mapping[str, int],
-    strength: Mapping[str, float],
+    strength: Mapping[str, float | None],
     foreign: Mapping[str, Node],
     inbound: Sequence[Edge],
+    chain_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The chain as a graph: columns by stage, size by local count, colour by local strength."""
+    """The chain as a graph: columns by stage, size by local count, colour by local strength; a node
+    with no data to judge (strength None) is drawn hollow with a dashed outline, not as weak."""
     tops = [n for n in chain.nodes if n.parent is None]
     by_stage: dict[str, list[Node]] = {s: [] for s in STAGE_X}
     for n in tops:
@@ -49,16 +59,25 @@ def chain_graph(
     for stage, nodes in by_stage.items():
         for i, n in enumerate(nodes):
             count = counts.get(n.id, 0)
+            strong = strength.get(n.id, 0.0)
+            name = n.name(language)
             data.append(
                 {
                     "id": n.id,
-                    "name": n.name(language),
+                    "name": name,
                     "x": STAGE_X[stage] * 420,
                     "y": (i - (len(nodes) - 1) / 2) * 100,
                     "symbolSize": 26 + 44 * math.sqrt(count / top_count),
                     "value": count,
-                    "itemStyle": {"color": _strength_colour(strength.get(n.id, 0.0))},
-                    "label": {"show": True, "formatter": f"{n.name(language)}\n{count}"},
+                    "itemStyle": dict(NO_DATA_STYLE)
+                    if strong is None
+                    else {"color": _strength_colour(strong)},
+                    "label": {
+                        "show": True,
+                        "formatter": f"{name}\n{_('No data to judge')}"
+                        if strong is None
+                        else f"{name}\n{count}",
+                    },
                 }
             )
     ids = {n.id for n in tops}
@@ -67,7 +86,7 @@ def chain_graph(
         for e in chain.edges
         if e.source in ids and e.target in ids
     ]
-    cross = _cross_nodes(chain, foreign, inbound, language)
+    cross = _cross_nodes(chain, foreign, inbound, language, chain_names or {})
     data += cross["nodes"]
     links += cross["links"]
     return {
@@ -99,7 +118,11 @@ def chain_graph(
 
 
 def _cross_nodes(
-    chain: Chain, foreign: Mapping[str, Node], inbound_edges: Sequence[Edge], language: str
+    chain: Chain,
+    foreign: Mapping[str, Node],
+    inbound_edges: Sequence[Edge],
+    language: str,
+    chain_names: Mapping[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
     """Other chains' nodes this chain supplies or is supplied by, drawn small and grey at the edge."""
     nodes, links = [], []
@@ -116,7 +139,8 @@ def _cross_nodes(
         nodes.append(
             {
                 "id": other,
-                "name": f"{foreign[other].name(language)} ({other.split('.')[0]})",
+                "name": f"{foreign[other].name(language)} "
+                f"({chain_names.get(foreign[other].chain, foreign[other].chain)})",
                 "x": x,
                 "y": (len(seen) - 1) * 80 - 200,
                 "symbolSize": 16,

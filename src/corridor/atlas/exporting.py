@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.atlas.models import Chain
+from corridor.atlas.reasons import no_data_explanation, verdict_label
 from corridor.atlas.templatetags.atlas import stage_text
 from corridor.core.xlsx import finish, workbook, write_row
 from corridor.engine import gaps
@@ -21,8 +22,10 @@ def weak_links_xlsx(
     weights: Mapping[str, float],
     labels: Mapping[str, Any],
     language: str,
+    node_names: Mapping[str, str] | None = None,
 ) -> tempfile.SpooledTemporaryFile:
     """One sheet of ranked nodes (score, inputs, each part's points) and one sheet of method."""
+    names = node_names or {}
     out, book, bold = workbook()
     sheet = book.add_worksheet(_("Weak links"))
     measures = list(gaps.DEFAULT_WEIGHTS)
@@ -33,26 +36,32 @@ def weak_links_xlsx(
         _("Upstream nodes"),
         _("Upstream nodes with local suppliers"),
         _("Leaders downstream"),
+        _("Verdict"),
     ]
     write_row(sheet, 0, header, bold)
-    for rank, item in enumerate(ranked, start=1):
+    for row, item in enumerate(ranked, start=1):
         node, facts, result = item["node"], item["facts"], item["result"]
         parts = {p.name: p for p in result.parts}
         values: list[Any] = [
-            rank,
+            row if result.judged else None,
             node.id,
             node.name(language),
             stage_text(node.stage),
             result.score,
         ]
-        values += [parts[m].value for m in measures]
-        values += [round(parts[m].contribution, 2) for m in measures]
+        if result.judged:
+            values += [parts[m].value for m in measures]
+            values += [round(parts[m].contribution, 2) for m in measures]
+        else:  # no data to judge: only the local count is a fact
+            values += [facts.enterprises if m == "enterprises" else None for m in measures]
+            values += [None for _m in measures]
         values += [
-            "、".join(facts.upstream),
-            "、".join(facts.upstream_covered),
+            "、".join(names.get(n, n) for n in facts.upstream),
+            "、".join(names.get(n, n) for n in facts.upstream_covered),
             facts.leaders_downstream,
+            f"{verdict_label(result)}: {no_data_explanation()}" if not result.judged else "",
         ]
-        write_row(sheet, rank, values)
+        write_row(sheet, row, values)
     sheet.freeze_panes(1, 3)
     about = book.add_worksheet(_("Method"))
     lines = [

@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from corridor.engine.gaps import Part
+from corridor.engine.gaps import NO_DATA, Part, WeakLink
+
+
+def verdict_label(result: WeakLink) -> str:
+    """A weak link's verdict in words: empty for a scored node, "No data to judge" otherwise."""
+    return _("No data to judge") if result.verdict == NO_DATA else ""
+
+
+def no_data_explanation() -> str:
+    """What is missing on a node with no data to judge."""
+    return _(
+        "No enterprise in the national registry is classified to this node (and none in the "
+        "district), so the registry cannot observe it: a score would only reflect the missing data."
+    )
 
 
 def reason_text(part: Part) -> str:

@@ -251,12 +251,21 @@ def district_relatedness() -> tuple[NationalMatrix, complexity.DistrictView] | N
 
 
 def location_quotients() -> dict[str, float]:
-    """The district's location quotient (RCA by enterprise counts) per top-level node."""
+    """The district's location quotient (RCA by enterprise counts) per top-level node; a node with
+    no enterprise in the national registry has none (its LQ is 0 / 0, not 0)."""
     found = district_relatedness()
     if found is None:
         return {}
     matrix, view = found
-    return {n: float(view.rca[i]) for i, n in enumerate(matrix.nodes)}
+    national = matrix.counts.sum(axis=0)
+    return {n: float(view.rca[i]) for i, n in enumerate(matrix.nodes) if national[i] > 0}
+
+
+def national_counts() -> dict[str, int]:
+    """Enterprises per top-level node in the whole registry (every city, the district included)."""
+    matrix = national_matrix()
+    per_node = matrix.counts.sum(axis=0)
+    return {n: int(per_node[i]) for i, n in enumerate(matrix.nodes)}
 
 
 def opportunities(preset: str = "balanced") -> list[dict[str, Any]]:
@@ -340,7 +349,7 @@ def downstream_of(definitions: Mapping[str, ChainDef]) -> dict[str, list[str]]:
 def node_facts(chain: Chain) -> list[gaps.NodeFacts]:
     """The weak-link inputs of every top-level node of a chain."""
     definitions = all_definitions()
-    local, lq = local_nodes(), location_quotients()
+    local, lq, national = local_nodes(), location_quotients(), national_counts()
     ups, downs = upstream_of(definitions), downstream_of(definitions)
     out = []
     for node in definitions[chain.key].nodes:
@@ -362,19 +371,29 @@ def node_facts(chain: Chain) -> list[gaps.NodeFacts]:
                 upstream=upstream,
                 upstream_covered=covered,
                 leaders_downstream=pull,
+                national=national.get(node.id, 0),
             )
         )
     return out
 
 
 def weak_links(chain: Chain, weights: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
-    """The chain's nodes ranked weakest first, with their inputs and score parts."""
+    """The chain's nodes ranked weakest first, with their inputs and score parts; the nodes with no
+    data to judge (nothing observed locally or nationally) follow, unscored."""
     facts = {f.node: f for f in node_facts(chain)}
     nodes = node_index()
     return [
         {"node": nodes[w.node], "facts": facts[w.node], "result": w}
         for w in gaps.weak_link_scores(list(facts.values()), weights)
     ]
+
+
+def weakest_links(
+    chain: Chain, n: int, weights: Mapping[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """The n weakest scored nodes of a chain: what may be picked as a weak link (never a node
+    with no data to judge)."""
+    return [r for r in weak_links(chain, weights) if r["result"].judged][:n]
 
 
 def parse_weights(params: Mapping[str, Any]) -> dict[str, float]:

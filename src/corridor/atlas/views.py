@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from corridor.atlas import charts, exporting, forms, selectors, services
+from corridor.atlas import charts, exporting, forms, labels, selectors, services
 from corridor.atlas import permissions as perms
 from corridor.atlas.models import LinkStatus
 from corridor.core.tasks import read_progress, run_task, write_progress
@@ -81,10 +81,14 @@ def chain_detail(request: SignedInRequest, key: str) -> HttpResponse:
     weights = selectors.parse_weights(request.GET)
     ranked = selectors.weak_links(chain, weights)
     counts = {r["node"].id: r["facts"].enterprises for r in ranked}
-    strength = {r["node"].id: 1 - r["result"].score / 100 for r in ranked}
+    strength = {
+        r["node"].id: None if r["result"].score is None else 1 - r["result"].score / 100
+        for r in ranked
+    }
     nodes = selectors.node_index()
     inbound = selectors.inbound_cross_edges(key)
-    graph = charts.chain_graph(definition, _lang(), counts, strength, nodes, inbound)
+    chain_names = {k: d.name(_lang()) for k, d in selectors.all_definitions().items()}
+    graph = charts.chain_graph(definition, _lang(), counts, strength, nodes, inbound, chain_names)
     context = {
         "chain": chain,
         "definition": definition,
@@ -109,7 +113,8 @@ def weak_links_export(request: SignedInRequest, key: str) -> HttpResponseBase:
     weights = selectors.parse_weights(request.GET)
     ranked = selectors.weak_links(chain, weights)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    stream = exporting.weak_links_xlsx(chain, ranked, weights, MEASURE_LABELS, _lang())
+    names = {n: node.name(_lang()) for n, node in selectors.node_index().items()}
+    stream = exporting.weak_links_xlsx(chain, ranked, weights, MEASURE_LABELS, _lang(), names)
     return FileResponse(stream, as_attachment=True, filename=f"weak-links-{key}-{stamp}.xlsx")
 
 
@@ -160,6 +165,7 @@ def enterprise_links(request: SignedInRequest, pk: int) -> HttpResponse:
         "ent": enterprise,
         "links": selectors.links_of(enterprise),
         "nodes": selectors.node_index(),
+        "node_groups": [(d, d.nodes) for d in selectors.all_definitions().values()],
         "statuses": LinkStatus.choices,
         "lang": _lang(),
     }
@@ -244,7 +250,7 @@ def retrain(request: SignedInRequest) -> HttpResponse:
         _(
             "Learned layer %(v)s trained on %(n)d rows including %(d)d analyst decisions. Classify the registry again to apply it."
         )
-        % {"v": model.version, "n": model.trained_on, "d": model.decisions},
+        % {"v": labels.model_label(model.version), "n": model.trained_on, "d": model.decisions},
     )
     return redirect("atlas:chains")
 

@@ -115,7 +115,7 @@ def seed_projects(per_node: int = 4) -> int:
         return 0
     picks: dict[str, list[int]] = {}
     for chain in atlas_selectors.chains():
-        for item in atlas_selectors.weak_links(chain)[:2]:
+        for item in atlas_selectors.weakest_links(chain, 2):
             rows = targets.ranked([item["node"].id], targets.strategies()["balanced"], per_node)[
                 "rows"
             ]

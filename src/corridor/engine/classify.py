@@ -34,7 +34,7 @@ TAIL_STEP = 0.06  # each later clause weighs this much less …
 TAIL_FLOOR = 0.35  # … down to this floor
 SATURATION = 0.7  # confidence = 1 − exp(−raw / SATURATION)
 THRESHOLD = 0.5
-RULES_VERSION = "rules-1"
+RULES_VERSION = "rules-2"
 
 # Registry boilerplate that never describes the business: approval notes, section labels.
 _BOILERPLATE = re.compile(
@@ -53,6 +53,17 @@ _APPLIED_BEFORE = ("用于", "应用于", "适用于", "配套", "服务于")
 _FOR_MAKING = re.compile(
     r"[^；;。，,、]{0,4}?(?:生产设备|制造设备|设备制造|专用设备|生产线|充放电|化成|检测设备|装备)"
 )
+# A part or assembly head noun right after an assembled product's phrase: the product names what the
+# part is for (新能源汽车驱动总成, 乘用车配件, 电动工具零部件), so the part maker is not on the
+# product's node (the part's own phrase, if any, decides). An assembled product is a node that at
+# least ASSEMBLY_SUPPLIERS nodes of its chain supply (整车, 手持电动工具); a part head after any
+# other node's phrase is a piece of that node's own product (汽车热管理组件) or what the part is made
+# of (铝合金零部件), which still counts.
+_PART_HEAD = re.compile(
+    r"(?:驱动|传动|动力|电驱)?总成|零部件|零配件|配件|部件|组件|附件|构件|结构件"
+    r"|电机|电池|电控|电驱"
+)
+ASSEMBLY_SUPPLIERS = 4
 APPLICATION_SUPPORT = 0.3  # "for power tools" supports the chain's component nodes already found
 _NEGATION = re.compile(
     r"(?:不含|不包括|不涉及|不得从事|不从事)[^；;。，,)）]*|除[^；;。，,外]{1,30}外"
@@ -188,6 +199,12 @@ class RuleClassifier:
         rank = {"upstream": 0, "midstream": 1, "downstream": 2}
         # a phrase's stage: the earliest of its nodes' stages
         self._stage = [min(rank[self.nodes[n].stage] for n in p.nodes) for p in self._phrases]
+        suppliers: dict[str, int] = {}
+        for chain in chains:
+            for edge in chain.edges:
+                suppliers[edge.target] = suppliers.get(edge.target, 0) + 1
+        assembled = {n for n, k in suppliers.items() if k >= ASSEMBLY_SUPPLIERS}
+        self._assembly = [any(n in assembled for n in p.nodes) for p in self._phrases]
 
     def _lineage(self, node: Node) -> tuple[str, ...]:
         """The node and its ancestors, nearest first."""
@@ -241,18 +258,22 @@ class RuleClassifier:
 
         A phrase directly followed by another is a modifier only when it sits later in the chain
         (电动工具 + 齿轮: the gear is the product); a material before a form is the product's
-        material (镁合金 + 压铸件: both count).
+        material (镁合金 + 压铸件: both count). An assembled product's phrase followed by a part
+        head noun (新能源汽车 + 驱动总成, 乘用车 + 配件) names what the part is for, whether or not
+        the part is itself in the vocabulary.
         """
         out: set[int] = set()
         stage_at = {m[0]: self._stage[m[2]] for m in matches}
+        ends = {m[1] for m in matches}
         spans = [(m.start(), m.end()) for m in _PARENS.finditer(text)] if parens else []
         for start, end, pid in matches:
             after, before = text[end : end + 2], text[max(0, start - 3) : start]
             if (
                 after.startswith(_APPLIED_AFTER)
-                or before.endswith(_APPLIED_BEFORE)
+                or (before.endswith(_APPLIED_BEFORE) and not _paired(before, start, ends))
                 or _FOR_MAKING.match(text, end)
                 or stage_at.get(end, 9) < self._stage[pid]  # a later stage modifying an earlier
+                or (self._assembly[pid] and _PART_HEAD.match(text, end))
                 or any(a < start < b for a, b in spans)
             ):
                 out.add(start)
@@ -417,6 +438,12 @@ class RuleClassifier:
                 if nid not in best or _better(ev, best[nid]):
                     best[nid] = ev
         _collect(best.values(), results)
+
+
+def _paired(before: str, start: int, ends: set[int]) -> bool:
+    """X配套Y: a phrase right before 配套 is what Y is for, so Y is the product (电动汽车配套线束),
+    unlike 配套Y alone (配套新能源汽车: Y is what the product is for)."""
+    return before.endswith("配套") and (start - 2) in ends
 
 
 def _better(new: Evidence, old: Evidence) -> bool:

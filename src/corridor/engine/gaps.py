@@ -7,6 +7,11 @@ weak-link score = 100 × Σ wᵢ·(1 − sᵢ) / Σ wᵢ, where each strength s�
 - location quotient: min(LQ, 2) / 2 (LQ = the district's share of the node over the nation's);
 - supply coverage: the share of the node's upstream nodes with at least one local enterprise
   (1 when the node has no upstream).
+
+A node the registry cannot observe — no enterprise on it locally and none in the national registry —
+is not scored: its verdict is "no data to judge" (NO_DATA), it has no score and no parts, and it is
+listed after the scored nodes (in chain order). Scoring it would rank it as the weakest link only
+because the classifier places no enterprise there, which says nothing about the district.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 LOG_SCALED = ("enterprises", "revenue", "employees", "titled")
 LQ_CAP = 2.0
+SCORED = "scored"
+NO_DATA = "no_data"  # nothing observed on the node, locally or nationally: no data to judge
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,12 @@ class NodeFacts:
     leaders_downstream: int = (
         0  # leaders on the nodes this node supplies (the demand it would meet)
     )
+    national: int | None = None  # enterprises on the node in the whole registry; None: not known
+
+    @property
+    def observed(self) -> bool:
+        """Whether the registry sees any enterprise on the node (here or anywhere else)."""
+        return self.enterprises > 0 or self.national is None or self.national > 0
 
 
 @dataclass(frozen=True)
@@ -57,8 +70,14 @@ class Part:
 @dataclass(frozen=True)
 class WeakLink:
     node: str
-    score: float
+    score: float | None  # None when the verdict is NO_DATA
     parts: tuple[Part, ...] = field(default=())
+    verdict: str = SCORED
+
+    @property
+    def judged(self) -> bool:
+        """Whether the node was scored (not "no data to judge")."""
+        return self.verdict == SCORED
 
     @property
     def main_reasons(self) -> tuple[Part, ...]:
@@ -102,13 +121,22 @@ def weak_link_scores(
     total = sum(weights.values())
     if total <= 0:
         raise ValueError("at least one weight must be positive")
-    tops = {name: max((float(getattr(n, name)) for n in nodes), default=0.0) for name in LOG_SCALED}
+    observed = [n for n in nodes if n.observed]
+    tops = {
+        name: max((float(getattr(n, name)) for n in observed), default=0.0) for name in LOG_SCALED
+    }
     out = []
-    for facts in nodes:
+    for facts in observed:
         parts = []
         for name, (value, strength) in strengths(facts, tops).items():
             weight = weights.get(name, 0.0)
             parts.append(Part(name, value, strength, weight, 100 * weight * (1 - strength) / total))
         score = sum(p.contribution for p in parts)
         out.append(WeakLink(facts.node, round(score, 2), tuple(parts)))
-    return sorted(out, key=lambda w: (-w.score, w.node))
+    ranked = sorted(out, key=lambda w: (-(w.score or 0.0), w.node))
+    return ranked + [WeakLink(n.node, None, (), NO_DATA) for n in nodes if not n.observed]
+
+
+def judged(ranked: Sequence[WeakLink]) -> list[WeakLink]:
+    """The scored weak links only, weakest first (what may be picked as a weak link)."""
+    return [w for w in ranked if w.judged]

@@ -8,7 +8,8 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from corridor.atlas.reasons import reason_text
+from corridor.atlas import labels
+from corridor.atlas.reasons import no_data_explanation, reason_text, verdict_label
 
 register = template.Library()
 
@@ -77,3 +78,27 @@ def stage_text(stage: str) -> str:
 def weak_reason(part: Any) -> str:
     """A weak-link part as the fact that produced its points (see atlas.reasons)."""
     return reason_text(part)
+
+
+@register.filter
+def weak_verdict(result: Any) -> str:
+    """A weak link's verdict in words ("No data to judge"; empty for a scored node)."""
+    return verdict_label(result)
+
+
+@register.simple_tag
+def no_data_why() -> str:
+    """What is missing on a node with no data to judge."""
+    return no_data_explanation()
+
+
+@register.filter
+def classifier_label(version: str) -> str:
+    """A classifier version string in words (the raw string belongs in a tooltip)."""
+    return labels.classifier_label(version or "")
+
+
+@register.filter
+def model_label(version: str) -> str:
+    """A learned-layer version in words: when it was trained, or built in."""
+    return labels.model_label(version or "")

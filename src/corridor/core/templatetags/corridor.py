@@ -1,4 +1,5 @@
-"""Template helpers: money and number formatting in the unit convention, query-string edits."""
+"""Template helpers: money and number formatting in the unit convention, query-string edits,
+glossed abbreviations."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import format_html
 
+from corridor.core.glossary import gloss as definition_of
 from corridor.core.issue_text import issue_line as join_issue_line
 from corridor.core.issue_text import issue_text
 
@@ -54,3 +57,12 @@ def query_with(context: dict, **changes: Any) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(name="gloss")
+def gloss(term: str) -> str:
+    """An abbreviation (LQ, RCA, PCI, COG) with its definition on hover: <abbr title=…>."""
+    found = definition_of(term)
+    if found is None:
+        return format_html("{}", term)
+    return format_html('<abbr class="gloss" title="{}">{}</abbr>', found, term)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from corridor.atlas import selectors, services
-from corridor.atlas.reasons import reason_text
+from corridor.atlas.reasons import no_data_explanation, reason_text, verdict_label
 from corridor.engine.gaps import DEFAULT_WEIGHTS, WEIGHTS_VERSION
 from corridor.errors import DomainError
 
@@ -53,6 +53,13 @@ class Command(BaseCommand):
         )
         for rank, item in enumerate(ranked, start=1):
             facts, result = item["facts"], item["result"]
+            if not result.judged:
+                label = f"{item['node'].id} {item['node'].name_zh}"
+                self.stdout.write(
+                    f"{'-':>2}  {'n/a':>5}  {label:<24} {facts.enterprises:>5} {'-':>5} {'-':>5}  "
+                    f"[{result.verdict}] {verdict_label(result)}: {no_data_explanation()}"
+                )
+                continue
             lq = "-" if facts.lq is None else f"{facts.lq:.2f}"
             cover = (
                 f"{len(facts.upstream_covered)}/{len(facts.upstream)}" if facts.upstream else "-"
