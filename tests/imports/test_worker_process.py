@@ -81,6 +81,8 @@ class Instance:
             "CORRIDOR_BEHIND_TLS_PROXY": "1",
             "CORRIDOR_WEB_WORKERS": "2",
         }
+        if PG_URL:  # `make test-pg`: the instance runs on a PostgreSQL database of its own
+            self.env["CORRIDOR_DATABASE_URL"] = _fresh_pg_database()
         self.server: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
 
@@ -123,7 +125,12 @@ class Instance:
                 process.wait()
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        """Read the instance's database directly (WAL: readable while the worker writes)."""
+        """Read the instance's database directly (SQLite in WAL mode: readable while the worker writes)."""
+        if PG_URL:
+            import psycopg
+
+            with psycopg.connect(self.env["CORRIDOR_DATABASE_URL"], autocommit=True) as db:
+                return db.execute(sql.replace("?", "%s"), params or None).fetchall()  # type: ignore[arg-type]
         with contextlib.closing(sqlite3.connect(self.var / "corridor.sqlite3", timeout=60)) as db:
             return db.execute(sql, params).fetchall()
 
@@ -134,6 +141,23 @@ class Instance:
 
     def status(self, batch: int) -> str:
         return self.query("SELECT status FROM registry_importbatch WHERE id = ?", batch)[0][0]
+
+
+PG_URL = os.environ.get("CORRIDOR_TEST_DATABASE_URL", "")
+PG_NAME = os.environ.get("CORRIDOR_TEST_DB_NAME", "test_corridor") + "_processes"
+
+
+def _pg_admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as db:
+        db.execute(statement)  # type: ignore[arg-type]
+
+
+def _fresh_pg_database() -> str:
+    _pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+    _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
+    return PG_URL.rsplit("/", 1)[0] + "/" + PG_NAME
 
 
 PROXY = {"X-Forwarded-Proto": "https"}  # what the TLS proxy in front of production sets
@@ -221,6 +245,8 @@ def instance() -> Iterator[Instance]:
             yield corridor
         finally:
             corridor.stop()
+            if PG_URL:
+                _pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
 def _mid_job(instance: Instance, batch: int) -> None:

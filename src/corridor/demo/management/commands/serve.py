@@ -86,7 +86,7 @@ class Command(BaseCommand):
                 call_command("runserver", opts["addr"], use_reloader=False)
         finally:
             if worker is not None:
-                _stop(worker)
+                _stop_worker(worker, self.stdout)
 
     def _banner(self, addr: str, worker: bool, extra: str = "") -> None:
         self.stdout.write(f"\nCorridor is at http://{addr}/{extra}\n")
@@ -101,7 +101,10 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-m", "corridor", "worker"])
+        # Its own session: a Ctrl-C meant for the server does not reach it; _stop asks it once.
+        return subprocess.Popen(
+            [sys.executable, "-m", "corridor", "worker"], start_new_session=True
+        )
 
     def _serve_production(self, opts: dict[str, Any]) -> None:
         if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -145,6 +148,23 @@ class Command(BaseCommand):
         finally:
             signal.signal(signal.SIGTERM, previous)
             _stop(server)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], out: Any) -> None:
+    """Ask the worker to stop: it finishes the job it runs (an import is not cut short) unless
+    Ctrl-C is pressed again, which stops it now (that import is then marked failed, nothing written)."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        out.write("waiting for the worker to finish its current job (Ctrl-C again stops it now) …")
+        try:
+            worker.wait()
+        except KeyboardInterrupt:
+            worker.kill()
+            worker.wait()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
