@@ -7,7 +7,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 MO := src/corridor/locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: install demo serve test test-pg bench lint format messages clean
+.PHONY: install demo serve production worker test test-pg bench lint format messages clean
 
 install: $(STAMP_PY) $(STAMP_NODE) messages
 
@@ -24,15 +24,23 @@ $(STAMP_NODE): package.json package-lock.json
 messages: $(STAMP_PY)
 	$(PY) scripts/compile_messages.py
 
+# The development server and the job worker beside it; Ctrl-C stops both.
 demo: install
 	mkdir -p var
 	$(PY) -m corridor migrate --verbosity 0
-	$(PY) -m corridor createcachetable
 	$(PY) -m corridor demo
 	$(PY) -m corridor serve
 
 serve: install
 	$(PY) -m corridor serve
+
+# gunicorn + the job worker under CORRIDOR_ENV=production (needs CORRIDOR_SECRET_KEY; ADDR=host:port).
+production: install
+	$(PY) -m corridor migrate --verbosity 0
+	$(PY) -m corridor serve --production $(if $(ADDR),--addr $(ADDR))
+
+worker: install
+	$(PY) -m corridor worker
 
 test: install
 	bash scripts/ensure-chromium.sh
@@ -54,4 +62,4 @@ format: install
 	$(VENV)/bin/ruff check --fix src tests bench scripts
 
 clean:
-	rm -rf var/corridor.sqlite3* var/progress var/imports var/static
+	rm -rf var/corridor.sqlite3* var/progress var/imports var/static var/workers

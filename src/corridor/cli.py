@@ -7,6 +7,7 @@ import sys
 
 ALIASES = {
     "serve": "serve",
+    "worker": "worker",
     "demo": "demo",
     "import": "import_file",
     "export": "export_data",
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] in ALIASES:
         args[1] = ALIASES[args[1]]
+    if len(args) > 1 and args[1] == "serve" and "--production" in args:
+        os.environ["CORRIDOR_ENV"] = "production"  # before the settings are read
     if len(args) == 1 or args[1] in ("-h", "--help"):
         print(
             "usage: corridor VERB [options]\n\nverbs: "

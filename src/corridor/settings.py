@@ -18,9 +18,9 @@ DEV_SECRET = "corridor-development-only-secret-do-not-use-in-production"
 DEBUG = os.environ.get("CORRIDOR_DEBUG", "1") == "1"
 PRODUCTION = os.environ.get("CORRIDOR_ENV", "development") == "production"
 SECRET_KEY = os.environ.get("CORRIDOR_SECRET_KEY", DEV_SECRET)
-if PRODUCTION and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 40):
+if PRODUCTION and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
-        "CORRIDOR_SECRET_KEY must be set to a long random value in production"
+        "CORRIDOR_SECRET_KEY must be set to a long random value (50 characters or more) in production"
     )
 if PRODUCTION:
     DEBUG = False
@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "corridor.core",
     "corridor.accounts",
     "corridor.imports",
@@ -150,7 +152,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("CORRIDOR_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
@@ -158,6 +160,14 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+if PRODUCTION:
+    # Served from STATIC_ROOT, filled by collectstatic (`corridor serve --production` runs it):
+    # names carry a content hash so browsers may cache them for good, and gzip copies are ready.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False
 
 MEDIA_ROOT = VAR_DIR / "media"
 CORRIDOR_IMPORT_DIR = VAR_DIR / "imports"
@@ -171,6 +181,18 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production is served over HTTPS only (`manage.py check --deploy` passes with no warning): plain
+# HTTP is redirected, browsers are told to keep to HTTPS (HSTS), cookies are sent over HTTPS only.
+# Behind a reverse proxy that terminates TLS (nginx, a load balancer), set CORRIDOR_BEHIND_TLS_PROXY=1:
+# the proxy must then set X-Forwarded-Proto (https or http) on every request and drop any the client
+# sent, since Django trusts that header to know the request came in over HTTPS.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("CORRIDOR_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("CORRIDOR_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("CORRIDOR_HSTS_PRELOAD", "1") == "1"
+if os.environ.get("CORRIDOR_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -179,8 +201,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("CORRIDOR_LOG_LEVEL", "WARNING")},
 }
 
-# Long work runs in a background thread of the web process unless this says inline (tests, CLI).
+# Long work (imports, classification runs) is queued in the database and run by `corridor worker`
+# (django-tasks with its database backend: SQLite or PostgreSQL, no other server); inline when
+# this says so (tests).
 CORRIDOR_TASKS_INLINE = os.environ.get("CORRIDOR_TASKS_INLINE", "0") == "1"
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The district this deployment serves: enterprises registered in this county are "local".
 CORRIDOR_DISTRICT_COUNTY_CODE = os.environ.get("CORRIDOR_DISTRICT_COUNTY_CODE", "330702")
 CORRIDOR_DISTRICT_NAME = os.environ.get("CORRIDOR_DISTRICT_NAME", "婺城区")

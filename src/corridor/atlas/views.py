@@ -226,11 +226,13 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
 def run_classification(request: SignedInRequest) -> HttpResponse:
     """Start a classification run over the registry in the background, with progress."""
     current = read_progress(RUN_KEY)
-    if current and current.get("message") == "running":
+    if current and current.get("message") == "running" and not current.get("lost"):
         messages.info(request, _("A classification run is already in progress."))
         return redirect("atlas:chains")
     write_progress(RUN_KEY, 0, 0, "running")
-    run_task(services.classify_in_background, request.user.pk, RUN_KEY)
+    task_id = run_task(services.classify_in_background, request.user.pk, RUN_KEY)
+    if task_id and read_progress(RUN_KEY):  # name the job, so a run whose worker died shows so
+        write_progress(RUN_KEY, 0, 0, "running", task=task_id)
     messages.success(request, _("Classification started."))
     return redirect("atlas:chains")
 

@@ -90,6 +90,8 @@ def _seed_enterprise(data: dict[str, Any], parks: dict[str, Park]) -> None:
 def classify_demo(progress: Callable[[str, int, int], None] | None = None) -> None:
     """Classify the whole demo registry into chain nodes and appoint demo anchors."""
     seen = [0]
+    if progress:
+        progress("classified", 0, 0)  # the stage starts now; its size comes with the first report
 
     def report(done: int, total: int) -> None:  # the demo's bars take increments
         if progress:
@@ -255,7 +257,10 @@ def build_demo(
     seed: int = 2025,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, float]:
-    """Rebuild all demo data in one transaction; returns timings in seconds."""
+    """Rebuild all demo data in one transaction; returns timings in seconds.
+
+    progress(stage, n, total) is called with n=0 when a stage (local, national, classified) starts,
+    then with the rows done since the last call; stages follow one another, never overlap."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     with _fast_sqlite_journal(), transaction.atomic():
@@ -264,12 +269,16 @@ def build_demo(
         timings["reference"] = time.perf_counter() - start
         step = time.perf_counter()
         local_years, national_years = demo_years()
+        if progress:
+            progress("local", 0, local)  # each stage announces itself before its first row
         load_synthetic(
             generator.generate_local(seed=seed, count=local, years=local_years),
             (lambda n: progress("local", n, local)) if progress else None,
         )
         timings["local"] = time.perf_counter() - step
         step = time.perf_counter()
+        if progress:
+            progress("national", 0, national)
         load_synthetic(
             generated_in_background("national", seed, national, national_years),
             (lambda n: progress("national", n, national)) if progress else None,

@@ -58,6 +58,8 @@ class ImportBatch(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     facts_written = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
+    # The queued job applying it (core.tasks), so a job whose worker died is told from a running one.
+    task_id = models.CharField(max_length=64, blank=True, default="")
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 from corridor.core.issue_text import issue_text
 from corridor.core.pipeline import bulk_gc
 from corridor.core.reading import Opening, in_reading_child, open_import_table, reads_in_child
-from corridor.core.tasks import clear_progress, write_progress
+from corridor.core.tasks import (
+    clear_progress,
+    current_task_id,
+    run_task,
+    task_state,
+    write_progress,
+)
 from corridor.engine.sheets.cells import ERROR, Issue
 from corridor.engine.sheets.guard import Limits
 from corridor.engine.sheets.rows import CleanRow, RowReader
@@ -529,20 +535,18 @@ def apply_batch(
     mode: str | None = None,
     progress: Callable[[int], None] | None = None,
     follow_up: bool = True,
+    queued: bool = False,
 ) -> ImportBatch:
     """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing.
 
     follow_up=False skips the importer's work after the commit (e.g. classifying onto the atlas),
-    for a bulk load that runs that work as one batch afterwards."""
+    for a bulk load that runs that work as one batch afterwards. queued=True: the batch was marked
+    applying by queue_apply and this is its job."""
     batch.refresh_from_db()
-    if batch.status in DONE:
+    fail_if_lost(batch)
+    if batch.status in DONE and not (queued and batch.status == ImportStatus.APPLYING):
         raise Conflict(_("This import was already applied."))
-    if mode and mode not in ImportMode.values:
-        raise ValidationFailed(
-            _("Unknown import mode %(mode)s; use valid_rows or all_or_nothing.") % {"mode": mode},
-            field="mode",
-            value=mode,
-        )
+    _check_mode(mode)
     importer = importer_of(batch.kind)
     batch.mode = mode or batch.mode
     _mark(batch, ImportStatus.APPLYING, "")
@@ -653,13 +657,79 @@ def run_import_file(
     return apply_batch(batch, actor, mode=mode, progress=progress, follow_up=follow_up)
 
 
-def apply_quietly(batch_id: int, user_id: int, mode: str) -> None:
-    """Task body for pages: apply, leaving failures on the batch (status and message) for the page."""
+def _check_mode(mode: str | None) -> None:
+    if mode and mode not in ImportMode.values:
+        raise ValidationFailed(
+            _("Unknown import mode %(mode)s; use valid_rows or all_or_nothing.") % {"mode": mode},
+            field="mode",
+            value=mode,
+        )
+
+
+def queue_apply(batch: ImportBatch, actor: User | None, mode: str | None = None) -> ImportBatch:
+    """Apply on the task queue (pages): the batch is 'applying' from now on, with its job's id.
+
+    The job is queued in the same transaction that marks the batch, so a worker never sees one
+    without the other; inline (tests) it runs right here.
+    """
+    _check_mode(mode)
+    fail_if_lost(batch)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status in DONE:
+            raise Conflict(_("This import was already applied."))
+        batch.mode = mode or batch.mode
+        batch.status, batch.message, batch.task_id = ImportStatus.APPLYING, "", ""
+        batch.save(update_fields=["mode", "status", "message", "task_id"])
+        actor_id = actor.pk if actor else None
+        task_id = run_task(apply_queued, batch.pk, actor_id, batch.mode)
+        if task_id:
+            batch.task_id = task_id
+            ImportBatch.objects.filter(pk=batch.pk).update(task_id=task_id)
+    batch.refresh_from_db()
+    return batch
+
+
+def apply_queued(batch_id: int, user_id: int | None, mode: str) -> None:
+    """Task body: apply a queued import, leaving failures on the batch (status, message) for the page."""
     from corridor.errors import DomainError
 
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != ImportStatus.APPLYING:  # e.g. given up as lost meanwhile
+        return
+    running = current_task_id()  # None inline, where this call is the job
+    if running and batch.task_id and batch.task_id != running:  # a newer job owns the batch
+        return
+    actor = User.objects.filter(pk=user_id).first() if user_id else None
     # apply_batch records status FAILED and the reason on the batch, where the page shows them.
     with contextlib.suppress(DomainError):
-        apply_batch(ImportBatch.objects.get(pk=batch_id), User.objects.get(pk=user_id), mode=mode)
+        apply_batch(batch, actor, mode=mode, queued=True)
+
+
+def fail_if_lost(batch: ImportBatch) -> ImportBatch:
+    """An import whose job died (its worker was killed, crashed or lost the job) is marked failed.
+
+    Applying is one transaction, so a job that died wrote nothing: the batch can be applied again.
+    """
+    if batch.status != ImportStatus.APPLYING or not batch.task_id:
+        return batch
+    state = task_state(batch.task_id)
+    reasons = {
+        "lost": _("its worker process stopped"),
+        "failed": _("its job failed in the worker"),
+        "unknown": _("its job is no longer in the queue"),
+    }
+    if state.status not in reasons:
+        return batch
+    message = _(
+        "The import stopped before finishing (%(reason)s). Nothing was changed; apply it again."
+    ) % {"reason": reasons[state.status]}
+    ImportBatch.objects.filter(
+        pk=batch.pk, status=ImportStatus.APPLYING, task_id=batch.task_id
+    ).update(status=ImportStatus.FAILED, message=message[:500])
+    clear_progress(progress_key(batch))
+    batch.refresh_from_db()
+    return batch
 
 
 # -- revert -----------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from corridor.core.tasks import read_progress, run_task
+from corridor.core.tasks import read_progress, task_state, workers_running
 from corridor.core.views import SignedInRequest
-from corridor.errors import PermissionDenied
+from corridor.errors import Conflict, PermissionDenied
 from corridor.imports import exporting, selectors, services
 from corridor.imports.forms import ApplyForm, RevertForm, UploadForm, mapping_form_class
 from corridor.imports.models import ImportBatch, ImportStatus
@@ -35,8 +35,24 @@ def _importer(request: SignedInRequest, kind: str, revert: bool = False) -> Impo
 
 
 def _batch(request: SignedInRequest, pk: int, revert: bool = False) -> tuple[ImportBatch, Importer]:
+    """The import (given up as failed if its job died) and its kind's importer."""
     batch = selectors.get_import(pk)
-    return batch, _importer(request, batch.kind, revert)
+    importer = _importer(request, batch.kind, revert)
+    return services.fail_if_lost(batch), importer
+
+
+def _progress_context(batch: ImportBatch) -> dict[str, Any]:
+    """Progress of an applying import; whether its job still waits and no worker runs to take it."""
+    waiting = (
+        batch.status == ImportStatus.APPLYING
+        and bool(batch.task_id)
+        and task_state(batch.task_id).status == "queued"
+    )
+    return {
+        "progress": read_progress(services.progress_key(batch)),
+        "waiting": waiting,
+        "no_worker": waiting and workers_running() == 0,
+    }
 
 
 def _permitted_kinds(request: SignedInRequest) -> list[tuple[str, Any]]:
@@ -139,7 +155,7 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     context["severity"] = severity
-    context["progress"] = read_progress(services.progress_key(batch))
+    context |= _progress_context(batch)
     return render(request, "imports/detail.html", context)
 
 
@@ -170,11 +186,14 @@ def validate(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def apply(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Apply the import as a task; the page polls its progress."""
+    """Queue the import's apply for the worker; the page polls its progress."""
     batch, _importer_ = _batch(request, pk)
     form = ApplyForm(request.POST)
     mode = form.cleaned_data["mode"] if form.is_valid() else batch.mode
-    run_task(services.apply_quietly, batch.pk, request.user.pk, mode)
+    try:
+        services.queue_apply(batch, request.user, mode)
+    except Conflict as exc:  # e.g. applied twice from two tabs
+        messages.error(request, exc.message)
     return redirect("imports:detail", pk=pk)
 
 
@@ -185,7 +204,7 @@ def progress(request: SignedInRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         "imports/_progress.html",
-        {"batch": batch, "progress": read_progress(services.progress_key(batch))},
+        {"batch": batch, **_progress_context(batch)},
     )
     if batch.status != ImportStatus.APPLYING:
         response["HX-Refresh"] = "true"

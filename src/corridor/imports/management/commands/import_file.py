@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from corridor.core.tasks import wait_for_tasks
+from corridor.core.tasks import inline
 from corridor.errors import DomainError
 from corridor.imports import selectors, services
 from corridor.imports.models import ImportBatch, ImportMode
@@ -70,9 +70,13 @@ class Command(BaseCommand):
             batch = services.receive_path(
                 path, actor, opts["kind"], options=options, sheet=opts["sheet"]
             )
-            with tqdm(
-                desc="rows", unit=" rows", unit_scale=True, disable=opts["verbosity"] == 0
-            ) as bar:
+            # Follow-up work (classifying onto the atlas) runs here too: the command ends when done.
+            with (
+                inline(),
+                tqdm(
+                    desc="rows", unit=" rows", unit_scale=True, disable=opts["verbosity"] == 0
+                ) as bar,
+            ):
 
                 def progress(done: int) -> None:
                     bar.update(done - bar.n)
@@ -91,8 +95,6 @@ class Command(BaseCommand):
             self._print_issues(batch, opts["show_issues"])
             raise CommandError(exc.message) from exc
         self._report(batch, opts)
-        if wait_for_tasks():  # e.g. the atlas classifying what was imported
-            self.stdout.write("  follow-up work (classification onto the atlas) finished")
 
     def _actor(self, username: str | None) -> User | None:
         if not username:
