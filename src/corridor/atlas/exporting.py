@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from corridor.atlas.models import Chain
 from corridor.atlas.templatetags.atlas import stage_text
@@ -54,7 +55,7 @@ def weak_links_xlsx(
         ]
         write_row(sheet, rank, values)
     sheet.freeze_panes(1, 3)
-    about = book.add_worksheet(_("Method"))
+    about = book.add_worksheet(pgettext("calculation", "Method"))
     lines = [
         f"{chain.key} {chain.name_zh} / {chain.name_en} — {_('chain version')} {chain.current_version}",
         f"{_('Rule version')}: {gaps.WEIGHTS_VERSION}",

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from corridor.atlas.models import DECIDED
 from corridor.engine.chains import NODE_ID, Chain, Node
@@ -127,7 +128,9 @@ def node_initial(node: Node | None, chain_id: str) -> dict[str, Any]:
 class EdgeForm(forms.Form):
     source = forms.ChoiceField(label=_("Supplier node"))
     target = forms.ChoiceField(label=_("Customer node"))
-    action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
+    action = forms.ChoiceField(
+        choices=[("add", pgettext_lazy("edge", "Add")), ("remove", pgettext_lazy("edge", "Remove"))]
+    )
 
     def __init__(self, *args: Any, nodes: dict[str, Node], chain: Chain, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

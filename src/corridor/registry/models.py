@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from corridor.core.models import SoftDeletable
 
@@ -246,7 +247,9 @@ class TitleHeld(models.Model):
     """A title an enterprise holds, with issue and expiry dates."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="titles")
-    title = models.CharField(_("title"), max_length=24, choices=TitleKind.choices)
+    title = models.CharField(
+        pgettext_lazy("honour", "title"), max_length=24, choices=TitleKind.choices
+    )
     level = models.CharField(
         _("level"), max_length=12, choices=TitleLevel.choices, default=TitleLevel.NATIONAL
     )
