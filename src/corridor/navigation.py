@@ -40,7 +40,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("parks", _("Science park"), None),
     NavItem("qualify", _("Cultivation"), None),
     NavItem("academy", _("Talent academy"), None),
-    NavItem("admin", pgettext_lazy("navigation", "Administration"), "admin:index", accounts_perms.CHANGE_USER),
+    NavItem(
+        "admin",
+        pgettext_lazy("navigation", "Administration"),
+        "admin:index",
+        accounts_perms.CHANGE_USER,
+    ),
 )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from corridor.core.models import SoftDeletable
+from corridor.engine.regions import region_label
 
 MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
@@ -114,6 +115,16 @@ class Enterprise(SoftDeletable):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def region_label(self) -> str:
+        """'广东省 东莞市', '浙江省 金华市 婺城区': each level once (see engine.regions.region_label)."""
+        return region_label(self.province, self.city, self.county, sep=" ")
+
+    @property
+    def city_label(self) -> str:
+        """Province and city, each once ('北京市', not '北京市北京市')."""
+        return region_label(self.province, self.city, sep=" ")
 
 
 class EnterpriseTag(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
+from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
     Enterprise,
@@ -133,7 +134,7 @@ def county_options() -> list[tuple[str, str]]:
         .annotate(n=Count("id"))
         .order_by("-n")[:400]
     )
-    return [(r["county_code"], f"{r['city']}{r['county']}") for r in rows]
+    return [(r["county_code"], region_label(r["city"], r["county"])) for r in rows]
 
 
 def titles_in_force(enterprise: Enterprise, on: dt.date | None = None) -> list[TitleHeld]:
