@@ -77,15 +77,12 @@ _REGION_KEYS = ("province", "city", "county", "province_code", "city_code", "cou
 _REGION_SLOTS = tuple(ENT_INDEX[k] for k in _REGION_KEYS)
 _NO_LATEST = (None, None, None, "unknown")
 
-
 class UpsertRow(NamedTuple):
     """One valid row for the bulk writer (a tuple, so it pickles cheaply; fields by name)."""
 
     enterprise: tuple[Any, ...]  # values in ENTERPRISE_COLUMNS + LATEST_COLUMNS order (ENT_INDEX)
     facts: tuple[tuple[int, tuple[Any, ...]], ...]  # (year, values in FACT_COLUMNS order), ...
     tags: tuple[str, ...]
-
-
 # Field kinds whose values travel as text (see above).
 AS_TEXT_KINDS = frozenset({"money", "decimal", "date"})
 _AS_TEXT = frozenset(f.name for f in ENTERPRISE_FIELDS if f.kind in AS_TEXT_KINDS)
