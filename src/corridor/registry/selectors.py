@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
     Enterprise,
+    EnterpriseStatus,
     EnterpriseTag,
     EnterpriseYearFacts,
     SizeBand,
@@ -38,6 +39,26 @@ SORTS = {
 
 
 @dataclass(frozen=True)
+class ListFilter:
+    """A list filter another app adds (the registry imports no app that follows it).
+
+    `build(value)` gives the Q narrowing the list, or None for a value it does not know;
+    `describe(value)` says it in words ('产业链：新能源汽车') for the page and export notes.
+    """
+
+    build: Callable[[str], Q | None]
+    describe: Callable[[str], str]
+
+
+LIST_FILTERS: dict[str, ListFilter] = {}
+
+
+def register_list_filter(param: str, list_filter: ListFilter) -> None:
+    """Let a later app (atlas: ?chain=) narrow the registry list by its own data."""
+    LIST_FILTERS[param] = list_filter
+
+
+@dataclass(frozen=True)
 class EnterpriseFilters:
     """The list page's filters, parsed from the query string."""
 
@@ -51,6 +72,8 @@ class EnterpriseFilters:
     tag: str = ""
     synthetic: str = ""  # "" | real | synthetic
     import_id: int | None = None  # the records one import created or updated
+    facts_year: int | None = None  # enterprises with yearly facts for this year
+    extra: tuple[tuple[str, str], ...] = ()  # registered filters' (param, value), see LIST_FILTERS
     sort: str = "-revenue"
 
     @classmethod
@@ -60,6 +83,10 @@ class EnterpriseFilters:
         park = params.get("park", "")
         batch = params.get("import", "")
         sort = params.get("sort", "-revenue")
+        year = params.get("facts_year", "")
+        extra = tuple(
+            (name, params[name][:40]) for name in sorted(LIST_FILTERS) if params.get(name, "")
+        )
         return cls(
             q=params.get("q", "").strip()[:100],
             county_code=params.get("county", "").strip()[:6],
@@ -75,6 +102,8 @@ class EnterpriseFilters:
             if params.get("synthetic", "") in ("real", "synthetic")
             else "",
             import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
+            facts_year=int(year) if year.isdigit() and len(year) == 4 else None,
+            extra=extra,
             sort=sort if sort in SORTS else "-revenue",
         )
 
@@ -120,10 +149,62 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
         qs = qs.filter(is_synthetic=filters.synthetic == "synthetic")
     if filters.import_id:
         qs = qs.filter(pk__in=written_by_import(filters.import_id).values("pk"))
+    if filters.facts_year:
+        qs = qs.filter(
+            Exists(
+                EnterpriseYearFacts.objects.filter(
+                    enterprise=OuterRef("pk"), year=filters.facts_year
+                )
+            )
+        )
+    for name, value in filters.extra:
+        condition = LIST_FILTERS[name].build(value)
+        qs = qs.filter(condition) if condition is not None else qs.none()
     order = SORTS[filters.sort]
     column = F(order.lstrip("-"))  # unknown figures sort last either way
     expr = column.desc(nulls_last=True) if order.startswith("-") else column.asc(nulls_last=True)
     return qs.order_by(expr, "id")
+
+
+def describe_filters(filters: EnterpriseFilters) -> list[str]:
+    """The filters in words, for the list page and an export's notes (never the query string)."""
+    words: list[str] = []
+    if filters.q:
+        words.append(_("name or USCC contains “%(q)s”") % {"q": filters.q})
+    if filters.locality:
+        words.append(
+            _("local enterprises") if filters.locality == "local" else _("external enterprises")
+        )
+    if filters.county_code:
+        names = dict(county_options())
+        words.append(
+            _("county: %(c)s") % {"c": names.get(filters.county_code, filters.county_code)}
+        )
+    if filters.park_id:
+        park = parks().filter(pk=filters.park_id).first()
+        words.append(_("park: %(p)s") % {"p": park.name if park else filters.park_id})
+    if filters.title:
+        words.append(_("holding %(t)s in force today") % {"t": TitleKind(filters.title).label})
+    if filters.size_band:
+        words.append(_("size: %(s)s") % {"s": SizeBand(filters.size_band).label})
+    if filters.status:
+        labels = dict(EnterpriseStatus.choices)
+        words.append(_("status: %(s)s") % {"s": labels.get(filters.status, filters.status)})
+    if filters.tag:
+        words.append(_("tag: %(t)s") % {"t": filters.tag})
+    if filters.synthetic:
+        words.append(
+            _("synthetic demo records only")
+            if filters.synthetic == "synthetic"
+            else _("real records only")
+        )
+    if filters.import_id:
+        words.append(_("written by import #%(n)s") % {"n": filters.import_id})
+    if filters.facts_year:
+        words.append(_("with yearly facts for %(y)s") % {"y": filters.facts_year})
+    for name, value in filters.extra:
+        words.append(LIST_FILTERS[name].describe(value))
+    return words
 
 
 def county_options() -> list[tuple[str, str]]:

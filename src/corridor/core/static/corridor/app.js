@@ -9,6 +9,10 @@
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(JSON.parse(source.textContent));
       el.dataset.rendered = "1";
+      // a datum carrying an href opens it: the records behind a bar (dashboard charts)
+      chart.on("click", function (params) {
+        if (params.data && params.data.href) window.location.href = params.data.href;
+      });
       // data-echarts-click="/url/__id__/" + data-echarts-target="#panel": load the clicked item's panel
       if (el.dataset.echartsClick && window.htmx) {
         chart.on("click", function (params) {
