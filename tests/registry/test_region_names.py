@@ -39,3 +39,31 @@ def test_list_and_detail_show_dongguan_once(dongguan) -> None:  # type: ignore[n
         html = c.get(url).content.decode()
         assert "东莞市东莞市" not in html and "东莞市 东莞市" not in html, url
         assert "东莞市" in html, url
+
+
+def test_change_history_names_fields_and_formats_values(dongguan) -> None:  # type: ignore[no-untyped-def]
+    """The history shows '经营范围', '本地企业：否 → 是', never business_scope / is_local / False."""
+    import datetime as dt
+
+    from corridor.registry import services
+
+    user = user_with_role("administrator", "root")
+    services.update_enterprise(
+        dongguan,
+        {
+            "business_scope": "模具制造",
+            "is_local": True,
+            "status": "cancelled",
+            "established_on": dt.date(2009, 8, 6),
+            "registered_capital": 123456,
+        },
+        user,
+    )
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(user)
+    html = c.get(f"/registry/{dongguan.pk}/").content.decode()
+    history = html[html.index('id="history"') :]
+    for raw in ("business_scope", "is_local", "established_on", "registered_capital", "False"):
+        assert raw not in history, raw
+    assert "经营范围" in history and "2009-08-06" in history and "123,456" in history
+    assert "注销" in history  # the status by its label

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from corridor.accounts.models import AuditEvent
 from corridor.engine.regions import region_label
@@ -224,6 +228,54 @@ def titles_in_force(enterprise: Enterprise, on: dt.date | None = None) -> list[T
     return [t for t in enterprise.titles.all() if t.is_valid_on(day)]
 
 
+SOURCE_LABELS = {
+    "web": _lazy("web page"),
+    "api": _lazy("API"),
+    "cli": _lazy("command line"),
+    "import": _lazy("import"),
+}
+
+
+def _field_value(field: Any, value: Any) -> str | None:
+    """A stored change value as a person reads it: choice labels, 是/否, separators, ISO dates."""
+    if value is None or value == "":
+        return None
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("yes") if value in (True, "true", "True", 1) else _("no"))
+    if isinstance(field, (models.DecimalField, models.FloatField)):
+        try:
+            return f"{Decimal(str(value)):,}"
+        except InvalidOperation:
+            return str(value)
+    if isinstance(field, models.IntegerField) and not field.name.endswith("year"):
+        try:
+            return f"{int(value):,}"
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(field, models.ForeignKey):
+        return f"#{value}"
+    return str(value)
+
+
+def describe_changes(
+    model: type[models.Model], changes: list[tuple[str, Any, Any]]
+) -> list[tuple[str, str | None, str | None]]:
+    """(field's verbose name, before, after) in the active language, never the column name."""
+    out = []
+    for name, before, after in changes:
+        try:
+            field: Any = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        out.append((label, _field_value(field, before), _field_value(field, after)))
+    return out
+
+
 def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
     """Every recorded change of a record: edits, deletes, merges, and import updates, newest first."""
     entries: list[dict[str, Any]] = []
@@ -238,9 +290,14 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "at": event.at,
                 "who": event.actor,
                 "action": event.get_action_display(),
-                "source": event.source,
+                "source": SOURCE_LABELS.get(event.source, event.source),
                 "note": event.note,
-                "changes": event.changed_fields(),
+                "changes": describe_changes(
+                    EnterpriseYearFacts
+                    if event.target_type == "registry.enterpriseyearfacts"
+                    else Enterprise,
+                    event.changed_fields(),
+                ),
             }
         )
     changes = ImportChange.objects.filter(
@@ -255,10 +312,13 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "at": batch.applied_at or batch.created_at,
                 "who": batch.applied_by,
                 "action": "import",
-                "source": batch.source,
+                "source": SOURCE_LABELS.get(batch.source, batch.source),
                 "note": f"#{batch.pk} {batch.filename}",
                 "batch": batch,
-                "changes": [(k, change.before.get(k), change.after.get(k)) for k in keys],
+                "changes": describe_changes(
+                    EnterpriseYearFacts if change.record_type == "facts" else Enterprise,
+                    [(k, change.before.get(k), change.after.get(k)) for k in keys],
+                ),
             }
         )
     if enterprise.created_by_import_id:
@@ -269,7 +329,7 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                     "at": creator.applied_at or creator.created_at,
                     "who": creator.applied_by,
                     "action": "import_create",
-                    "source": creator.source,
+                    "source": SOURCE_LABELS.get(creator.source, creator.source),
                     "note": f"#{creator.pk} {creator.filename}",
                     "batch": creator,
                     "changes": [],
