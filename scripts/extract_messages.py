@@ -74,8 +74,11 @@ def _context(args: str) -> str | None:
 def template_messages(path: Path) -> list[Message]:
     """(msgctxt, msgid, msgid_plural) from {% translate %} and {% blocktranslate %}."""
     text = path.read_text(encoding="utf-8")
+    # {% translate %} looks its literal up with every % doubled (django.template.base.Variable),
+    # so "6%" is found in the catalogue only as "6%%"
     out: list[Message] = [
-        (_context(m.group("rest")), m.group("s"), None) for m in TRANS_RE.finditer(text)
+        (_context(m.group("rest")), m.group("s").replace("%", "%%"), None)
+        for m in TRANS_RE.finditer(text)
     ]
     for m in BLOCK_RE.finditer(text):
         body = m.group("body")

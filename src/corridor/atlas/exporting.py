@@ -67,7 +67,7 @@ def weak_links_xlsx(
         _(
             "Supply coverage: s = share of upstream nodes with at least one local enterprise (1 if none)."
         ),
-        _("Revenue in 10k yuan (万元), latest year. Exported %(at)s.")
+        _("Revenue in 10k yuan, latest year. Exported %(at)s.")
         % {"at": timezone.localtime().isoformat(timespec="seconds")},
     ]
     for i, line in enumerate(lines):

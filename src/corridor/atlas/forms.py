@@ -129,7 +129,11 @@ class EdgeForm(forms.Form):
     source = forms.ChoiceField(label=_("Supplier node"))
     target = forms.ChoiceField(label=_("Customer node"))
     action = forms.ChoiceField(
-        choices=[("add", pgettext_lazy("edge", "Add")), ("remove", pgettext_lazy("edge", "Remove"))]
+        label=_("Add or remove"),
+        choices=[
+            ("add", pgettext_lazy("edge", "Add")),
+            ("remove", pgettext_lazy("edge", "Remove")),
+        ],
     )
 
     def __init__(self, *args: Any, nodes: dict[str, Node], chain: Chain, **kwargs: Any) -> None:
@@ -142,10 +146,10 @@ class EdgeForm(forms.Form):
 
 
 class OwnersForm(forms.Form):
-    leader_name = forms.CharField(label=_("Chain chief (链长)"), max_length=60, required=False)
+    leader_name = forms.CharField(label=_("Chain chief"), max_length=60, required=False)
     leader_title = forms.CharField(label=_("Office"), max_length=120, required=False)
     anchors = forms.CharField(
-        label=_("Anchor enterprises (链主): one USCC or record id per line"),
+        label=_("Anchor enterprises: one USCC or record id per line"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

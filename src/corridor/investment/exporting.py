@@ -72,7 +72,7 @@ def projects_xlsx(projects: Iterable[Project], language: str) -> tempfile.Spoole
     about.write_string(
         0,
         0,
-        _("Money in 10k yuan (万元). Exported %(at)s.")
+        _("Money in 10k yuan. Exported %(at)s.")
         % {"at": timezone.localtime().isoformat(timespec="seconds")},
     )
     return finish(out, book)

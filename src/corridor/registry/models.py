@@ -230,12 +230,12 @@ class IPHolding(models.Model):
 
 
 class TitleKind(models.TextChoices):
-    HIGH_TECH = "high_tech", _("High-tech enterprise (高企)")
-    TECH_SME = "tech_sme", _("Technology-based SME (科技型中小企业)")
-    INNOVATIVE_SME = "innovative_sme", _("Innovative SME (创新型中小企业)")
-    SPECIALISED_SME = "specialised_sme", _("Specialised SME (专精特新)")
-    LITTLE_GIANT = "little_giant", _("Little giant (小巨人)")
-    ABOVE_SCALE = "above_scale", _("Above designated size (规上)")
+    HIGH_TECH = "high_tech", _("High-tech enterprise")
+    TECH_SME = "tech_sme", _("Technology-based SME")
+    INNOVATIVE_SME = "innovative_sme", _("Innovative SME")
+    SPECIALISED_SME = "specialised_sme", _("Specialised SME")
+    LITTLE_GIANT = "little_giant", _("Little giant")
+    ABOVE_SCALE = "above_scale", _("Above designated size")
     OTHER = "other", _("Other")
 
 
@@ -293,11 +293,11 @@ class PlatformLevel(models.TextChoices):
 
 
 class PlatformKind(models.TextChoices):
-    RD_CENTRE = "rd_centre", _("R&D centre (研发中心)")
-    ENTERPRISE_INSTITUTE = "enterprise_institute", _("Enterprise research institute (企业研究院)")
-    KEY_INSTITUTE = "key_institute", _("Key enterprise research institute (重点企业研究院)")
-    INNOVATION_CENTRE = "innovation_centre", _("Technology innovation centre (技术创新中心)")
-    NEW_RD_INSTITUTION = "new_rd_institution", _("New-type R&D institution (新型研发机构)")
+    RD_CENTRE = "rd_centre", _("R&D centre")
+    ENTERPRISE_INSTITUTE = "enterprise_institute", _("Enterprise research institute")
+    KEY_INSTITUTE = "key_institute", _("Key enterprise research institute")
+    INNOVATION_CENTRE = "innovation_centre", _("Technology innovation centre")
+    NEW_RD_INSTITUTION = "new_rd_institution", _("New-type R&D institution")
 
 
 class RDPlatform(models.Model):

@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from corridor.accounts.models import AuditEvent
+from corridor.core.channels import channel_label
 from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
@@ -228,14 +228,6 @@ def titles_in_force(enterprise: Enterprise, on: dt.date | None = None) -> list[T
     return [t for t in enterprise.titles.all() if t.is_valid_on(day)]
 
 
-SOURCE_LABELS = {
-    "web": _lazy("web page"),
-    "api": _lazy("API"),
-    "cli": _lazy("command line"),
-    "import": _lazy("import"),
-}
-
-
 def _field_value(field: Any, value: Any) -> str | None:
     """A stored change value as a person reads it: choice labels, 是/否, separators, ISO dates."""
     if value is None or value == "":
@@ -290,7 +282,7 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "at": event.at,
                 "who": event.actor,
                 "action": event.get_action_display(),
-                "source": SOURCE_LABELS.get(event.source, event.source),
+                "source": channel_label(event.source),
                 "note": event.note,
                 "changes": describe_changes(
                     EnterpriseYearFacts
@@ -312,7 +304,7 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "at": batch.applied_at or batch.created_at,
                 "who": batch.applied_by,
                 "action": "import",
-                "source": SOURCE_LABELS.get(batch.source, batch.source),
+                "source": channel_label(batch.source),
                 "note": f"#{batch.pk} {batch.filename}",
                 "batch": batch,
                 "changes": describe_changes(
@@ -329,7 +321,7 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                     "at": creator.applied_at or creator.created_at,
                     "who": creator.applied_by,
                     "action": "import_create",
-                    "source": SOURCE_LABELS.get(creator.source, creator.source),
+                    "source": channel_label(creator.source),
                     "note": f"#{creator.pk} {creator.filename}",
                     "batch": creator,
                     "changes": [],

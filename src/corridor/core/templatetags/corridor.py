@@ -9,6 +9,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
+from corridor.core.channels import channel_label
 from corridor.core.issue_text import issue_line as join_issue_line
 from corridor.core.issue_text import issue_text
 
@@ -29,6 +30,12 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{int(value):,}"
+
+
+@register.filter
+def channel(key: str) -> str:
+    """The channel a change came through in words: web -> 网页, cli -> 命令行."""
+    return channel_label(key)
 
 
 @register.filter
