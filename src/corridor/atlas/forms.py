@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from corridor.atlas.models import DECIDED
+from corridor.core.forms import StoredNewlines
 from corridor.engine.chains import NODE_ID, Chain, Node
 from corridor.registry import selectors as registry_selectors
 
@@ -31,7 +32,7 @@ def _lines(value: str) -> list[str]:
     return out
 
 
-class NodeForm(forms.Form):
+class NodeForm(StoredNewlines, forms.Form):
     id = forms.CharField(label=_("Node id"), max_length=80)
     original_id = forms.CharField(widget=forms.HiddenInput, required=False)
     parent = forms.CharField(label=_("Parent node"), max_length=80, required=False)
@@ -70,7 +71,11 @@ class NodeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    industry_codes = forms.CharField(label=_("GB/T 4754 codes"), required=False)
+    # one code per line like the other lists: a single-line input drops the newlines of its value,
+    # so an unchanged save ran the codes together (C3985C2613…) and was refused
+    industry_codes = forms.CharField(
+        label=_("GB/T 4754 codes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,7 +150,7 @@ class EdgeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["target"]).choices = every
 
 
-class OwnersForm(forms.Form):
+class OwnersForm(StoredNewlines, forms.Form):
     leader_name = forms.CharField(label=_("Chain chief"), max_length=60, required=False)
     leader_title = forms.CharField(label=_("Office"), max_length=120, required=False)
     anchors = forms.CharField(
