@@ -58,7 +58,7 @@ def chain_graph(
                     "symbolSize": 26 + 44 * math.sqrt(count / top_count),
                     "value": count,
                     "itemStyle": {"color": _strength_colour(strength.get(n.id, 0.0))},
-                    "label": {"show": True, "formatter": f"{n.name(language)}\n{count}"},
+                    "label": {"show": True, "formatter": f"{n.name(language)}\n{count:,}"},
                 }
             )
     ids = {n.id for n in tops}

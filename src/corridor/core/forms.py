@@ -27,7 +27,7 @@ class StoredNewlines(forms.BaseForm):
     changed the record and wrote a history entry. Put this class before forms.(Model)Form."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for key, value in data.items():
             if isinstance(value, str) and "\r" in value:
                 data[key] = value.replace("\r\n", "\n").replace("\r", "\n")
