@@ -20,7 +20,10 @@ def trend_chart(
         "legend": {"top": 0},
         "grid": {"left": 60, "right": 70, "top": 40, "bottom": 30},
         "xAxis": {"type": "category", "data": [str(y) for y in years]},
-        "yAxis": [{"type": "value", "name": count_label}, {"type": "value", "name": money_label}],
+        "yAxis": [
+            {"type": "value", "name": count_label, "minInterval": 1},
+            {"type": "value", "name": money_label},
+        ],
         "series": [
             {
                 "name": count_label,
@@ -40,7 +43,7 @@ def chain_chart(
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 130, "right": 40, "top": 10, "bottom": 30},
-        "xAxis": {"type": "value", "name": count_label},
+        "xAxis": {"type": "value", "name": count_label, "minInterval": 1},
         "yAxis": {"type": "category", "data": list(names), "inverse": True},
         "series": [
             {

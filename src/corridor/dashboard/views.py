@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             [p.name for p in per_chain],
             [p.enterprises for p in per_chain],
             [registry + p.link for p in per_chain],
-            _("Enterprises"),
+            _("Number of enterprises"),
         ),
     }
     return render(request, "dashboard/home.html", context)

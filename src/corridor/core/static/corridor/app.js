@@ -7,7 +7,14 @@
       var source = document.getElementById(el.dataset.echarts);
       if (!source) return;
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(JSON.parse(source.textContent));
+      var option = JSON.parse(source.textContent);
+      // counts and sums in tooltips carry thousands separators (303,000), as on the pages
+      if (option.tooltip && !option.tooltip.formatter && !option.tooltip.valueFormatter) {
+        option.tooltip.valueFormatter = function (v) {
+          return typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 2 }) : v;
+        };
+      }
+      chart.setOption(option);
       el.dataset.rendered = "1";
       // a datum carrying an href opens it: the records behind a bar (dashboard charts)
       chart.on("click", function (params) {
