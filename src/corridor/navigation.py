@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from corridor.accounts import permissions as accounts_perms
 from corridor.atlas import permissions as atlas_perms
@@ -39,7 +40,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("parks", _("Science park"), None),
     NavItem("qualify", _("Cultivation"), None),
     NavItem("academy", _("Talent academy"), None),
-    NavItem("admin", _("Administration"), "admin:index", accounts_perms.CHANGE_USER),
+    NavItem(
+        "admin",
+        pgettext_lazy("navigation", "Administration"),
+        "admin:index",
+        accounts_perms.CHANGE_USER,
+    ),
 )
 
 

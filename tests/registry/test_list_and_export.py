@@ -123,3 +123,25 @@ def test_api_list_rejects_or_ignores_hostile_parameters(db, query) -> None:  # t
     client.force_login(user_with_role("administrator", "root"))
     response = client.get("/api/v1/registry/enterprises?" + query)
     assert response.status_code in (200, 422), (query, response.status_code)
+
+
+def test_export_notes_describe_the_filters_in_words(client, data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(
+        "/registry/export/?locality=local&title=high_tech&status=operating&format=xlsx",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    about = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(1).to_python()
+    note = about[0][0]
+    assert "locality" not in note and "=" not in note and "&" not in note, note
+    assert "本地企业" in note and "高新技术企业" in note and "Excel" in note, note
+
+
+def test_list_says_what_a_link_only_filter_narrowed_to(client, data) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/registry/?status=operating&facts_year=2024").content.decode()
+    assert 'id="narrowed"' in html and "2024" in html
+    assert (
+        'type="hidden" name="facts_year" value="2024"' in html
+    )  # kept when another filter changes
+    assert client.get("/registry/?facts_year=2024").context["page"].paginator.count == 1

@@ -53,7 +53,9 @@ def test_update_records_who_before_and_after(admin) -> None:  # type: ignore[no-
     assert event.actor == admin
     assert ("name", "旧名称有限公司", "新名称有限公司") in event.changed_fields()
     history = selectors.enterprise_history(ent)
-    assert history[0]["changes"] == [("name", "旧名称有限公司", "新名称有限公司")]
+    # the history names the field by its verbose name, never the column
+    label = str(Enterprise._meta.get_field("name").verbose_name)
+    assert history[0]["changes"] == [(label, "旧名称有限公司", "新名称有限公司")]
 
 
 def test_soft_delete_hides_and_restore_brings_back(admin) -> None:  # type: ignore[no-untyped-def]

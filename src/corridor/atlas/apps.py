@@ -15,6 +15,13 @@ class AtlasConfig(AppConfig):
         post_migrate.connect(_load_chains, sender=self, dispatch_uid="corridor-load-chains")
         # Enterprises created, edited, deleted, restored or imported are classified at once.
         enterprises_changed.connect(_classify_changed, dispatch_uid="corridor-classify-changed")
+        # The registry list narrows to a chain's enterprises (?chain=KEY) without importing the atlas.
+        from corridor.atlas import selectors
+        from corridor.registry.selectors import ListFilter, register_list_filter
+
+        register_list_filter(
+            "chain", ListFilter(selectors.enterprises_on_chain, selectors.describe_chain_filter)
+        )
 
 
 def _load_chains(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]

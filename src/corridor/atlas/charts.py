@@ -76,7 +76,7 @@ def chain_graph(
                         "show": True,
                         "formatter": f"{name}\n{_('No data to judge')}"
                         if strong is None
-                        else f"{name}\n{count}",
+                        else f"{name}\n{count:,}",
                     },
                 }
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from corridor.atlas.models import Chain
 from corridor.atlas.reasons import no_data_explanation, verdict_label
@@ -63,7 +64,7 @@ def weak_links_xlsx(
         ]
         write_row(sheet, row, values)
     sheet.freeze_panes(1, 3)
-    about = book.add_worksheet(_("Method"))
+    about = book.add_worksheet(pgettext("calculation", "Method"))
     lines = [
         f"{chain.key} {chain.name_zh} / {chain.name_en} — {_('chain version')} {chain.current_version}",
         f"{_('Rule version')}: {gaps.WEIGHTS_VERSION}",
@@ -75,7 +76,7 @@ def weak_links_xlsx(
         _(
             "Supply coverage: s = share of upstream nodes with at least one local enterprise (1 if none)."
         ),
-        _("Revenue in 10k yuan (万元), latest year. Exported %(at)s.")
+        _("Revenue in 10k yuan, latest year. Exported %(at)s.")
         % {"at": timezone.localtime().isoformat(timespec="seconds")},
     ]
     for i, line in enumerate(lines):

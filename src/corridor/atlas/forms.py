@@ -6,8 +6,10 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from corridor.atlas.models import DECIDED
+from corridor.core.forms import StoredNewlines
 from corridor.engine.chains import NODE_ID, Chain, Node
 from corridor.registry import selectors as registry_selectors
 
@@ -30,7 +32,7 @@ def _lines(value: str) -> list[str]:
     return out
 
 
-class NodeForm(forms.Form):
+class NodeForm(StoredNewlines, forms.Form):
     id = forms.CharField(label=_("Node id"), max_length=80)
     original_id = forms.CharField(widget=forms.HiddenInput, required=False)
     parent = forms.CharField(label=_("Parent node"), max_length=80, required=False)
@@ -69,7 +71,11 @@ class NodeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    industry_codes = forms.CharField(label=_("GB/T 4754 codes"), required=False)
+    # one code per line like the other lists: a single-line input drops the newlines of its value,
+    # so an unchanged save ran the codes together (C3985C2613…) and was refused
+    industry_codes = forms.CharField(
+        label=_("GB/T 4754 codes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +133,13 @@ def node_initial(node: Node | None, chain_id: str) -> dict[str, Any]:
 class EdgeForm(forms.Form):
     source = forms.ChoiceField(label=_("Supplier node"))
     target = forms.ChoiceField(label=_("Customer node"))
-    action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
+    action = forms.ChoiceField(
+        label=_("Add or remove"),
+        choices=[
+            ("add", pgettext_lazy("edge", "Add")),
+            ("remove", pgettext_lazy("edge", "Remove")),
+        ],
+    )
 
     def __init__(self, *args: Any, nodes: dict[str, Node], chain: Chain, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,11 +150,11 @@ class EdgeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["target"]).choices = every
 
 
-class OwnersForm(forms.Form):
-    leader_name = forms.CharField(label=_("Chain chief (链长)"), max_length=60, required=False)
+class OwnersForm(StoredNewlines, forms.Form):
+    leader_name = forms.CharField(label=_("Chain chief"), max_length=60, required=False)
     leader_title = forms.CharField(label=_("Office"), max_length=120, required=False)
     anchors = forms.CharField(
-        label=_("Anchor enterprises (链主): one USCC or record id per line"),
+        label=_("Anchor enterprises: one USCC or record id per line"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

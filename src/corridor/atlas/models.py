@@ -17,11 +17,11 @@ class Chain(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=80)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    leader_name = models.CharField(_("chain chief (链长)"), max_length=60, blank=True)
+    leader_name = models.CharField(_("chain chief"), max_length=60, blank=True)
     leader_title = models.CharField(_("chain chief's office"), max_length=120, blank=True)
     anchors = models.ManyToManyField(
         Enterprise,
-        verbose_name=_("anchor enterprises (链主)"),
+        verbose_name=_("anchor enterprises"),
         related_name="anchored_chains",
         blank=True,
     )

@@ -51,7 +51,7 @@ def reason_text(part: Part) -> str:
     n = round(value)
     shown = {"n": f"{value:,.0f}"}
     if part.name == "revenue":
-        return _("Revenue %(n)s 万元") % shown
+        return _("Revenue %(n)s (10k yuan)") % shown
     counted = {
         "enterprises": ngettext("%(n)s local enterprise", "%(n)s local enterprises", n),
         "employees": ngettext("%(n)s employee", "%(n)s employees", n),

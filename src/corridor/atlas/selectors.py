@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from corridor.atlas import chains as packaged
@@ -31,7 +32,7 @@ from corridor.engine.chains import Node, parse_chain
 from corridor.engine.classify_model import Classifier
 from corridor.errors import NotFound
 from corridor.registry import selectors as registry
-from corridor.registry.models import Enterprise, SizeBand, TitleKind
+from corridor.registry.models import Enterprise, EnterpriseStatus, SizeBand, TitleKind
 
 LEADER_BANDS = (SizeBand.LARGE, SizeBand.MEDIUM)
 PEER_GROUPS = {
@@ -611,3 +612,32 @@ def local_points(node: str = "") -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def chain_name(chain: Chain) -> str:
+    """A chain's name in the active language."""
+    return chain.name_zh if (get_language() or "zh").startswith("zh") else chain.name_en
+
+
+def enterprises_on_chain(key: str) -> Q | None:
+    """The registry-list condition for ?chain=KEY: on at least one node of the chain (effective links,
+    as chain_enterprise_counts counts them); None for an unknown chain."""
+    if not Chain.objects.filter(key=key).exists():
+        return None
+    return Q(Exists(_effective().filter(chain=key, enterprise=OuterRef("pk"))))
+
+
+def describe_chain_filter(key: str) -> str:
+    chain = Chain.objects.filter(key=key).first()
+    return _("chain: %(c)s") % {"c": chain_name(chain) if chain else key}
+
+
+def local_operating_per_chain() -> list[tuple[Chain, int]]:
+    """Local operating enterprises on at least one node of each chain (the overview's chart)."""
+    rows = dict(
+        _effective(local=True)
+        .filter(enterprise__status=EnterpriseStatus.OPERATING)
+        .values_list("chain")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    return [(c, rows.get(c.key, 0)) for c in chains()]

@@ -73,6 +73,17 @@ def ensure_packaged_chains() -> list[str]:
     return changed
 
 
+def _same_definition(stored: dict[str, Any], edited: dict[str, Any]) -> bool:
+    """Both definitions parsed the same way and compared without their version numbers."""
+    try:
+        stored = chain_to_dict(parse_chain(stored))
+    except ChainDefinitionError:
+        return False
+    return {k: v for k, v in stored.items() if k != "version"} == {
+        k: v for k, v in edited.items() if k != "version"
+    }
+
+
 def save_chain_definition(
     chain: Chain, definition: dict[str, Any], user: User | None, note: str
 ) -> ChainVersion:
@@ -88,6 +99,9 @@ def save_chain_definition(
         packaged.parse_atlas({**others, chain.key: chain_to_dict(parsed)})
     except ChainDefinitionError as exc:
         raise ValidationFailed(str(exc), code="chain_invalid") from exc
+    current = chain.versions.filter(number=chain.current_version).first()
+    if current is not None and _same_definition(current.definition, chain_to_dict(parsed)):
+        return current  # an unchanged save makes no new version and no history entry
     with transaction.atomic():
         before = {"version": chain.current_version}
         version = ChainVersion.objects.create(
@@ -149,10 +163,11 @@ def set_chain_owners(
     with transaction.atomic():
         before = snapshot(chain) | {"anchors": sorted(chain.anchors.values_list("pk", flat=True))}
         chain.leader_name, chain.leader_title = leader_name.strip()[:60], leader_title.strip()[:120]
-        chain.save(update_fields=["leader_name", "leader_title"])
-        chain.anchors.set(anchors)
         after = snapshot(chain) | {"anchors": sorted(a.pk for a in anchors)}
-        record_audit(user, AuditAction.UPDATE, chain, before, after)
+        if after != before:  # an unchanged save writes nothing and no history entry
+            chain.save(update_fields=["leader_name", "leader_title"])
+            chain.anchors.set(anchors)
+            record_audit(user, AuditAction.UPDATE, chain, before, after)
     return chain
 
 

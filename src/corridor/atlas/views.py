@@ -279,8 +279,15 @@ def chain_edit(request: SignedInRequest, key: str) -> HttpResponse:
     if request.method == "POST" and "save_node" in request.POST:
         form = forms.NodeForm(request.POST, chain=definition)
         if form.is_valid():
+            previous = chain.current_version
             version = services.save_node(chain, form.definition(), request.user)
-            messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
+            if version.number == previous:
+                messages.info(
+                    request,
+                    _("No changes: the chain stays at version %(n)d.") % {"n": version.number},
+                )
+            else:
+                messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
             return redirect(f"{request.path}?node={form.cleaned_data['id']}")
     else:
         form = forms.NodeForm(initial=forms.node_initial(node, definition.id), chain=definition)

@@ -18,3 +18,17 @@ class IsoDateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class StoredNewlines(forms.BaseForm):
+    """Text fields come back with newlines as stored (\\n), not as browsers submit them (\\r\\n).
+
+    HTML forms send a <textarea>'s line breaks as CRLF, so an unchanged save of a multi-line field
+    changed the record and wrote a history entry. Put this class before forms.(Model)Form."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        for key, value in data.items():
+            if isinstance(value, str) and "\r" in value:
+                data[key] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return data

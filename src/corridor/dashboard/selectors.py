@@ -10,7 +10,8 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from corridor.registry.models import Enterprise, EnterpriseStatus, TitleKind
+from corridor.atlas import selectors as atlas_selectors
+from corridor.registry.models import Enterprise, EnterpriseStatus, EnterpriseYearFacts, TitleKind
 from corridor.registry.selectors import valid_title_filter
 
 
@@ -74,30 +75,32 @@ def headline_figures() -> list[Headline]:
         ),
         Headline(
             "above_scale",
-            _("Above-scale enterprises (规上)"),
+            _("Above-scale enterprises"),
             titled(TitleKind.ABOVE_SCALE),
             _("enterprises"),
-            _("count of local operating enterprises holding a 规上 title in force today"),
+            _("count of local operating enterprises holding an above-scale title in force today"),
             scope,
-            "?locality=local&title=above_scale",
+            "?locality=local&status=operating&title=above_scale",
         ),
         Headline(
             "high_tech",
-            _("High-tech enterprises (高企)"),
+            _("High-tech enterprises"),
             titled(TitleKind.HIGH_TECH),
             _("enterprises"),
-            _("count holding a 国家高新技术企业 title in force today (issued ≤ today ≤ expiry)"),
+            _(
+                "count holding a national high-tech enterprise title in force today (issued ≤ today ≤ expiry)"
+            ),
             scope,
-            "?locality=local&title=high_tech",
+            "?locality=local&status=operating&title=high_tech",
         ),
         Headline(
             "tech_sme",
-            _("Technology-based SMEs (科技型中小企业)"),
+            _("Technology-based SMEs"),
             titled(TitleKind.TECH_SME),
             _("enterprises"),
-            _("count holding a 科技型中小企业 registration in force today"),
+            _("count holding a technology-based SME registration in force today"),
             scope,
-            "?locality=local&title=tech_sme",
+            "?locality=local&status=operating&title=tech_sme",
         ),
         Headline(
             "employees",
@@ -108,13 +111,68 @@ def headline_figures() -> list[Headline]:
                 "sum over local operating enterprises of employees in each one's latest year of facts"
             ),
             [*scope, facts, years],
+            "?locality=local&status=operating",
         ),
         Headline(
             "revenue",
             _("Revenue"),
             agg["revenue"] or Decimal(0),
-            _("10k yuan (万元)"),
+            _("in each enterprise's latest year of facts"),
             _("sum over local operating enterprises of revenue in each one's latest year of facts"),
             [*scope, facts, years],
+            "?locality=local&status=operating",
         ),
+    ]
+
+
+@dataclass
+class YearPoint:
+    """The district's enterprises with yearly facts for one year, and their summed revenue."""
+
+    year: int
+    enterprises: int
+    revenue: Decimal
+    link: str
+
+
+def trend_by_year(last: int = 8) -> list[YearPoint]:
+    """Per year (the last `last` years with facts): local operating enterprises with facts for that
+    year and the sum of their revenue that year. The link opens exactly those enterprises."""
+    rows = (
+        EnterpriseYearFacts.objects.filter(enterprise__in=district_enterprises())
+        .values("year")
+        .annotate(n=Count("enterprise", distinct=True), revenue=Sum("revenue"))
+        .order_by("-year")[:last]
+    )
+    return [
+        YearPoint(
+            r["year"],
+            r["n"],
+            r["revenue"] or Decimal(0),
+            f"?locality=local&status=operating&facts_year={r['year']}",
+        )
+        for r in reversed(list(rows))
+    ]
+
+
+@dataclass
+class ChainPoint:
+    """Local operating enterprises on at least one node of a chain."""
+
+    key: str
+    name: str
+    enterprises: int
+    link: str
+
+
+def enterprises_per_chain() -> list[ChainPoint]:
+    """Per chain, in atlas order; the link opens exactly the enterprises counted."""
+    return [
+        ChainPoint(
+            chain.key,
+            atlas_selectors.chain_name(chain),
+            n,
+            f"?locality=local&status=operating&chain={chain.key}",
+        )
+        for chain, n in atlas_selectors.local_operating_per_chain()
     ]

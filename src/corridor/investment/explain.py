@@ -93,9 +93,9 @@ def reasons_in_words(
 
 STRATEGY_NAMES = {
     "balanced": lambda: _("balanced"),
-    "strengthen": lambda: _("strengthen the chain (强链)"),
-    "fill_gaps": lambda: _("fill the gaps (补链)"),
-    "nearby": lambda: _("nearby first (就近)"),
+    "strengthen": lambda: _("strengthen the chain"),
+    "fill_gaps": lambda: _("fill the gaps"),
+    "nearby": lambda: _("nearby first"),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from corridor.core.xlsx import finish, workbook, write_row
 from corridor.investment.models import Project
@@ -71,7 +72,7 @@ def projects_xlsx(projects: Iterable[Project], language: str) -> tempfile.Spoole
     about.write_string(
         0,
         0,
-        _("Money in 10k yuan (万元). Exported %(at)s.")
+        _("Money in 10k yuan. Exported %(at)s.")
         % {"at": timezone.localtime().isoformat(timespec="seconds")},
     )
     return finish(out, book)
@@ -142,7 +143,7 @@ def targets_xlsx(
             values += ["；".join(f"{x['name']}：{x['text']}" for x in row["reasons"])]
             write_row(sheet, r, values)
         sheet.freeze_panes(1, 2)
-    about = book.add_worksheet(_("Method"))
+    about = book.add_worksheet(pgettext("calculation", "Method"))
     lines = [
         _("Strategy: %(s)s") % {"s": strategy.name},
         _("Formula version: %(v)s") % {"v": FORMULA_VERSION},

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from corridor.core.forms import IsoDateInput
+from corridor.core.forms import IsoDateInput, StoredNewlines
 from corridor.investment.models import ActivityKind, DocumentKind, LostReason, Project, Stage, Team
 from corridor.investment.services import EDITABLE
 from corridor.investment.stages import channels
@@ -16,7 +16,7 @@ from corridor.investment.stages import channels
 DATE = IsoDateInput()
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(StoredNewlines, forms.ModelForm):
     class Meta:
         model = Project
         fields = list(EDITABLE)  # the fields the service accepts, in its order
@@ -52,7 +52,7 @@ class MoveForm(forms.Form):
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(StoredNewlines, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ActivityKind.choices)
     summary = forms.CharField(
         label=_("what happened"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000

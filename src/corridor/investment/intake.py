@@ -514,7 +514,7 @@ class ProjectWriter:
         if target is not None:
             self._check_repeat(row, target, issues)
         if "lost_reason" in values and getattr(values.get("stage"), "kind", "") != StageKind.LOST:
-            message = _("A lost reason is only used when the stage is 流失; ignored.")
+            message = _("A lost reason is only used when the stage is lost; ignored.")
             value = raw_text(row.raws["lost_reason"])
             issues.append(
                 Issue(
@@ -701,10 +701,10 @@ def _with_later_needs(
 def limits_text() -> str:
     """What an import cannot do, for the instructions sheet and the page."""
     return _(
-        "Each row becomes a project at 线索 and is moved stage by stage to its stage with the same "
-        "rules as the board. An import cannot attach documents, so a row at 签约 or a later stage "
-        "fails (签约 needs a signed agreement attached): import it at 洽谈, attach the agreement "
-        "on the project page, then move it on the board."
+        "Each row becomes a project at Lead and is moved stage by stage to its stage with the same "
+        "rules as the board. An import cannot attach documents, so a row at Signed or a later stage "
+        "fails (Signed needs a signed agreement attached): import it at Negotiation, attach the "
+        "agreement on the project page, then move it on the board."
     )
 
 
@@ -714,10 +714,10 @@ class ProjectImporter(Importer):
     kind = "projects"
     label = gettext_lazy("Import investment projects")
     description = gettext_lazy(
-        "Each row becomes a project at 线索 and is moved stage by stage to its stage with the same "
-        "rules as the board. An import cannot attach documents, so a row at 签约 or a later stage "
-        "fails (签约 needs a signed agreement attached): import it at 洽谈, attach the agreement "
-        "on the project page, then move it on the board."
+        "Each row becomes a project at Lead and is moved stage by stage to its stage with the same "
+        "rules as the board. An import cannot attach documents, so a row at Signed or a later stage "
+        "fails (Signed needs a signed agreement attached): import it at Negotiation, attach the "
+        "agreement on the project page, then move it on the board."
     )
     columns = PROJECT_FIELDS
     import_permission = MANAGE
@@ -726,7 +726,7 @@ class ProjectImporter(Importer):
     child_safe = False
     validate_by_writing = True
     records_name = gettext_lazy("projects")
-    details_label = gettext_lazy("moved past 线索")
+    details_label = gettext_lazy("moved past lead")
 
     def preview(self, job: ReadJob, limit: int) -> list[CleanRow]:
         """The first rows with the project columns' own parsing (the engine's row rules are the
@@ -818,9 +818,9 @@ def _explanations(vocab: Vocabulary) -> dict[str, str]:
     return {f.name: f.help(language) for f in PROJECT_FIELDS if f.help(language)} | {
         "node": _("A node id of the atlas, e.g. %(example)s (see the sheet of nodes).")
         % {"example": next(iter(vocab.nodes), "nev.battery")},
-        "stage": _("Empty means 线索. One of: %(stages)s.") % {"stages": stages},
+        "stage": _("Empty means lead. One of: %(stages)s.") % {"stages": stages},
         "source_channel": _("One of: %(channels)s.") % {"channels": channels},
-        "lost_reason": _("Required when the stage is 流失. One of: %(reasons)s.")
+        "lost_reason": _("Required when the stage is lost. One of: %(reasons)s.")
         % {"reasons": reasons},
     }
 

@@ -156,8 +156,10 @@ def update_project(project: Project, data: dict[str, Any], user: User) -> Projec
         for key, value in fields.items():
             setattr(project, key, value)
         _link_landed(project)
-        project.save()
-        record_audit(user, AuditAction.UPDATE, project, before, snapshot(project))
+        after = snapshot(project)
+        if after != before:  # an unchanged save writes nothing and no history entry
+            project.save()
+            record_audit(user, AuditAction.UPDATE, project, before, after)
     return project
 
 

@@ -133,7 +133,7 @@ def xlsx_file(qs: QuerySet[Enterprise], note: str) -> tempfile.SpooledTemporaryF
     about.write_string(
         1,
         0,
-        _("Money in 10k yuan (万元). Exported %(at)s.")
+        _("Money in 10k yuan. Exported %(at)s.")
         % {"at": timezone.localtime().isoformat(timespec="seconds")},
     )
     book.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from corridor.core.forms import IsoDateInput
+from corridor.core.forms import IsoDateInput, StoredNewlines
 from corridor.registry.models import Enterprise
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(StoredNewlines, forms.ModelForm):
     confirm_checksum = forms.BooleanField(
         label=_("The USCC fails its checksum but is written exactly as issued"), required=False
     )

@@ -11,8 +11,10 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from corridor.core.models import SoftDeletable
+from corridor.engine.regions import region_label
 
 MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
@@ -113,6 +115,16 @@ class Enterprise(SoftDeletable):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def region_label(self) -> str:
+        """'广东省 东莞市', '浙江省 金华市 婺城区': each level once (see engine.regions.region_label)."""
+        return region_label(self.province, self.city, self.county, sep=" ")
+
+    @property
+    def city_label(self) -> str:
+        """Province and city, each once ('北京市', not '北京市北京市')."""
+        return region_label(self.province, self.city, sep=" ")
 
 
 class EnterpriseTag(models.Model):
@@ -218,12 +230,12 @@ class IPHolding(models.Model):
 
 
 class TitleKind(models.TextChoices):
-    HIGH_TECH = "high_tech", _("High-tech enterprise (高企)")
-    TECH_SME = "tech_sme", _("Technology-based SME (科技型中小企业)")
-    INNOVATIVE_SME = "innovative_sme", _("Innovative SME (创新型中小企业)")
-    SPECIALISED_SME = "specialised_sme", _("Specialised SME (专精特新)")
-    LITTLE_GIANT = "little_giant", _("Little giant (小巨人)")
-    ABOVE_SCALE = "above_scale", _("Above designated size (规上)")
+    HIGH_TECH = "high_tech", _("High-tech enterprise")
+    TECH_SME = "tech_sme", _("Technology-based SME")
+    INNOVATIVE_SME = "innovative_sme", _("Innovative SME")
+    SPECIALISED_SME = "specialised_sme", _("Specialised SME")
+    LITTLE_GIANT = "little_giant", _("Little giant")
+    ABOVE_SCALE = "above_scale", _("Above designated size")
     OTHER = "other", _("Other")
 
 
@@ -246,7 +258,9 @@ class TitleHeld(models.Model):
     """A title an enterprise holds, with issue and expiry dates."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="titles")
-    title = models.CharField(_("title"), max_length=24, choices=TitleKind.choices)
+    title = models.CharField(
+        pgettext_lazy("honour", "title"), max_length=24, choices=TitleKind.choices
+    )
     level = models.CharField(
         _("level"), max_length=12, choices=TitleLevel.choices, default=TitleLevel.NATIONAL
     )
@@ -279,11 +293,11 @@ class PlatformLevel(models.TextChoices):
 
 
 class PlatformKind(models.TextChoices):
-    RD_CENTRE = "rd_centre", _("R&D centre (研发中心)")
-    ENTERPRISE_INSTITUTE = "enterprise_institute", _("Enterprise research institute (企业研究院)")
-    KEY_INSTITUTE = "key_institute", _("Key enterprise research institute (重点企业研究院)")
-    INNOVATION_CENTRE = "innovation_centre", _("Technology innovation centre (技术创新中心)")
-    NEW_RD_INSTITUTION = "new_rd_institution", _("New-type R&D institution (新型研发机构)")
+    RD_CENTRE = "rd_centre", _("R&D centre")
+    ENTERPRISE_INSTITUTE = "enterprise_institute", _("Enterprise research institute")
+    KEY_INSTITUTE = "key_institute", _("Key enterprise research institute")
+    INNOVATION_CENTRE = "innovation_centre", _("Technology innovation centre")
+    NEW_RD_INSTITUTION = "new_rd_institution", _("New-type R&D institution")
 
 
 class RDPlatform(models.Model):

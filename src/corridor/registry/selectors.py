@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
+from corridor.core.channels import channel_label
+from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
     Enterprise,
+    EnterpriseStatus,
     EnterpriseTag,
     EnterpriseYearFacts,
     SizeBand,
@@ -37,6 +43,26 @@ SORTS = {
 
 
 @dataclass(frozen=True)
+class ListFilter:
+    """A list filter another app adds (the registry imports no app that follows it).
+
+    `build(value)` gives the Q narrowing the list, or None for a value it does not know;
+    `describe(value)` says it in words ('产业链：新能源汽车') for the page and export notes.
+    """
+
+    build: Callable[[str], Q | None]
+    describe: Callable[[str], str]
+
+
+LIST_FILTERS: dict[str, ListFilter] = {}
+
+
+def register_list_filter(param: str, list_filter: ListFilter) -> None:
+    """Let a later app (atlas: ?chain=) narrow the registry list by its own data."""
+    LIST_FILTERS[param] = list_filter
+
+
+@dataclass(frozen=True)
 class EnterpriseFilters:
     """The list page's filters, parsed from the query string."""
 
@@ -50,6 +76,8 @@ class EnterpriseFilters:
     tag: str = ""
     synthetic: str = ""  # "" | real | synthetic
     import_id: int | None = None  # the records one import created or updated
+    facts_year: int | None = None  # enterprises with yearly facts for this year
+    extra: tuple[tuple[str, str], ...] = ()  # registered filters' (param, value), see LIST_FILTERS
     sort: str = "-revenue"
 
     @classmethod
@@ -59,6 +87,10 @@ class EnterpriseFilters:
         park = params.get("park", "")
         batch = params.get("import", "")
         sort = params.get("sort", "-revenue")
+        year = params.get("facts_year", "")
+        extra = tuple(
+            (name, params[name][:40]) for name in sorted(LIST_FILTERS) if params.get(name, "")
+        )
         return cls(
             q=params.get("q", "").strip()[:100],
             county_code=params.get("county", "").strip()[:6],
@@ -74,6 +106,8 @@ class EnterpriseFilters:
             if params.get("synthetic", "") in ("real", "synthetic")
             else "",
             import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
+            facts_year=int(year) if year.isdigit() and len(year) == 4 else None,
+            extra=extra,
             sort=sort if sort in SORTS else "-revenue",
         )
 
@@ -119,10 +153,62 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
         qs = qs.filter(is_synthetic=filters.synthetic == "synthetic")
     if filters.import_id:
         qs = qs.filter(pk__in=written_by_import(filters.import_id).values("pk"))
+    if filters.facts_year:
+        qs = qs.filter(
+            Exists(
+                EnterpriseYearFacts.objects.filter(
+                    enterprise=OuterRef("pk"), year=filters.facts_year
+                )
+            )
+        )
+    for name, value in filters.extra:
+        condition = LIST_FILTERS[name].build(value)
+        qs = qs.filter(condition) if condition is not None else qs.none()
     order = SORTS[filters.sort]
     column = F(order.lstrip("-"))  # unknown figures sort last either way
     expr = column.desc(nulls_last=True) if order.startswith("-") else column.asc(nulls_last=True)
     return qs.order_by(expr, "id")
+
+
+def describe_filters(filters: EnterpriseFilters) -> list[str]:
+    """The filters in words, for the list page and an export's notes (never the query string)."""
+    words: list[str] = []
+    if filters.q:
+        words.append(_("name or USCC contains “%(q)s”") % {"q": filters.q})
+    if filters.locality:
+        words.append(
+            _("local enterprises") if filters.locality == "local" else _("external enterprises")
+        )
+    if filters.county_code:
+        names = dict(county_options())
+        words.append(
+            _("county: %(c)s") % {"c": names.get(filters.county_code, filters.county_code)}
+        )
+    if filters.park_id:
+        park = parks().filter(pk=filters.park_id).first()
+        words.append(_("park: %(p)s") % {"p": park.name if park else filters.park_id})
+    if filters.title:
+        words.append(_("holding %(t)s in force today") % {"t": TitleKind(filters.title).label})
+    if filters.size_band:
+        words.append(_("size: %(s)s") % {"s": SizeBand(filters.size_band).label})
+    if filters.status:
+        labels = dict(EnterpriseStatus.choices)
+        words.append(_("status: %(s)s") % {"s": labels.get(filters.status, filters.status)})
+    if filters.tag:
+        words.append(_("tag: %(t)s") % {"t": filters.tag})
+    if filters.synthetic:
+        words.append(
+            _("synthetic demo records only")
+            if filters.synthetic == "synthetic"
+            else _("real records only")
+        )
+    if filters.import_id:
+        words.append(_("written by import #%(n)s") % {"n": filters.import_id})
+    if filters.facts_year:
+        words.append(_("with yearly facts for %(y)s") % {"y": filters.facts_year})
+    for name, value in filters.extra:
+        words.append(LIST_FILTERS[name].describe(value))
+    return words
 
 
 def county_options() -> list[tuple[str, str]]:
@@ -133,13 +219,53 @@ def county_options() -> list[tuple[str, str]]:
         .annotate(n=Count("id"))
         .order_by("-n")[:400]
     )
-    return [(r["county_code"], f"{r['city']}{r['county']}") for r in rows]
+    return [(r["county_code"], region_label(r["city"], r["county"])) for r in rows]
 
 
 def titles_in_force(enterprise: Enterprise, on: dt.date | None = None) -> list[TitleHeld]:
     """The enterprise's titles that are valid on a day."""
     day = on or timezone.localdate()
     return [t for t in enterprise.titles.all() if t.is_valid_on(day)]
+
+
+def _field_value(field: Any, value: Any) -> str | None:
+    """A stored change value as a person reads it: choice labels, 是/否, separators, ISO dates."""
+    if value is None or value == "":
+        return None
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("yes") if value in (True, "true", "True", 1) else _("no"))
+    if isinstance(field, (models.DecimalField, models.FloatField)):
+        try:
+            return f"{Decimal(str(value)):,}"
+        except InvalidOperation:
+            return str(value)
+    if isinstance(field, models.IntegerField) and not field.name.endswith("year"):
+        try:
+            return f"{int(value):,}"
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(field, models.ForeignKey):
+        return f"#{value}"
+    return str(value)
+
+
+def describe_changes(
+    model: type[models.Model], changes: list[tuple[str, Any, Any]]
+) -> list[tuple[str, str | None, str | None]]:
+    """(field's verbose name, before, after) in the active language, never the column name."""
+    out = []
+    for name, before, after in changes:
+        try:
+            field: Any = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        out.append((label, _field_value(field, before), _field_value(field, after)))
+    return out
 
 
 def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
@@ -156,9 +282,14 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "at": event.at,
                 "who": event.actor,
                 "action": event.get_action_display(),
-                "source": event.source,
+                "source": channel_label(event.source),
                 "note": event.note,
-                "changes": event.changed_fields(),
+                "changes": describe_changes(
+                    EnterpriseYearFacts
+                    if event.target_type == "registry.enterpriseyearfacts"
+                    else Enterprise,
+                    event.changed_fields(),
+                ),
             }
         )
     changes = ImportChange.objects.filter(
@@ -173,10 +304,13 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "at": batch.applied_at or batch.created_at,
                 "who": batch.applied_by,
                 "action": "import",
-                "source": batch.source,
+                "source": channel_label(batch.source),
                 "note": f"#{batch.pk} {batch.filename}",
                 "batch": batch,
-                "changes": [(k, change.before.get(k), change.after.get(k)) for k in keys],
+                "changes": describe_changes(
+                    EnterpriseYearFacts if change.record_type == "facts" else Enterprise,
+                    [(k, change.before.get(k), change.after.get(k)) for k in keys],
+                ),
             }
         )
     if enterprise.created_by_import_id:
@@ -187,7 +321,7 @@ def enterprise_history(enterprise: Enterprise) -> list[dict[str, Any]]:
                     "at": creator.applied_at or creator.created_at,
                     "who": creator.applied_by,
                     "action": "import_create",
-                    "source": creator.source,
+                    "source": channel_label(creator.source),
                     "note": f"#{creator.pk} {creator.filename}",
                     "batch": creator,
                     "changes": [],

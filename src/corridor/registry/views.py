@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -41,9 +43,21 @@ def enterprise_list(request: SignedInRequest) -> HttpResponse:
         "titles": TitleKind.choices,
         "sizes": SizeBand.choices,
         "query": request.GET.urlencode(),
+        "narrowed": selectors.describe_filters(filters),
+        "hidden_filters": _hidden_filters(request.GET),
     }
     template = "registry/_table.html" if request.headers.get("HX-Request") else "registry/list.html"
     return render(request, template, context)
+
+
+# Filters reached by links (home figures, charts, imports) that the filter form has no control for:
+# kept as hidden inputs so changing another filter does not silently drop them.
+_LINK_ONLY = ("status", "tag", "synthetic", "import", "facts_year")
+
+
+def _hidden_filters(params: Any) -> list[tuple[str, str]]:
+    names = (*_LINK_ONLY, *sorted(selectors.LIST_FILTERS))
+    return [(name, params[name]) for name in names if params.get(name)]
 
 
 @login_required
@@ -59,7 +73,8 @@ def enterprise_export(request: SignedInRequest) -> HttpResponseBase:
         )
         response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.csv"'
         return response
-    note = _("Filters: %(q)s") % {"q": request.GET.urlencode() or _("none")}
+    words = [*selectors.describe_filters(filters), _("format Excel")]
+    note = _("Filters: %(q)s") % {"q": _("; ").join(words)}
     return FileResponse(
         exporting.xlsx_file(qs, note), as_attachment=True, filename=f"enterprises-{stamp}.xlsx"
     )

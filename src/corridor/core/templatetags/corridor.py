@@ -9,7 +9,9 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from corridor.core.channels import channel_label
 from corridor.core.glossary import gloss as definition_of
 from corridor.core.issue_text import issue_line as join_issue_line
 from corridor.core.issue_text import issue_text
@@ -31,6 +33,47 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{int(value):,}"
+
+
+@register.filter
+def channel(key: str) -> str:
+    """The channel a change came through in words: web -> 网页, cli -> 命令行."""
+    return channel_label(key)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A count with thousands separators (303,000); '—' when unknown."""
+    return num(value)
+
+
+YI_IN_WAN = Decimal(10_000)  # 1 亿元 = 10,000 万元
+
+
+def money_wan_text(value: Any, language: str | None = None) -> str:
+    """An amount stored in 万元 with its unit, short enough to read at a glance.
+
+    Chinese: '3,456.7 万元' below 1 亿元, '1.23 亿元' from 10,000 万元 up (eight digits of 万元
+    are hard to read). English: millions of yuan, 'CNY 34.57 M', 'CNY 12,345.7 M'
+    (1 万元 = CNY 10,000, so 100 万元 = CNY 1 M). '—' when unknown.
+    """
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    language = language or get_language() or "zh-hans"
+    if language.startswith("zh"):
+        if abs(amount) >= YI_IN_WAN:
+            return f"{amount / YI_IN_WAN:,.2f} 亿元"
+        return f"{amount:,.1f} 万元"
+    millions = amount / 100
+    places = 1 if abs(millions) >= 10 else 2
+    return f"CNY {millions:,.{places}f} M"
+
+
+@register.filter
+def money_wan(value: Any) -> str:
+    """Template form of money_wan_text: `{{ v|money_wan }}` -> '1.23 亿元' / 'CNY 123.0 M'."""
+    return money_wan_text(value)
 
 
 @register.filter

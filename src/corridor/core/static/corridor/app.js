@@ -7,8 +7,19 @@
       var source = document.getElementById(el.dataset.echarts);
       if (!source) return;
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(JSON.parse(source.textContent));
+      var option = JSON.parse(source.textContent);
+      // counts and sums in tooltips carry thousands separators (303,000), as on the pages
+      if (option.tooltip && !option.tooltip.formatter && !option.tooltip.valueFormatter) {
+        option.tooltip.valueFormatter = function (v) {
+          return typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 2 }) : v;
+        };
+      }
+      chart.setOption(option);
       el.dataset.rendered = "1";
+      // a datum carrying an href opens it: the records behind a bar (dashboard charts)
+      chart.on("click", function (params) {
+        if (params.data && params.data.href) window.location.href = params.data.href;
+      });
       // data-echarts-click="/url/__id__/" + data-echarts-target="#panel": load the clicked item's panel
       if (el.dataset.echartsClick && window.htmx) {
         chart.on("click", function (params) {
