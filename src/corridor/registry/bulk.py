@@ -181,6 +181,7 @@ class BulkWriter:
         self.batch_id = batch_id
         self.record_changes = record_changes and batch_id is not None
         self.result = BulkResult()
+        self.refused: list[UpsertRow] = []  # of the last chunk: new records without a name
         self._touched: set[int] = set()  # records whose latest facts must be recomputed
         self._new_ids: set[int] = set()  # created in the current chunk: no facts or tags yet
         self._max_params = _max_params()
@@ -190,10 +191,15 @@ class BulkWriter:
         if not rows:
             return []
         now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.refused = []
         with _cursor() as cursor:
             ids = self._upsert_enterprises(cursor, rows, now)
-            self._upsert_facts(cursor, rows, ids, now)
-            self._insert_tags(cursor, rows, ids)
+            kept, kept_ids = rows, ids
+            if self.refused:  # their id is 0: no record, so no facts or tags either
+                kept = [r for r, i in zip(rows, ids, strict=True) if i]
+                kept_ids = [i for i in ids if i]
+            self._upsert_facts(cursor, kept, kept_ids, now)
+            self._insert_tags(cursor, kept, kept_ids)
         return ids
 
     def finish(self) -> BulkResult:
@@ -209,7 +215,7 @@ class BulkWriter:
         fresh: set[int] = set()  # created here with their latest facts, and not updated since
         for positions in _passes(rows):
             self._upsert_pass(cursor, rows, positions, ids, now, fresh)
-        self._touched.update(set(ids) - fresh)
+        self._touched.update(set(ids) - fresh - {0})
         return ids
 
     def _upsert_pass(
@@ -225,12 +231,14 @@ class BulkWriter:
         ents = [rows[p].enterprise for p in positions]
         by_code, by_name = self._existing_enterprises(cursor, ents)
         inserts, insert_at, updates = ents, positions, []
-        if by_code or by_name:
+        if by_code or by_name or not all(e[NAME] for e in ents):
             inserts, insert_at = [], []
             for pos, ent in zip(positions, ents, strict=True):
                 code = ent[USCC]
                 old = by_code.get(code) if code else by_name.get(ent[NAME])
-                if old is None:
+                if old is None and not ent[NAME]:
+                    self.refused.append(rows[pos])  # a new record needs a name
+                elif old is None:
                     inserts.append(ent)
                     insert_at.append(pos)
                 else:

@@ -77,12 +77,16 @@ _REGION_KEYS = ("province", "city", "county", "province_code", "city_code", "cou
 _REGION_SLOTS = tuple(ENT_INDEX[k] for k in _REGION_KEYS)
 _NO_LATEST = (None, None, None, "unknown")
 
+
 class UpsertRow(NamedTuple):
     """One valid row for the bulk writer (a tuple, so it pickles cheaply; fields by name)."""
 
     enterprise: tuple[Any, ...]  # values in ENTERPRISE_COLUMNS + LATEST_COLUMNS order (ENT_INDEX)
     facts: tuple[tuple[int, tuple[Any, ...]], ...]  # (year, values in FACT_COLUMNS order), ...
     tags: tuple[str, ...]
+    row: int = 0  # where it came from in the file, for a refusal at write time (0: not a file)
+
+
 # Field kinds whose values travel as text (see above).
 AS_TEXT_KINDS = frozenset({"money", "decimal", "date"})
 _AS_TEXT = frozenset(f.name for f in ENTERPRISE_FIELDS if f.kind in AS_TEXT_KINDS)
@@ -166,7 +170,7 @@ class RowMapper:
         else:
             ent += _NO_LATEST
         tags = values.get("tags")
-        return UpsertRow(tuple(ent), facts, tuple(tags) if tags else ()), []
+        return UpsertRow(tuple(ent), facts, tuple(tags) if tags else (), row.row), []
 
     def _fill_region(self, ent: list[Any]) -> None:
         """Derive province/city/county and GB/T 2260 codes from a county code or the address."""
