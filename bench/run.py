@@ -9,6 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("import (bulk vs per-row ORM)", ["bench_import.py", *sys.argv[1:]]),
+    ("import on PostgreSQL (vs a bare COPY of the same rows)", ["bench_import_pg.py"]),
     ("revert of a 302,000-row import (vs the import)", ["bench_revert.py"]),
     ("row cleaning (engine)", ["bench_rows.py"]),
     ("region matching (vs cnloc)", ["bench_regions.py"]),

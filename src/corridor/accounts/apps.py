@@ -18,13 +18,14 @@ class AccountsConfig(AppConfig):
         import_signals.import_reverted.connect(_audit_revert, dispatch_uid="corridor-audit-revert")
 
 
-def _audit_import(sender, batch, actor, counts, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    """Every applied import is in the audit trail: who, which file (by hash), the counts."""
+def _audit_import(sender, batch, actor, counts, source=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Every applied import is in the audit trail: who, which file (by hash), the counts, and the
+    channel of the apply (a file uploaded through the pages may be applied through the API)."""
     from corridor.accounts.models import AuditAction
     from corridor.accounts.services import record_audit
 
     note = f"{batch.filename} sha256={batch.file_sha256[:12]}"
-    record_audit(actor, AuditAction.IMPORT, batch, None, counts, source=batch.source, note=note)
+    record_audit(actor, AuditAction.IMPORT, batch, None, counts, source=source, note=note)
 
 
 def _audit_revert(sender, batch, actor, counts, removed, source, **kwargs) -> None:  # type: ignore[no-untyped-def]

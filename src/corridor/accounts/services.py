@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import ApiToken, ApplicantProfile, AuditAction, AuditEvent
 from corridor.accounts.roles import Role
+from corridor.core.channel import current_channel
 from corridor.errors import Conflict, PermissionDenied, ValidationFailed
 
 
@@ -49,10 +50,11 @@ def record_audit(
     instance: models.Model,
     before: dict | None,
     after: dict | None,
-    source: str = "web",
+    source: str | None = None,
     note: str = "",
 ) -> AuditEvent:
-    """Record who changed which record, when, and its before and after images."""
+    """Record who changed which record, when, its before and after images and the channel
+    (by default the request's: web or api, see corridor.core.channel)."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -61,7 +63,7 @@ def record_audit(
         target_label=str(instance)[:255],
         before=before,
         after=after,
-        source=source,
+        source=source or current_channel(),
         note=note[:500],
     )
 

@@ -144,6 +144,9 @@ ISSUE_TEXT: dict[str, Promise] = {
     ),
     # the import service (corridor.registry.importing)
     "park_unknown": _("Park '%(park)s' is not in the registry's park list."),
+    "name_required": _(
+        "No enterprise has USCC %(uscc)s yet, and a new one needs a name: fill in the name."
+    ),
     "no_mapping": _("No column is mapped to a registry field."),
     "no_key_column": _("Map a column to the enterprise name or the USCC."),
     "rows_invalid": _(

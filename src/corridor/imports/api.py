@@ -71,10 +71,7 @@ def upload_file(
     """Receive a file, then validate it (dry run) or apply it in the chosen mode."""
     importer = services.importer_of(kind)
     require_perm(request, importer.import_permission)
-    if mode not in ImportMode.values:
-        raise ValidationFailed(
-            f"mode must be one of {', '.join(ImportMode.values)}", field="mode", value=mode
-        )
+    services.checked_mode(mode)
     try:
         unit = str(Decimal(money_unit))
     except (ArithmeticError, InvalidOperation) as exc:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor.core.channel import current_channel
 from corridor.core.issue_text import issue_text
 from corridor.core.pipeline import bulk_gc
 from corridor.core.reading import Opening, in_reading_child, open_import_table, reads_in_child
@@ -89,6 +90,18 @@ def importer_of(kind: str) -> Importer:
         ) from None
 
 
+def checked_mode(mode: str) -> str:
+    """An apply mode, or a user error naming the modes there are (pages, API and CLI alike)."""
+    if mode not in ImportMode.values:
+        raise ValidationFailed(
+            _("Unknown import mode %(mode)s; use one of: %(modes)s.")
+            % {"mode": mode, "modes": ", ".join(ImportMode.values)},
+            field="mode",
+            value=mode,
+        )
+    return mode
+
+
 def progress_key(batch: ImportBatch) -> str:
     return f"import-{batch.pk}"
 
@@ -106,7 +119,7 @@ def receive_upload(
     filename: str,
     actor: User | None,
     kind: str = "enterprises",
-    source: str = "web",
+    source: str | None = None,
     options: dict[str, Any] | None = None,
 ) -> ImportBatch:
     """Store an uploaded file under var/imports, check it is a readable table, record the batch."""
@@ -132,7 +145,7 @@ def receive_upload(
         stored_path=str(stored),
         sheet=table.sheet,
         uploaded_by=actor,
-        source=source,
+        source=source or current_channel(),
         options=checked,
     )
 
@@ -209,8 +222,21 @@ def receive_path(
     with Path(path).open("rb") as stream:
         batch = receive_upload(stream, Path(path).name, actor, kind, source=source, options=options)
     if sheet:
-        batch.sheet = sheet
-        batch.save(update_fields=["sheet"])
+        choose_sheet(batch, sheet)
+    return batch
+
+
+def choose_sheet(batch: ImportBatch, sheet: str) -> ImportBatch:
+    """Import another sheet of the workbook: checked to exist first; the mapping starts afresh."""
+    if batch.status in DONE:
+        raise Conflict(_("This import was already applied."))
+    try:
+        table = open_import_table(Path(batch.stored_path), **_opening(batch.filename, sheet))
+    except TableError as exc:  # no such sheet (named with the ones there are), or an empty one
+        raise _table_error(exc) from exc
+    if table.sheet != batch.sheet:
+        batch.sheet, batch.mapping, batch.status = table.sheet, {}, ImportStatus.UPLOADED
+        batch.save(update_fields=["sheet", "mapping", "status"])
     return batch
 
 
@@ -244,11 +270,8 @@ def current_mapping(batch: ImportBatch, layout: Layout) -> dict[int, str]:
     return saved if saved is not None else auto_map(layout, importer_of(batch.kind).columns)
 
 
-def inspect_batch(batch: ImportBatch, sheet: str | None = None) -> Inspection:
-    """Detect the header and mapping and clean the first rows for a preview."""
-    if sheet is not None and sheet != batch.sheet:
-        batch.sheet, batch.mapping = sheet, {}
-        batch.save(update_fields=["sheet", "mapping"])
+def inspect_batch(batch: ImportBatch) -> Inspection:
+    """Detect the header and mapping and clean the first rows for a preview (changes nothing)."""
     importer = importer_of(batch.kind)
     table = _open(batch)
     layout = _layout(table, importer)
@@ -536,6 +559,7 @@ def apply_batch(
     progress: Callable[[int], None] | None = None,
     follow_up: bool = True,
     queued: bool = False,
+    source: str | None = None,
 ) -> ImportBatch:
     """Apply an import in one transaction: valid rows (reporting the rest) or all-or-nothing.
 
@@ -559,7 +583,7 @@ def apply_batch(
 
     try:
         with bulk_gc():
-            _apply_rows(batch, importer, actor, report)
+            _apply_rows(batch, importer, actor, report, source or current_channel())
     except AbortImport:
         _mark(
             batch,
@@ -587,7 +611,11 @@ def apply_batch(
 
 @transaction.atomic
 def _apply_rows(
-    batch: ImportBatch, importer: Importer, actor: User | None, report: Callable[[int], None]
+    batch: ImportBatch,
+    importer: Importer,
+    actor: User | None,
+    report: Callable[[int], None],
+    source: str,
 ) -> None:
     """Write each chunk as it is read, all in one transaction: any failure rolls everything back."""
     ImportIssue.objects.filter(batch=batch).delete()
@@ -612,7 +640,9 @@ def _apply_rows(
     )
     batch.message = ""
     batch.save()
-    signals.import_applied.send(ImportBatch, batch=batch, actor=actor, counts=batch_counts(batch))
+    signals.import_applied.send(
+        ImportBatch, batch=batch, actor=actor, counts=batch_counts(batch), source=source
+    )
 
 
 def _store_issues_after_failure(batch: ImportBatch, actor: User | None) -> None:
@@ -654,7 +684,9 @@ def run_import_file(
 ) -> ImportBatch:
     """Upload, and apply in one pass (CLI and API): the report is stored on the batch."""
     batch = receive_path(path, actor, kind, source=source, options=options)
-    return apply_batch(batch, actor, mode=mode, progress=progress, follow_up=follow_up)
+    return apply_batch(
+        batch, actor, mode=mode, progress=progress, follow_up=follow_up, source=source
+    )
 
 
 def _check_mode(mode: str | None) -> None:
@@ -736,7 +768,10 @@ def fail_if_lost(batch: ImportBatch) -> ImportBatch:
 
 
 def revert_batch(
-    batch: ImportBatch, actor: User | None, confirm_edited: bool = False, source: str = "web"
+    batch: ImportBatch,
+    actor: User | None,
+    confirm_edited: bool = False,
+    source: str | None = None,
 ) -> ImportBatch:
     """Undo an applied import: restore updated values, remove what it created.
 
@@ -770,7 +805,12 @@ def revert_batch(
         )
         batch.save()
         signals.import_reverted.send(
-            ImportBatch, batch=batch, actor=actor, counts=before, removed=removed, source=source
+            ImportBatch,
+            batch=batch,
+            actor=actor,
+            counts=before,
+            removed=removed,
+            source=source or current_channel(),
         )
     transaction.on_commit(lambda: importer.after_revert(batch))
     return batch

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:kind>/upload/", views.upload, name="upload"),
     path("<slug:kind>/template.xlsx", views.template, name="template"),
     path("batch/<int:pk>/", views.detail, name="detail"),
+    path("batch/<int:pk>/sheet/", views.choose_sheet, name="sheet"),
     path("batch/<int:pk>/validate/", views.validate, name="validate"),
     path("batch/<int:pk>/apply/", views.apply, name="apply"),
     path("batch/<int:pk>/progress/", views.progress, name="progress"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from corridor.core.tasks import read_progress, task_state, workers_running
 from corridor.core.views import SignedInRequest
-from corridor.errors import Conflict, PermissionDenied
+from corridor.errors import Conflict, DomainError, PermissionDenied
 from corridor.imports import exporting, selectors, services
 from corridor.imports.forms import ApplyForm, RevertForm, UploadForm, mapping_form_class
 from corridor.imports.models import ImportBatch, ImportStatus
@@ -96,9 +96,9 @@ def upload(request: SignedInRequest, kind: str) -> HttpResponse:
     return redirect("imports:detail", pk=batch.pk)
 
 
-def _mapping_context(batch: ImportBatch, importer: Importer, sheet: str | None) -> dict[str, Any]:
+def _mapping_context(batch: ImportBatch, importer: Importer) -> dict[str, Any]:
     """The preview: detected header, the editable mapping and the first rows as they will be stored."""
-    inspection = services.inspect_batch(batch, sheet=sheet)
+    inspection = services.inspect_batch(batch)
     labels = inspection.layout.labels
     form_class = mapping_form_class(labels, importer.columns)
     initial: dict[str, Any] = {
@@ -141,7 +141,7 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "may_revert": request.user.has_perm(importer.revert_permission),
     }
     if batch.status in EDITABLE:
-        context |= _mapping_context(batch, importer, request.GET.get("sheet"))
+        context |= _mapping_context(batch, importer)
     if batch.status in (ImportStatus.APPLIED, ImportStatus.REVERTED):
         context["records"] = importer.record_links(batch)
         context["records_url"] = importer.records_url(batch)
@@ -157,6 +157,18 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     context["severity"] = severity
     context |= _progress_context(batch)
     return render(request, "imports/detail.html", context)
+
+
+@login_required
+@require_POST
+def choose_sheet(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Import another sheet of the workbook; an unknown one is named in a message, nothing saved."""
+    batch, _importer_ = _batch(request, pk)
+    try:
+        services.choose_sheet(batch, request.POST.get("sheet", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:detail", pk=pk)
 
 
 @login_required
@@ -188,8 +200,7 @@ def validate(request: SignedInRequest, pk: int) -> HttpResponse:
 def apply(request: SignedInRequest, pk: int) -> HttpResponse:
     """Queue the import's apply for the worker; the page polls its progress."""
     batch, _importer_ = _batch(request, pk)
-    form = ApplyForm(request.POST)
-    mode = form.cleaned_data["mode"] if form.is_valid() else batch.mode
+    mode = services.checked_mode(request.POST.get("mode") or batch.mode)
     try:
         services.queue_apply(batch, request.user, mode)
     except Conflict as exc:  # e.g. applied twice from two tabs

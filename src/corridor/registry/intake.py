@@ -18,32 +18,46 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corridor.accounts import selectors as audit
-from corridor.engine.sheets.cells import Issue
+from corridor.engine.sheets.cells import ERROR, Issue
 from corridor.imports.models import ImportBatch, ImportChange, ImportStatus
 from corridor.imports.seam import EditedRecord, Importer, RecordLink, WriteResult
 from corridor.registry import permissions as perms
 from corridor.registry import selectors, services
 from corridor.registry.bulk import BulkWriter, refresh_latest_facts
-from corridor.registry.columns import ENTERPRISE_FIELDS
+from corridor.registry.columns import ENTERPRISE_FIELDS, FIELDS_BY_NAME
 from corridor.registry.models import Enterprise, EnterpriseYearFacts
-from corridor.registry.parsing import UpsertRow, parse_chunks
+from corridor.registry.parsing import USCC, UpsertRow, parse_chunks
 
 REVERT_CHUNK = 2000  # before-images restored and facts deleted per statement batch
 
 
 class _Writer:
-    """The bulk writer at the seam: rows are never refused at write time."""
+    """The bulk writer at the seam; it refuses a row only when it would create a nameless record
+    (a row may leave the name empty to update the record its USCC names, not to create one)."""
 
     def __init__(self, batch: ImportBatch) -> None:
         self.bulk = BulkWriter(batch_id=batch.pk)
 
     def write(self, records: list[UpsertRow]) -> list[tuple[bool, list[Issue]]]:
         self.bulk.write(records)
-        return []
+        return [(False, [_nameless(record)]) for record in self.bulk.refused]
 
     def finish(self) -> WriteResult:
         result = self.bulk.finish()
         return WriteResult(result.created, result.updated, result.facts_written)
+
+
+def _nameless(record: UpsertRow) -> Issue:
+    code = record.enterprise[USCC]
+    return Issue(
+        record.row,
+        FIELDS_BY_NAME["name"].label_zh,
+        "",
+        "name_required",
+        f"no enterprise has USCC {code} yet, and a new one needs a name",
+        ERROR,
+        {"uscc": code},
+    )
 
 
 class EnterpriseImporter(Importer):

@@ -84,6 +84,7 @@ class UpsertRow(NamedTuple):
     enterprise: tuple[Any, ...]  # values in ENTERPRISE_COLUMNS + LATEST_COLUMNS order (ENT_INDEX)
     facts: tuple[tuple[int, tuple[Any, ...]], ...]  # (year, values in FACT_COLUMNS order), ...
     tags: tuple[str, ...]
+    row: int = 0  # where it came from in the file, for a refusal at write time (0: not a file)
 
 
 # Field kinds whose values travel as text (see above).
@@ -169,7 +170,7 @@ class RowMapper:
         else:
             ent += _NO_LATEST
         tags = values.get("tags")
-        return UpsertRow(tuple(ent), facts, tuple(tags) if tags else ()), []
+        return UpsertRow(tuple(ent), facts, tuple(tags) if tags else (), row.row), []
 
     def _fill_region(self, ent: list[Any]) -> None:
         """Derive province/city/county and GB/T 2260 codes from a county code or the address."""

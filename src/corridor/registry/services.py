@@ -87,6 +87,19 @@ def _refuse_control_characters(values: dict[str, Any]) -> None:
             )
 
 
+def _clean_name(values: dict[str, Any]) -> None:
+    """An enterprise's name is its label everywhere: refused when empty or only blanks, else stripped."""
+    name = values.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationFailed(
+            _("An enterprise needs a name; “%(value)s” is empty.") % {"value": name or ""},
+            field="name",
+            value=name,
+            code="name_empty",
+        )
+    values["name"] = name.strip()
+
+
 def _assert_uscc_free(code: str | None, exclude_id: int | None = None) -> None:
     holders = Enterprise.all_objects.filter(uscc=code)
     if exclude_id is not None:  # excluding pk=None would exclude nothing
@@ -101,10 +114,14 @@ def _assert_uscc_free(code: str | None, exclude_id: int | None = None) -> None:
 
 @transaction.atomic
 def create_enterprise(
-    data: dict[str, Any], actor: User | None, confirm_checksum: bool = False, source: str = "web"
+    data: dict[str, Any],
+    actor: User | None,
+    confirm_checksum: bool = False,
+    source: str | None = None,
 ) -> Enterprise:
     """Create one enterprise from form or API data."""
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    _clean_name(values)
     _refuse_control_characters(values)
     values["uscc"], confirmed = clean_uscc(values.get("uscc"), confirm_checksum)
     _assert_uscc_free(values["uscc"])
@@ -124,11 +141,13 @@ def update_enterprise(
     data: dict[str, Any],
     actor: User | None,
     confirm_checksum: bool = False,
-    source: str = "web",
+    source: str | None = None,
 ) -> Enterprise:
     """Change an enterprise's fields; records before and after."""
     before = snapshot(enterprise)
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if "name" in values:
+        _clean_name(values)
     _refuse_control_characters(values)
     if "uscc" in values and values["uscc"] != enterprise.uscc:
         values["uscc"], enterprise.uscc_checksum_confirmed = clean_uscc(

@@ -28,7 +28,10 @@ from corridor.engine.sheets.columns import ImportField
 from corridor.engine.sheets.guard import Limits, check_zip
 
 SNIFF_BYTES = 1024 * 1024  # encoding and delimiter are decided from the first MiB
-CSV_FIELD_LIMIT = 16 * 1024 * 1024  # the csv default (128 KiB) breaks on long pasted text
+# Python's csv refuses a cell over 128 KiB by default (a process-wide setting): every CSV reader here
+# raises it first, past any cell an accepted file can hold, so a long cell is judged per row by its
+# column's length limit (a row error naming row and column) instead of failing the whole file.
+CSV_FIELD_LIMIT = 1 << 30
 HEAD_ROWS = 30
 Cells = list[Any]
 
@@ -428,11 +431,7 @@ def _sniff_delimiter(text: str) -> str:
         lines = lines[:-1]  # the last line may be cut at the 1 MiB mark
     best, best_score = ",", -1.0
     for delimiter in (",", "\t", ";", "|"):
-        counts = [
-            len(row)
-            for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-            if row
-        ]
+        counts = [len(row) for row in _csv_reader(io.StringIO("\n".join(lines)), delimiter) if row]
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)
@@ -442,12 +441,17 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(path: str, encoding: str, delimiter: str) -> Iterator[tuple[int, Cells]]:
-    """Stream records; a record (even spanning lines inside quotes) is one Excel row."""
+def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """csv.reader with the cell size limit raised (see CSV_FIELD_LIMIT)."""
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
+    return csv.reader(lines, delimiter=delimiter)
+
+
+def _csv_rows(path: str, encoding: str, delimiter: str) -> Iterator[tuple[int, Cells]]:
+    """Stream records; a record (even spanning lines inside quotes) is one Excel row."""
     with open(path, encoding=encoding, newline="", errors="strict") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = _csv_reader(handle, delimiter)
         number = 0
         try:
             for number, cells in enumerate(reader, 1):  # noqa: B007 - number is reported on failure
@@ -475,7 +479,7 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 def _first_undecodable_row(path: str, encoding: str, delimiter: str) -> int | None:
     """The first record holding bytes the encoding rejects (read with surrogateescape)."""
     with open(path, encoding=encoding, newline="", errors="surrogateescape") as handle:
-        for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), 1):
+        for number, cells in enumerate(_csv_reader(handle, delimiter), 1):
             if any(_UNDECODED.search(c) for c in cells):
                 return number
     return None
