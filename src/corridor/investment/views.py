@@ -341,15 +341,20 @@ def leader_suppliers(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @_perm(perms.RANK_TARGETS)
 def investment_map(request: SignedInRequest) -> HttpResponse:
-    """Targets by province and city on a map of China (drill down), and the district's enterprises."""
+    """Targets by province, city and county on a map of China (drill down), and the district's
+    enterprises over its city's county map. The ranking and region totals are cached per data
+    change (charts.map_payload); boundary files load on click."""
     base = _target_context(request)
-    result = targets.ranked(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
+    colour = request.GET.get("colour", "count")
+    payload = (
+        charts.map_payload(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
+    )
     context = {
         **base,
-        "result": result,
-        "map_data": charts.target_map(result, request.GET.get("colour", "count"))
-        if result
-        else None,
+        "payload": payload,
+        "map_data": charts.target_map(payload, colour) if payload else None,
+        "colour": colour,
+        "metrics": charts.metric_labels(),
         "district_map": charts.district_map(
             atlas_selectors.local_points(request.GET.get("node_local", ""))
         ),
