@@ -144,9 +144,11 @@ def _geo(code: str, label: str | None = None) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=64)
 def _children(code: str, depth: int) -> dict[str, dict[str, Any]]:
     """Each child with a boundary file → {name, url, children} down ``depth`` levels (URLs only:
-    the files are fetched on click)."""
+    the files are fetched on click). Fixed per installed package: built once per process (the
+    option is serialised, never changed in place)."""
     out = geo.drill_children(code, static)
     if depth > 1:
         for child, entry in out.items():
@@ -170,20 +172,26 @@ def _features(path: str) -> dict[str, dict[str, Any]]:
     return {str(f["properties"]["adcode"]): f for f in data.get("features", [])}
 
 
-def _place(
-    point: dict[str, Any], features: dict[str, dict[str, Any]], district: str
-) -> list[float]:
+@lru_cache(maxsize=50_000)
+def _spread(pk: int, county: str, path: str, district: str) -> tuple[float, float] | None:
+    """A spot inside the enterprise's county (else the district) fixed by its id (memoised: the
+    same id always lands on the same spot, so the map does not shuffle between requests)."""
+    features = _features(path)
+    feature = features.get(county) or features.get(district)
+    return geo.spread_in_feature(f"enterprise:{pk}", feature) if feature else None
+
+
+def _place(point: dict[str, Any], path: str | None, district: str) -> list[float]:
     """The point's own coordinates, else a spot inside its county fixed by its id."""
     if point["lat"] is not None and point["lon"] is not None:
         return [point["lon"], point["lat"]]
-    feature = features.get(point.get("county_code") or "") or features.get(district)
-    if feature is None:
-        return []
-    lon, lat = geo.spread_in_feature(f"enterprise:{point['id']}", feature)
-    return [lon, lat]
+    spot = _spread(point["id"], point.get("county_code") or "", path, district) if path else None
+    return list(spot) if spot else []
 
 
-def district_map(points: list[dict[str, Any]], city: str | None = None) -> dict[str, Any]:
+def district_map(
+    points: list[dict[str, Any]], nodes: dict[str, Any], city: str | None = None
+) -> dict[str, Any]:
     """The district's enterprises by node over the county map of its city, the district marked.
 
     Enterprises are placed at their own coordinates; those without are spread inside their county
@@ -193,11 +201,10 @@ def district_map(points: list[dict[str, Any]], city: str | None = None) -> dict[
     city = city or geo.city_of(district) or district
     path = geo.boundary_file(city)
     features = _features(path) if path else {}
-    nodes = atlas_selectors.node_index()
     lang = "en" if (get_language() or "").startswith("en") else "zh"
     series: dict[str, list[Any]] = {}
     for p in points:
-        at = _place(p, features, district)
+        at = _place(p, path, district)
         if not at:
             continue
         node = nodes.get(p["node"])

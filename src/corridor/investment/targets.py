@@ -55,9 +55,10 @@ def strategy_from(params: Any) -> Strategy:
         raise ValidationFailed(str(exc), field="weights") from None
 
 
-def selected_nodes(params: Any) -> list[str]:
-    """Top-level nodes chosen by node=… (repeatable) or a whole chain=…."""
-    index = atlas.node_index()
+def selected_nodes(params: Any, index: dict[str, Any] | None = None) -> list[str]:
+    """Top-level nodes chosen by node=… (repeatable) or a whole chain=… (``index``: the atlas's
+    node index when the caller holds it already)."""
+    index = index if index is not None else atlas.node_index()
     nodes = (
         [n for n in params.getlist("node") if n in index and index[n].parent is None]
         if hasattr(params, "getlist")

@@ -253,8 +253,8 @@ def analytics(request: SignedInRequest) -> HttpResponseBase:
 # --- targets ------------------------------------------------------------------------------------
 
 
-def _target_context(request: SignedInRequest) -> dict:
-    nodes = targets.selected_nodes(request.GET)
+def _target_context(request: SignedInRequest, index: dict | None = None) -> dict:
+    nodes = targets.selected_nodes(request.GET, index)
     strategy = targets.strategy_from(request.GET)
     top = (
         min(targets.MAX_TOP, max(1, int(request.GET.get("top") or 50)))
@@ -344,7 +344,8 @@ def investment_map(request: SignedInRequest) -> HttpResponse:
     """Targets by province, city and county on a map of China (drill down), and the district's
     enterprises over its city's county map. The ranking and region totals are cached per data
     change (charts.map_payload); boundary files load on click."""
-    base = _target_context(request)
+    node_index = atlas_selectors.node_index()
+    base = _target_context(request, node_index)
     colour = request.GET.get("colour", "count")
     payload = (
         charts.map_payload(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
@@ -356,10 +357,10 @@ def investment_map(request: SignedInRequest) -> HttpResponse:
         "colour": colour,
         "metrics": charts.metric_labels(),
         "district_map": charts.district_map(
-            atlas_selectors.local_points(request.GET.get("node_local", ""))
+            atlas_selectors.local_points(request.GET.get("node_local", "")), node_index
         ),
         "chains": atlas_selectors.chains(),
-        "node_index": atlas_selectors.node_index(),
+        "node_index": node_index,
         "strategies": explain.strategy_labels(list(targets.strategies())),
         "query": request.GET.urlencode(),
     }
