@@ -150,4 +150,5 @@ def test_the_jinhua_map_names_counties_marks_the_district_and_spreads_enterprise
     assert state["regions"]
     pixels = {(round(x), round(y)) for x, y in state["points"]}
     assert len(pixels) == 3  # three enterprises, three places
+    page.wait_for_timeout(1500)  # let the points' entry animation finish before the picture
     page.locator("#district-map").screenshot(path=str(ARTIFACTS / "map-jinhua.png"))

@@ -128,7 +128,13 @@ def target_map(payload: dict[str, Any], colour: str = "count") -> dict[str, Any]
                 "nameProperty": NAME_PROPERTY,
                 "roam": True,
                 "data": data,
-                "label": {"show": True, "fontSize": 10, "color": "#3e4c59"},
+                "label": {
+                    "show": True,
+                    "fontSize": 10,
+                    "color": "#1f2933",
+                    "textBorderColor": "#ffffff",
+                    "textBorderWidth": 2,
+                },
                 "emphasis": {"label": {"show": True, "fontWeight": "bold"}},
                 "itemStyle": {"areaColor": "#f4f6f8", "borderColor": "#9aa5b1"},
             }
@@ -211,8 +217,6 @@ def district_map(
         series.setdefault(node.name(lang) if node else p["node"], []).append(
             {"name": p["name"], "value": [*at, p["revenue"]], "id": p["id"]}
         )
-    feature = features.get(district)
-    centre = (feature or {}).get("properties", {}).get("centroid")
     return {
         "__geo": _geo(city, settings.CORRIDOR_DISTRICT_NAME),
         "__children": {},
@@ -221,7 +225,6 @@ def district_map(
         "geo": {
             "roam": True,
             "nameProperty": NAME_PROPERTY,
-            **({"center": centre, "zoom": 1.3} if centre else {}),
             "label": {"show": True, "color": "#52606d", "fontSize": 11},
             "itemStyle": {"areaColor": "#f0f4f8", "borderColor": "#9aa5b1"},
             "emphasis": {"label": {"show": True}, "itemStyle": {"areaColor": "#e1e7ee"}},
