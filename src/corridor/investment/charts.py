@@ -206,7 +206,6 @@ def district_map(
     district = settings.CORRIDOR_DISTRICT_COUNTY_CODE
     city = city or geo.city_of(district) or district
     path = geo.boundary_file(city)
-    features = _features(path) if path else {}
     lang = "en" if (get_language() or "").startswith("en") else "zh"
     series: dict[str, list[Any]] = {}
     for p in points:
