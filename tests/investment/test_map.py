@@ -189,3 +189,30 @@ def test_the_district_points_are_read_without_a_regex_per_row(analyst) -> None:
         analyst.get("/investment/map/")
     sql = [q["sql"].upper() for q in queries.captured_queries]
     assert not any("REGEXP" in q or re.search(r"\s~\*?\s", q) for q in sql)  # SQLite, PostgreSQL
+
+
+def test_the_district_map_by_node_draws_one_cluster_per_node_inside_the_district(analyst) -> None:
+    html = analyst.get("/investment/map/?place=node").content.decode()
+    district = _json_script(html, "district-map-data")
+    wucheng = _feature(settings.CORRIDOR_DISTRICT_COUNTY_CODE)
+    points = [p["value"][:2] for s in district["series"] for p in s["data"]]
+    assert len(points) == 3 and len({tuple(p) for p in points}) == 3
+    assert all(geo.point_in_feature(lon, lat, wucheng) for lon, lat in points)
+    again = _json_script(
+        analyst.get("/investment/map/?place=node").content.decode(), "district-map-data"
+    )
+    assert [p["value"][:2] for s in again["series"] for p in s["data"]] == points  # reproducible
+
+
+def test_spread_anchors_are_apart_and_inside() -> None:
+    wucheng = _feature(settings.CORRIDOR_DISTRICT_COUNTY_CODE)
+    anchors = geo.spread_anchors([f"n{i}" for i in range(12)], wucheng)
+    assert all(geo.point_in_feature(lon, lat, wucheng) for lon, lat in anchors.values())
+    x0, y0, x1, y1 = geo.feature_bbox(wucheng)
+    closest = min(
+        ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+        for i, a in enumerate(anchors.values())
+        for j, b in enumerate(anchors.values())
+        if i < j
+    )
+    assert closest > (x1 - x0) / 20  # not bunched

@@ -358,6 +358,27 @@ def spread_in_feature(
     return float(fallback[0]), float(fallback[1])
 
 
+def spread_anchors(
+    keys: Iterable[str], feature: dict[str, Any], candidates: int = 24
+) -> dict[str, tuple[float, float]]:
+    """One well-separated point inside ``feature`` per key (Mitchell's best-candidate sampling:
+    of ``candidates`` reproducible trial points, each key takes the one farthest from the points
+    already taken). The same keys in the same order always give the same points.
+    """
+    taken: dict[str, tuple[float, float]] = {}
+    for key in keys:
+        best: tuple[float, float] | None = None
+        best_gap = -1.0
+        for i in range(candidates if taken else 1):
+            lon, lat = spread_in_feature(f"{key}#{i}", feature)
+            gap = min(((lon - x) ** 2 + (lat - y) ** 2 for x, y in taken.values()), default=0.0)
+            if gap > best_gap:
+                best, best_gap = (lon, lat), gap
+        if best is not None:
+            taken[key] = best
+    return taken
+
+
 def aggregate_for_map(
     codes: Iterable[object], values: Iterable[object] | None, map_code: object
 ) -> dict[str, RegionTotal]:

@@ -195,26 +195,80 @@ def _place(point: dict[str, Any], path: str | None, district: str) -> list[float
     return list(spot) if spot else []
 
 
+PLACEMENTS = ("location", "node")
+
+
+def placement_labels() -> dict[str, str]:
+    """How the district map places enterprises, in the current language."""
+    return {"location": _("by location"), "node": _("by node")}
+
+
+def _by_node(points: list[dict[str, Any]], path: str | None, district: str) -> list[list[float]]:
+    """Each node a cluster inside the district: the node at a well-separated spot (best-candidate
+    sampling), its enterprises around it within a radius that grows with their number."""
+    feature = _features(path).get(district) if path else None
+    if feature is None:
+        return [[] for _p in points]
+    counts: dict[str, int] = {}
+    for p in points:
+        counts[p["node"]] = counts.get(p["node"], 0) + 1
+    anchors = geo.spread_anchors(sorted(counts), feature)
+    top = max(counts.values(), default=1)
+    x0, y0, x1, y1 = geo.feature_bbox(feature)
+    span = min(x1 - x0, y1 - y0)
+    out = []
+    for p in points:
+        radius = span * (0.02 + 0.08 * (counts[p["node"]] / top) ** 0.5)
+        lon, lat = geo.spread_in_feature(
+            f"enterprise:{p['id']}:{p['node']}", feature, anchors[p["node"]], radius, tries=40
+        )
+        out.append([lon, lat])
+    return out
+
+
+def placed_points(node: str = "", place: str = "location") -> list[dict[str, Any]]:
+    """The district's enterprises with the map position to draw them at (cached with the atlas).
+
+    ``location``: own coordinates, else a spot inside the county fixed by the id; ``node``: one
+    cluster per node inside the district (for registries whose coordinates are only the seat).
+    """
+    place = place if place in PLACEMENTS else "location"
+    key = f"investment:district:{hash_key(atlas_selectors.atlas_stamp(), node, place)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return list(cached)
+    district = settings.CORRIDOR_DISTRICT_COUNTY_CODE
+    path = geo.boundary_file(geo.city_of(district) or district)
+    points = atlas_selectors.local_points(node)
+    spots = (
+        _by_node(points, path, district)
+        if place == "node"
+        else [_place(p, path, district) for p in points]
+    )
+    out = [{**p, "at": at} for p, at in zip(points, spots, strict=True) if at]
+    cache.set(key, out, 3600)
+    return out
+
+
+def hash_key(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
 def district_map(
     points: list[dict[str, Any]], nodes: dict[str, Any], city: str | None = None
 ) -> dict[str, Any]:
     """The district's enterprises by node over the county map of its city, the district marked.
 
-    Enterprises are placed at their own coordinates; those without are spread inside their county
-    at a spot fixed by their id (not stacked on its centre).
+    ``points`` come from :func:`placed_points` (each with ``at`` = [lon, lat]).
     """
     district = settings.CORRIDOR_DISTRICT_COUNTY_CODE
     city = city or geo.city_of(district) or district
-    path = geo.boundary_file(city)
     lang = "en" if (get_language() or "").startswith("en") else "zh"
     series: dict[str, list[Any]] = {}
     for p in points:
-        at = _place(p, path, district)
-        if not at:
-            continue
         node = nodes.get(p["node"])
         series.setdefault(node.name(lang) if node else p["node"], []).append(
-            {"name": p["name"], "value": [*at, p["revenue"]], "id": p["id"]}
+            {"name": p["name"], "value": [*p["at"], p["revenue"]], "id": p["id"]}
         )
     return {
         "__geo": _geo(city, settings.CORRIDOR_DISTRICT_NAME),

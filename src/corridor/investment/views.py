@@ -347,6 +347,7 @@ def investment_map(request: SignedInRequest) -> HttpResponse:
     node_index = atlas_selectors.node_index()
     base = _target_context(request, node_index)
     colour = request.GET.get("colour", "count")
+    place = request.GET.get("place", "location")
     payload = (
         charts.map_payload(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
     )
@@ -357,8 +358,10 @@ def investment_map(request: SignedInRequest) -> HttpResponse:
         "colour": colour,
         "metrics": charts.metric_labels(),
         "district_map": charts.district_map(
-            atlas_selectors.local_points(request.GET.get("node_local", "")), node_index
+            charts.placed_points(request.GET.get("node_local", ""), place), node_index
         ),
+        "place": place,
+        "placements": charts.placement_labels(),
         "chains": atlas_selectors.chains(),
         "node_index": node_index,
         "strategies": explain.strategy_labels(list(targets.strategies())),
