@@ -103,7 +103,7 @@ def target_map(payload: dict[str, Any], colour: str = "count") -> dict[str, Any]
     labels = metric_labels()
     metric = next((i for i, m in enumerate(METRICS) if m[0] == colour), 0)
     data = [
-        {NAME_PROPERTY: code, "value": [round(v, 6) for v in values]}
+        {NAME_PROPERTY: code, "value": [_rounded(v, METRICS[i][2]) for i, v in enumerate(values)]}
         for code, values in payload["regions"].items()
     ]
     return {
@@ -140,6 +140,11 @@ def target_map(payload: dict[str, Any], colour: str = "count") -> dict[str, Any]
             }
         ],
     }
+
+
+def _rounded(value: float, digits: int) -> float | int:
+    """As the tooltip shows it (counts and 万元 whole, scores to one decimal): a smaller page."""
+    return int(round(value)) if digits == 0 else round(value, digits)
 
 
 def _geo(code: str, label: str | None = None) -> dict[str, Any]:
