@@ -354,11 +354,13 @@ def investment_map(request: SignedInRequest) -> HttpResponse:
     context = {
         **base,
         "payload": payload,
-        "map_data": charts.target_map(payload, colour) if payload else None,
+        "map_script": charts.target_map_script(payload, colour, "target-map-data")
+        if payload
+        else None,
         "colour": colour,
         "metrics": charts.metric_labels(),
-        "district_map": charts.district_map(
-            charts.placed_points(request.GET.get("node_local", ""), place), node_index
+        "district_script": charts.district_map_script(
+            request.GET.get("node_local", ""), place, node_index, "district-map-data"
         ),
         "place": place,
         "placements": charts.placement_labels(),
