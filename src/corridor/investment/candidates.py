@@ -126,6 +126,7 @@ def build_pool(nodes: list[str]) -> Pool:
         "province",
         "city_code",
         "province_code",
+        "county_code",
         "latest_revenue",
         "latitude",
         "longitude",

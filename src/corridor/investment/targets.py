@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from corridor.atlas import selectors as atlas
 from corridor.engine.targeting import DEFAULT_STRATEGY, PARTS, PRESETS, Strategy, rank
 from corridor.errors import NotFound, ValidationFailed
-from corridor.investment.candidates import build_pool
+from corridor.investment.candidates import Pool, build_pool
 from corridor.investment.explain import reasons_in_words
 from corridor.investment.models import Project, TargetEntry, TargetList
 from corridor.investment.models import Strategy as SavedStrategy
@@ -55,9 +55,10 @@ def strategy_from(params: Any) -> Strategy:
         raise ValidationFailed(str(exc), field="weights") from None
 
 
-def selected_nodes(params: Any) -> list[str]:
-    """Top-level nodes chosen by node=… (repeatable) or a whole chain=…."""
-    index = atlas.node_index()
+def selected_nodes(params: Any, index: dict[str, Any] | None = None) -> list[str]:
+    """Top-level nodes chosen by node=… (repeatable) or a whole chain=… (``index``: the atlas's
+    node index when the caller holds it already)."""
+    index = index if index is not None else atlas.node_index()
     nodes = (
         [n for n in params.getlist("node") if n in index and index[n].parent is None]
         if hasattr(params, "getlist")
@@ -69,11 +70,17 @@ def selected_nodes(params: Any) -> list[str]:
     return nodes
 
 
-def ranked(nodes: list[str], strategy: Strategy, top: int = 50) -> dict[str, Any]:
-    """The best targets outside the district for the nodes, each explained."""
+def ranked(
+    nodes: list[str], strategy: Strategy, top: int = 50, pool: Pool | None = None
+) -> dict[str, Any]:
+    """The best targets outside the district for the nodes, each explained.
+
+    ``pool`` is the nodes' candidate table when the caller built it already (the map also
+    totals every candidate by region).
+    """
     if not nodes:
         return {"rows": [], "considered": 0, "strategy": strategy}
-    pool = build_pool(nodes)
+    pool = pool if pool is not None else build_pool(nodes)
     ranking = rank(pool.candidates, strategy, top=max(1, min(int(top), MAX_TOP)))
     open_projects = dict(
         Project.objects.filter(

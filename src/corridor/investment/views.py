@@ -253,8 +253,8 @@ def analytics(request: SignedInRequest) -> HttpResponseBase:
 # --- targets ------------------------------------------------------------------------------------
 
 
-def _target_context(request: SignedInRequest) -> dict:
-    nodes = targets.selected_nodes(request.GET)
+def _target_context(request: SignedInRequest, index: dict | None = None) -> dict:
+    nodes = targets.selected_nodes(request.GET, index)
     strategy = targets.strategy_from(request.GET)
     top = (
         min(targets.MAX_TOP, max(1, int(request.GET.get("top") or 50)))
@@ -341,20 +341,31 @@ def leader_suppliers(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @_perm(perms.RANK_TARGETS)
 def investment_map(request: SignedInRequest) -> HttpResponse:
-    """Targets by province and city on a map of China (drill down), and the district's enterprises."""
-    base = _target_context(request)
-    result = targets.ranked(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
+    """Targets by province, city and county on a map of China (drill down), and the district's
+    enterprises over its city's county map. The ranking and region totals are cached per data
+    change (charts.map_payload); boundary files load on click."""
+    node_index = atlas_selectors.node_index()
+    base = _target_context(request, node_index)
+    colour = request.GET.get("colour", "count")
+    place = request.GET.get("place", "location")
+    payload = (
+        charts.map_payload(base["nodes"], base["strategy"], base["top"]) if base["nodes"] else None
+    )
     context = {
         **base,
-        "result": result,
-        "map_data": charts.target_map(result, request.GET.get("colour", "count"))
-        if result
+        "payload": payload,
+        "map_script": charts.target_map_script(payload, colour, "target-map-data")
+        if payload
         else None,
-        "district_map": charts.district_map(
-            atlas_selectors.local_points(request.GET.get("node_local", ""))
+        "colour": colour,
+        "metrics": charts.metric_labels(),
+        "district_script": charts.district_map_script(
+            request.GET.get("node_local", ""), place, node_index, "district-map-data"
         ),
+        "place": place,
+        "placements": charts.placement_labels(),
         "chains": atlas_selectors.chains(),
-        "node_index": atlas_selectors.node_index(),
+        "node_index": node_index,
         "strategies": explain.strategy_labels(list(targets.strategies())),
         "query": request.GET.urlencode(),
     }

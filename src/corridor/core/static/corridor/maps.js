@@ -60,6 +60,9 @@
       var index = { byName: {}, byCode: {}, count: features.length };
       features.forEach(function (f) {
         var p = f.properties || {};
+        // ECharts matches data names to region names exactly: DataV's numeric adcodes become
+        // strings, as the data's names are
+        if (p[nameProperty] !== undefined && p[nameProperty] !== null) p[nameProperty] = String(p[nameProperty]);
         index.byName[p[nameProperty]] = p;
         if (p.adcode !== undefined && p.adcode !== null) index.byCode[String(p.adcode)] = p;
       });
@@ -74,6 +77,21 @@
     else if (value && typeof value === "object") fn(value);
   }
 
+  function lang() {
+    return (document.documentElement && document.documentElement.lang) || "zh-CN";
+  }
+
+  // 12,345 / 1,234.5: thousands separators in the page's language, `digits` decimals at most
+  function formatNumber(value, digits) {
+    if (typeof value !== "number" || !isFinite(value)) return value === undefined || value === null ? "—" : String(value);
+    var d = digits === undefined ? (Math.abs(value) < 10 && value % 1 ? 2 : 0) : digits;
+    try {
+      return value.toLocaleString(lang(), { maximumFractionDigits: d, minimumFractionDigits: 0 });
+    } catch (e) {
+      return value.toFixed(d);
+    }
+  }
+
   function scalar(value, dimension) {
     if (Array.isArray(value)) value = value[dimension || 0];
     return typeof value === "number" && isFinite(value) ? value : null;
@@ -84,6 +102,19 @@
   function prepare(raw, index, metric) {
     var geo = raw.__geo;
     var nameProperty = geo.nameProperty || "name";
+    // regions named by a code (nameProperty "adcode") still show the feature's name
+    function regionName(name) {
+      var props = index.byName[name];
+      return (props && props.name) || name || "";
+    }
+    function nameLabels(target) {
+      if (nameProperty === "name") return;
+      target.label = target.label || {};
+      if (!target.label.formatter) target.label.formatter = function (p) { return regionName(p.name); };
+      target.emphasis = target.emphasis || {};
+      target.emphasis.label = target.emphasis.label || {};
+      if (!target.emphasis.label.formatter) target.emphasis.label.formatter = function (p) { return regionName(p.name); };
+    }
     var option = {};
     Object.keys(raw).forEach(function (key) { if (key.slice(0, 2) !== "__") option[key] = clone(raw[key]); });
     var dimension = metric ? metric.dimension || 0 : 0;
@@ -91,17 +122,20 @@
     forEachObject(option.geo, function (g) {
       if (!g.map || g.map === "__map__") g.map = geo.name;
       if (!g.nameProperty && geo.nameProperty) g.nameProperty = geo.nameProperty;
+      nameLabels(g);
     });
     forEachObject(option.series, function (series) {
       if (series.type === "map") {
         if (!series.map || series.map === "__map__") series.map = geo.name;
         if (!series.nameProperty && geo.nameProperty) series.nameProperty = geo.nameProperty;
+        nameLabels(series);
         series.data = (series.data || []).map(function (item) {
           if (item === null || typeof item !== "object") return null;
           var props = item.adcode !== undefined ? index.byCode[String(item.adcode)] : index.byName[item.name];
           if (!props) return null; // not on this map (another level's region): leave it out
-          item.name = props[nameProperty];
+          item.name = String(props[nameProperty]);
           item.adcode = String(props.adcode);
+          item.regionName = props.name;
           if (Array.isArray(item.value)) item.values = item.value;
           item.value = scalar(item.values || item.value, dimension);
           if (item.value !== null) {
@@ -128,26 +162,32 @@
       if (vm.min === undefined) vm.min = 0;
       if (vm.max === undefined) vm.max = range && range[1] > vm.min ? range[1] : vm.min + 1;
       if (metric && metric.label && !vm.text) vm.text = [metric.label, ""];
+      if (!vm.formatter) {
+        var digits = metric && metric.digits !== undefined ? metric.digits : undefined;
+        vm.formatter = function (value) { return formatNumber(value, digits); };
+      }
     });
     if (option.tooltip === undefined) option.tooltip = { trigger: "item" };
     if (option.tooltip && !option.tooltip.formatter) {
       var metrics = raw.__metrics || [];
       option.tooltip.formatter = function (params) {
         var enc = window.echarts.format.encodeHTML;
-        var lines = [enc(params.name || "")];
         var data = params.data || {};
-        if (params.seriesType === "map" || params.componentType === "geo") {
+        var isRegion = params.seriesType === "map" || params.componentType === "geo";
+        var lines = [enc(isRegion ? data.regionName || regionName(params.name) : params.name || "")];
+        if (isRegion) {
           if (metrics.length && data.values) {
             metrics.forEach(function (m) {
-              lines.push(enc(m.label) + ": " + enc(String(data.values[m.dimension || 0])));
+              lines.push(enc(m.label) + ": " + enc(formatNumber(data.values[m.dimension || 0], m.digits)));
             });
           } else if (data.value !== undefined && data.value !== null) {
-            lines.push(enc(String(data.value)));
-          } else {
-            lines.push("—");
+            lines.push(enc(formatNumber(data.value)));
+          } else if (metrics.length) {
+            metrics.forEach(function (m) { lines.push(enc(m.label) + ": 0"); });
           }
-        } else if (data.label) {
-          lines.push(enc(String(data.label)));
+        } else {
+          if (params.seriesName && params.seriesType === "scatter") lines.push(enc(params.seriesName));
+          if (data.label) lines.push(enc(String(data.label)));
         }
         return lines.join("<br>");
       };
@@ -158,7 +198,7 @@
   function MapView(el, option) {
     this.el = el;
     this.stack = []; // parent options while drilled down
-    this.metric = 0;
+    this.metric = typeof option.__metric === "number" ? option.__metric : 0;
     el.classList.add("corridor-map");
     if (window.getComputedStyle(el).position === "static") el.style.position = "relative";
     this.canvas = document.createElement("div");
@@ -249,8 +289,32 @@
       self.index = index;
       self.render();
       self.clearMessage();
-      self.el.dispatchEvent(new CustomEvent("corridor:map-level", { bubbles: true, detail: self.levelDetail() }));
+      var level = self.levelDetail();
+      self.filterList(level.depth ? level.map : "", level.label);
+      self.el.dispatchEvent(new CustomEvent("corridor:map-level", { bubbles: true, detail: level }));
     });
+  };
+
+  // data-map-filter="#list": show only the rows whose data-region (space-separated adcodes of
+  // their province, city, county) holds the region; [data-region-name]/[data-region-count] inside
+  // the list follow. An empty code shows every row.
+  MapView.prototype.filterList = function (code, label) {
+    var selector = this.el.dataset.mapFilter;
+    var box = selector && document.querySelector(selector);
+    if (!box) return;
+    var shown = 0;
+    Array.prototype.forEach.call(box.querySelectorAll("[data-region]"), function (row) {
+      var match = !code || (" " + row.dataset.region + " ").indexOf(" " + code + " ") >= 0;
+      row.style.display = match ? "" : "none";
+      if (match) shown++;
+    });
+    var name = box.querySelector("[data-region-name]");
+    if (name) {
+      if (name.dataset.all === undefined) name.dataset.all = name.textContent;
+      name.textContent = code ? label || code : name.dataset.all;
+    }
+    var count = box.querySelector("[data-region-count]");
+    if (count) count.textContent = formatNumber(shown, 0);
   };
 
   MapView.prototype.levelDetail = function () {
@@ -303,6 +367,7 @@
       data: params.data || null
     };
     el.dispatchEvent(new CustomEvent("corridor:region", { bubbles: true, detail: detail }));
+    this.filterList(adcode, detail.name);
     // data-map-region-url="/x/__adcode__/" + data-map-region-target="#panel": load the region's list
     if (el.dataset.mapRegionUrl && window.htmx && adcode) {
       window.htmx.ajax("GET", el.dataset.mapRegionUrl.replace("__adcode__", encodeURIComponent(adcode)), {
