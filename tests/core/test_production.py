@@ -16,7 +16,12 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def _env(var: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CORRIDOR_")}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is theirs, not a deployment's: leave it out.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CORRIDOR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return env | {
         "PYTHONPATH": str(SRC),
         "DJANGO_SETTINGS_MODULE": "corridor.settings",
