@@ -240,7 +240,9 @@ def _field_value(field: Any, value: Any) -> str | None:
         return str(_("yes") if value in (True, "true", "True", 1) else _("no"))
     if isinstance(field, (models.DecimalField, models.FloatField)):
         try:
-            return f"{Decimal(str(value)):,}"
+            # normalize(): PostgreSQL keeps the column's scale (1200.50), SQLite does not (1200.5);
+            # a person reads the same figure either way.
+            return f"{Decimal(str(value)).normalize():,f}"
         except InvalidOperation:
             return str(value)
     if isinstance(field, models.IntegerField) and not field.name.endswith("year"):
