@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth.models import User
 
 from corridor.accounts.services import create_user
+from corridor.engine.gaps import NodeFacts
 from corridor.engine.uscc import make_uscc
 from corridor.registry.models import Enterprise, EnterpriseYearFacts, TitleHeld
 
@@ -47,3 +48,17 @@ class TitleFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     title = "high_tech"
+
+
+def node_facts(node: str, **given: object) -> NodeFacts:
+    """One node's facts for the weak-link engine: an empty node unless the test says otherwise."""
+    base: dict[str, object] = {
+        "node": node,
+        "enterprises": 0,
+        "revenue": 0.0,
+        "employees": 0,
+        "titled": 0,
+        "leaders": 0,
+        "lq": None,
+    }
+    return NodeFacts(**{**base, **given})  # type: ignore[arg-type]

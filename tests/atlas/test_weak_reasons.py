@@ -6,27 +6,17 @@ from __future__ import annotations
 from django.utils import translation
 
 from corridor.atlas.reasons import reason_text
-from corridor.engine.gaps import NodeFacts, weak_link_scores
-
-
-def _facts(node: str, **given: object) -> NodeFacts:
-    base = {
-        "node": node,
-        "enterprises": 0,
-        "revenue": 0.0,
-        "employees": 0,
-        "titled": 0,
-        "leaders": 0,
-        "lq": None,
-    }
-    return NodeFacts(**{**base, **given})  # type: ignore[arg-type]
+from corridor.engine.gaps import weak_link_scores
+from tests.factories import node_facts
 
 
 def test_a_node_without_a_leader_says_so_where_the_leader_points_come_from() -> None:
     ranked = weak_link_scores(
         [
-            _facts("a.empty"),
-            _facts("a.strong", enterprises=40, revenue=9e5, employees=3000, titled=6, leaders=3),
+            node_facts("a.empty"),
+            node_facts(
+                "a.strong", enterprises=40, revenue=9e5, employees=3000, titled=6, leaders=3
+            ),
         ]
     )
     by_node = {w.node: {p.name: p for p in w.parts} for w in ranked}
@@ -36,7 +26,7 @@ def test_a_node_without_a_leader_says_so_where_the_leader_points_come_from() -> 
         assert reason_text(no_leader) == "No leading enterprise on the node"
         assert reason_text(leaders) == "3 leading enterprises"
         one = next(
-            p for p in weak_link_scores([_facts("b", titled=1)])[0].parts if p.name == "titled"
+            p for p in weak_link_scores([node_facts("b", titled=1)])[0].parts if p.name == "titled"
         )
         assert reason_text(one) == "1 titled enterprise"
         assert reason_text(by_node["a.empty"]["enterprises"]) == "No local enterprise"

@@ -84,3 +84,25 @@ def test_web_processes_follow_the_cores_capped_and_overridable(monkeypatch) -> N
     assert default_web_workers(64) == 8
     monkeypatch.setenv("CORRIDOR_WEB_WORKERS", "12")
     assert default_web_workers(2) == 12
+
+
+def test_static_files_are_recollected_when_a_source_is_missing_from_the_manifest(
+    settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """npm unpacks vendor files with old mtimes: a newer manifest without them is still stale."""
+    import json
+
+    from corridor.demo.management.commands.serve import _static_is_current, _static_sources
+
+    settings.STATIC_ROOT = str(tmp_path)
+    sources = sorted(name for name, _ in _static_sources())
+    manifest = tmp_path / "staticfiles.json"
+    assert not _static_is_current()  # nothing collected
+    manifest.write_text(json.dumps({"paths": {p: p for p in sources}}), encoding="utf-8")
+    assert _static_is_current()
+    vendor = next(p for p in sources if p.startswith("vendor/htmx/"))
+    listed = {p: p for p in sources if p != vendor}
+    manifest.write_text(json.dumps({"paths": listed}), encoding="utf-8")
+    assert not _static_is_current()
+    manifest.write_text("{not json", encoding="utf-8")
+    assert not _static_is_current()

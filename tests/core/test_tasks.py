@@ -51,6 +51,14 @@ def test_a_worker_is_alive_while_its_process_holds_the_lease_and_dead_once_kille
         holder.wait()
     assert not tasks.worker_alive("w-test")
     assert not tasks.worker_alive("never-started")
+    left = Path(django_settings.VAR_DIR) / "workers" / "w-test.lock"
+    assert left.exists()  # SIGKILL left the file behind
+    tasks.workers_running()
+    assert left.exists()  # too young to tell from a worker that is just starting
+    old = left.stat().st_mtime - tasks.STALE_LOCK_SECONDS - 5
+    os.utime(left, (old, old))
+    tasks.workers_running()
+    assert not left.exists() and not tasks.worker_alive("w-test")
 
 
 def test_only_module_level_functions_can_be_queued(db, settings) -> None:  # type: ignore[no-untyped-def]

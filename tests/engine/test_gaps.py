@@ -4,28 +4,16 @@ nationally)."""
 
 from __future__ import annotations
 
-from corridor.engine.gaps import NO_DATA, SCORED, NodeFacts, judged, weak_link_scores
-
-
-def _facts(node: str, **given: object) -> NodeFacts:
-    base = {
-        "node": node,
-        "enterprises": 0,
-        "revenue": 0.0,
-        "employees": 0,
-        "titled": 0,
-        "leaders": 0,
-        "lq": None,
-    }
-    return NodeFacts(**{**base, **given})  # type: ignore[arg-type]
+from corridor.engine.gaps import NO_DATA, SCORED, judged, weak_link_scores
+from tests.factories import node_facts
 
 
 def test_a_node_with_no_enterprise_locally_or_nationally_has_no_score_and_comes_last() -> None:
     ranked = weak_link_scores(
         [
-            _facts("pt.channel", national=0),  # first in the chain, nothing anywhere
-            _facts("pt.gap", national=120, lq=0.0),  # none here, 120 elsewhere: a real gap
-            _facts(
+            node_facts("pt.channel", national=0),  # first in the chain, nothing anywhere
+            node_facts("pt.gap", national=120, lq=0.0),  # none here, 120 elsewhere: a real gap
+            node_facts(
                 "pt.strong",
                 enterprises=30,
                 revenue=5e5,
@@ -46,30 +34,34 @@ def test_a_node_with_no_enterprise_locally_or_nationally_has_no_score_and_comes_
 
 def test_a_local_enterprise_makes_a_node_observable_even_without_national_counts() -> None:
     ranked = weak_link_scores(
-        [_facts("a.one", enterprises=1, national=0), _facts("a.none", national=0)]
+        [node_facts("a.one", enterprises=1, national=0), node_facts("a.none", national=0)]
     )
     assert [(w.node, w.verdict) for w in ranked] == [("a.one", SCORED), ("a.none", NO_DATA)]
 
 
 def test_unknown_national_count_keeps_the_node_scored() -> None:
     """national=None means the count was not supplied (not that it is zero)."""
-    ranked = weak_link_scores([_facts("a.x"), _facts("a.y", enterprises=3)])
+    ranked = weak_link_scores([node_facts("a.x"), node_facts("a.y", enterprises=3)])
     assert all(w.verdict == SCORED for w in ranked)
     assert ranked[0].node == "a.x"
 
 
 def test_no_data_nodes_do_not_change_the_scores_of_the_others() -> None:
     scored = [
-        _facts("a.big", enterprises=50, revenue=1e6, national=900, lq=1.2),
-        _facts("a.small", enterprises=2, revenue=300.0, national=50, lq=0.4),
+        node_facts("a.big", enterprises=50, revenue=1e6, national=900, lq=1.2),
+        node_facts("a.small", enterprises=2, revenue=300.0, national=50, lq=0.4),
     ]
     alone = {w.node: w.score for w in weak_link_scores(scored)}
-    mixed = {w.node: w.score for w in weak_link_scores([_facts("a.void", national=0), *scored])}
+    mixed = {w.node: w.score for w in weak_link_scores([node_facts("a.void", national=0), *scored])}
     assert mixed == {**alone, "a.void": None}
 
 
 def test_several_no_data_nodes_keep_the_chain_order() -> None:
     ranked = weak_link_scores(
-        [_facts("a.z", national=0), _facts("a.m", enterprises=1), _facts("a.b", national=0)]
+        [
+            node_facts("a.z", national=0),
+            node_facts("a.m", enterprises=1),
+            node_facts("a.b", national=0),
+        ]
     )
     assert [w.node for w in ranked] == ["a.m", "a.z", "a.b"]

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -35,7 +36,16 @@ from tests.registry.files import write_csv
 pytestmark = pytest.mark.processes
 
 REPO = Path(__file__).resolve().parents[2]
-PORT = int(os.environ.get("CORRIDOR_TEST_PROCESS_PORT", "8131"))
+
+
+def _free_port() -> int:
+    """A port no one listens on now, so parallel checkouts and test runs do not collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = int(os.environ.get("CORRIDOR_TEST_PROCESS_PORT") or _free_port())
 BASE = f"http://127.0.0.1:{PORT}"
 ROWS = 30_000  # several progress reports (every 5,000 rows) before the job ends
 SAFETY = 300.0  # seconds: only for a process that hangs

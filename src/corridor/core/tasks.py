@@ -19,6 +19,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,9 +182,26 @@ def worker_alive(worker_id: str) -> bool:
         return False
 
 
+# A lock file younger than this may belong to a worker between open() and flock(): never swept.
+STALE_LOCK_SECONDS = 60
+
+
 def workers_running() -> int:
-    """How many workers are alive (a page can say that no one will run a queued job)."""
-    return sum(worker_alive(p.stem) for p in _workers_dir().glob("*.lock"))
+    """How many workers are alive (a page can say that no one will run a queued job).
+
+    Lock files left by killed workers are removed on the way, so var/workers/ does not grow; a
+    missing file reads as a dead worker, exactly as an unlocked one does.
+    """
+    alive = 0
+    now = time.time()
+    for path in _workers_dir().glob("*.lock"):
+        if worker_alive(path.stem):
+            alive += 1
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if now - path.stat().st_mtime > STALE_LOCK_SECONDS:
+                path.unlink()
+    return alive
 
 
 def close_connections() -> None:

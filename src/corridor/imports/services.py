@@ -570,7 +570,8 @@ def apply_batch(
     fail_if_lost(batch)
     if batch.status in DONE and not (queued and batch.status == ImportStatus.APPLYING):
         raise Conflict(_("This import was already applied."))
-    _check_mode(mode)
+    if mode:
+        checked_mode(mode)
     importer = importer_of(batch.kind)
     batch.mode = mode or batch.mode
     _mark(batch, ImportStatus.APPLYING, "")
@@ -689,22 +690,14 @@ def run_import_file(
     )
 
 
-def _check_mode(mode: str | None) -> None:
-    if mode and mode not in ImportMode.values:
-        raise ValidationFailed(
-            _("Unknown import mode %(mode)s; use valid_rows or all_or_nothing.") % {"mode": mode},
-            field="mode",
-            value=mode,
-        )
-
-
 def queue_apply(batch: ImportBatch, actor: User | None, mode: str | None = None) -> ImportBatch:
     """Apply on the task queue (pages): the batch is 'applying' from now on, with its job's id.
 
     The job is queued in the same transaction that marks the batch, so a worker never sees one
     without the other; inline (tests) it runs right here.
     """
-    _check_mode(mode)
+    if mode:
+        checked_mode(mode)
     fail_if_lost(batch)
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

@@ -10,10 +10,12 @@ Ctrl-C (or SIGTERM) stops both.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +39,31 @@ def default_web_workers(cores: int | None = None) -> int:
 
 
 def _static_is_current() -> bool:
-    """Whether STATIC_ROOT holds a manifest newer than every static source file."""
+    """Whether STATIC_ROOT's manifest lists every static source file and is newer than each.
+
+    Both tests are needed: files unpacked from npm keep their package's old mtimes, so a vendor
+    file added after the last collect is only noticed by its absence from the manifest.
+    """
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        built = manifest.stat().st_mtime
+        listed = json.loads(manifest.read_text(encoding="utf-8")).get("paths", {})
+    except (OSError, ValueError):
+        return False
+    for path, source in _static_sources():
+        if path not in listed or source.stat().st_mtime > built:
+            return False
+    return True
+
+
+def _static_sources() -> Iterator[tuple[str, Path]]:
+    """(name as collected, e.g. vendor/htmx/htmx.min.js; file it comes from) for every static file."""
     from django.contrib.staticfiles import finders
 
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.is_file():
-        return False
-    built = manifest.stat().st_mtime
     for finder in finders.get_finders():
         for path, storage in finder.list([]):
-            if Path(storage.path(path)).stat().st_mtime > built:
-                return False
-    return True
+            prefix = getattr(storage, "prefix", None)  # STATICFILES_DIRS given as (prefix, dir)
+            yield (f"{prefix}/{path}" if prefix else path), Path(storage.path(path))
 
 
 class Command(BaseCommand):
