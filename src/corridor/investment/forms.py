@@ -43,7 +43,7 @@ def _chain_and_node_fields(english: bool, current: str = "") -> tuple[forms.Fiel
     ]
     known = {n.id for n in nodes}
     if current and current not in known:  # a node the atlas no longer has stays as it was
-        groups.append((_("other"), [(current, current)]))
+        groups.append((str(_("other")), [(current, current)]))
     chain = forms.ChoiceField(
         label=_("chain"), required=False, choices=[("", "—")] + [(c.key, name(c)) for c in chains]
     )

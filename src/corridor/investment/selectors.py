@@ -201,7 +201,7 @@ def follow_ups(user: User) -> dict[str, Any]:
     longest without activity."""
     now, today = timezone.now(), timezone.localdate()
     mine = list(_projects().filter(owner=user, is_open=True))
-    items = [
+    items: list[dict[str, Any]] = [
         {"project": p, "overdue": is_overdue(p, today), "stale": stale_level(p, now)} for p in mine
     ]
     items = [i for i in items if i["overdue"] or i["stale"]]
