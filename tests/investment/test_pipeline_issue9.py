@@ -153,6 +153,19 @@ def test_a_hand_made_project_still_meets_one_open_project_per_enterprise(analyst
     assert again.status_code == 409 and Project.objects.count() == 1
 
 
+def test_the_api_takes_a_referral_with_who_referred_it(analyst) -> None:  # type: ignore[no-untyped-def]
+    api, target = _client(analyst), EnterpriseFactory(is_local=False)
+    url = "/api/v1/investment/projects"
+    body = {"target_id": target.pk, "source_channel": "referral"}
+    refused = api.post(url, body, content_type="application/json")
+    assert refused.status_code == 422 and not Project.objects.exists()
+    made = api.post(url, {**body, "referred_by": "区商务局"}, content_type="application/json")
+    assert made.status_code == 201
+    answer = made.json()
+    assert (answer["source_channel"], answer["referred_by"]) == ("referral", "区商务局")
+    assert answer["full_output_on"] is None
+
+
 # --- 2. 达产 needs its own evidence ------------------------------------------------------------
 
 
