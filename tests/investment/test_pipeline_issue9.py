@@ -85,6 +85,22 @@ def test_the_enterprise_picker_finds_registry_records(analyst) -> None:  # type:
     assert "苏州引荐电池有限公司" in html and "无关企业" not in html
 
 
+def test_the_enterprise_picker_names_each_region_level_once(analyst) -> None:  # type: ignore[no-untyped-def]
+    EnterpriseFactory(
+        name="东莞引荐模具有限公司",
+        is_local=False,
+        province="广东省",
+        city="东莞市",
+        county="东莞市",
+    )
+    html = (
+        _client(analyst)
+        .get("/investment/projects/new/enterprises/", {"q": "引荐模具"})
+        .content.decode()
+    )
+    assert "广东省 东莞市" in html and "东莞市东莞市" not in html
+
+
 def test_a_referral_from_the_registry_is_created_by_hand(analyst) -> None:  # type: ignore[no-untyped-def]
     target = EnterpriseFactory(name="苏州引荐电池有限公司", is_local=False)
     client = _client(analyst)
@@ -187,6 +203,27 @@ def test_the_project_form_offers_the_full_output_date(analyst) -> None:  # type:
     project = _project(analyst)
     html = _client(analyst).get(f"/investment/projects/{project.pk}/edit/").content.decode()
     assert 'name="full_output_on"' in html and 'type="date"' in html
+
+
+def test_the_new_project_form_labels_start_with_a_capital_in_english(analyst) -> None:  # type: ignore[no-untyped-def]
+    html = (
+        _client(analyst)
+        .get("/investment/projects/new/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    for label in ("Company name", "Province", "City", "Chain", "Node", "Source channel"):
+        assert f"<label>{label}<" in html, label
+
+
+def test_the_project_page_names_the_full_output_date_like_the_other_dates(analyst) -> None:  # type: ignore[no-untyped-def]
+    project = _project(analyst)
+    services.update_project(
+        project,
+        {"production_on": dt.date(2026, 3, 1), "full_output_on": dt.date(2026, 9, 1)},
+        analyst,
+    )
+    html = _client(analyst).get(f"/investment/projects/{project.pk}/").content.decode()
+    assert "投产日期 2026-03-01 · 达产日期 2026-09-01" in html
 
 
 # --- 3. the follow-up list ---------------------------------------------------------------------
@@ -333,6 +370,29 @@ def test_the_funnel_by_chain_shows_chain_names(analyst) -> None:  # type: ignore
     _project(analyst, chain="nev", node="nev.battery")
     html = _client(analyst).get("/investment/analytics/?group=chain").content.decode()
     assert "<h3>新能源汽车及零部件</h3>" in html and "<h3>nev</h3>" not in html
+
+
+def test_the_funnel_chart_keeps_room_for_the_last_stage_label(analyst) -> None:  # type: ignore[no-untyped-def]
+    _project(analyst)
+    chart = selectors.funnel_chart(selectors.funnel(analyst), "zh-hans")
+    assert chart["series"][0]["minSize"] not in (None, 0, "0%")  # ECharts' default 0% hid 达产's
+
+
+def test_the_funnel_by_chain_names_the_group_without_a_chain(analyst) -> None:  # type: ignore[no-untyped-def]
+    _project(analyst)  # a referral by hand may have no chain yet
+    client = _client(analyst)
+    html = client.get("/investment/analytics/?group=chain").content.decode()
+    assert "<h3>未填写产业链</h3>" in html and "<h3>—</h3>" not in html
+    english = client.get("/investment/analytics/?group=chain", HTTP_ACCEPT_LANGUAGE="en")
+    assert "<h3>No chain given</h3>" in english.content.decode()
+
+
+def test_the_project_list_shows_money_with_its_unit(analyst) -> None:  # type: ignore[no-untyped-def]
+    _project(analyst, investment_amount=50000)
+    client = _client(analyst)
+    assert "5.00 亿元" in client.get("/investment/list/").content.decode()
+    english = client.get("/investment/list/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "CNY 500.0 M" in english and "50,000.00" not in english
 
 
 # --- 6. the duplicate-project 409 does not reveal an invisible project -------------------------

@@ -285,7 +285,8 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
 def _chain_names() -> dict[str, str]:
     """Chain keys → names in the active language (the funnel names chains, never keys)."""
     english = (get_language() or "").startswith("en")
-    return {c.key: c.name_en if english else c.name_zh for c in atlas_selectors.chains()}
+    names = {c.key: c.name_en if english else c.name_zh for c in atlas_selectors.chains()}
+    return {**names, "—": _("No chain given")}  # _group_key's group of projects without a chain
 
 
 def _group_key(project: Project, group: str) -> str:
@@ -369,6 +370,7 @@ def funnel_chart(data: dict[str, Any], language: str) -> dict[str, Any]:
                 "sort": "none",
                 "left": "10%",
                 "width": "80%",
+                "minSize": "12%",  # the last stages keep room for their label ("达产 2")
                 "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
                 "data": [{"name": r["stage"].name(language), "value": r["count"]} for r in rows],
             }

@@ -224,7 +224,7 @@ def new_target(name: str, province: str, city: str, actor: User) -> Enterprise:
     if known:
         raise Conflict(
             _("%(name)s is already in the registry (%(place)s); pick it from the registry.")
-            % {"name": known[0].name, "place": known[0].city or known[0].province or "—"},
+            % {"name": known[0].name, "place": known[0].city_label or "—"},
             field="new_name",
             enterprise=known[0].pk,
         )
