@@ -35,7 +35,10 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("atlas", _("Industry-chain atlas"), "atlas:chains", atlas_perms.VIEW_CHAIN),
     NavItem(
-        "investment", _("Investment attraction"), "investment:board", investment_perms.VIEW_PROJECT
+        "investment",
+        _("Investment attraction"),
+        "investment:board",
+        investment_perms.VIEW_PIPELINE_SUMMARY,  # the leader's board is the funnel
     ),
     NavItem("parks", _("Science park"), None),
     NavItem("qualify", _("Cultivation"), None),

@@ -61,8 +61,13 @@ def records():  # type: ignore[no-untyped-def]
             "next_step": "第二轮洽谈",
         },
     )
-    Project.objects.filter(pk=project.pk).update(
-        next_follow_up=dt.date(2026, 3, 5), first_visit_on=dt.date(2025, 11, 20)
+    Project.objects.filter(pk=project.pk).update(  # every date field and the referral fields too
+        next_follow_up=dt.date(2026, 3, 5),
+        first_visit_on=dt.date(2025, 11, 20),
+        production_on=dt.date(2026, 1, 8),
+        full_output_on=dt.date(2026, 9, 30),
+        source_channel="referral",
+        referred_by="区商务局 王科长",
     )
     chain.leader_name = "张三"
     chain.leader_title = "区长"

@@ -38,6 +38,7 @@ ATLAS_REVIEW = [atlas_perms.REVIEW_LINKS, atlas_perms.RUN_CLASSIFICATION]
 # Projects are visible to investment roles only (administrators see every team's projects).
 INVESTMENT = [
     investment_perms.VIEW_PROJECT,
+    investment_perms.VIEW_PIPELINE_SUMMARY,
     investment_perms.MANAGE_PIPELINE,
     investment_perms.RANK_TARGETS,
     investment_perms.VIEW_TARGETLIST,
@@ -63,7 +64,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ATLAS_READ,
     Role.PARK_OPERATOR: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT + ATLAS_READ,
     Role.ACADEMY_COORDINATOR: DASHBOARD + REGISTRY_READ,
-    Role.LEADER: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + ATLAS_READ,
+    # the leader reads the pipeline's outcome (funnel, signed and landed projects), changes nothing
+    Role.LEADER: DASHBOARD
+    + REGISTRY_READ
+    + REGISTRY_EXPORT
+    + ATLAS_READ
+    + [investment_perms.VIEW_PIPELINE_SUMMARY],
     Role.APPLICANT: [],
 }
 

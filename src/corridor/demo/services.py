@@ -137,6 +137,7 @@ def _demo_history(project: Project, stages: list[Stage], start: Any, owner: User
         "registered": "registered_on",
         "construction": "construction_on",
         "production": "production_on",
+        "full_output": "full_output_on",
     }
     latest = timezone.now() - dt.timedelta(days=1)
     for previous, stage in zip(stages, stages[1:], strict=False):

@@ -31,8 +31,12 @@ class ProjectOut(Schema):
     investment_amount: Decimal | None
     owner: str
     next_follow_up: dt.date | None
+    source_channel: str
+    referred_by: str
     signed_on: dt.date | None
     registered_on: dt.date | None
+    production_on: dt.date | None
+    full_output_on: dt.date | None
     landed_uscc: str
 
     @staticmethod
@@ -50,6 +54,7 @@ class ProjectIn(Schema):
     node: str = ""
     investment_amount: Decimal | None = None
     source_channel: str = ""
+    referred_by: str = ""
     next_step: str = ""
     next_follow_up: dt.date | None = None
 

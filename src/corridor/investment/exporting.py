@@ -102,7 +102,7 @@ def funnel_xlsx(data: dict[str, Any], language: str) -> tempfile.SpooledTemporar
                 sheet,
                 row,
                 [
-                    group["key"] or _("all"),
+                    group.get("label") or group["key"] or _("all"),
                     r["stage"].name(language),
                     r["count"],
                     None if r["rate"] is None else round(r["rate"], 4),

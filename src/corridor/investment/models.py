@@ -113,6 +113,8 @@ class Project(SoftDeletable):
         _("floor space demand (m²)"), null=True, blank=True
     )
     source_channel = models.CharField(_("source channel"), max_length=24, blank=True)
+    # who passed the project on, when it came as a referral (a person or an office, in words)
+    referred_by = models.CharField(_("referred by"), max_length=120, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -135,6 +137,8 @@ class Project(SoftDeletable):
     registered_on = models.DateField(_("registered"), null=True, blank=True)
     construction_on = models.DateField(_("construction started"), null=True, blank=True)
     production_on = models.DateField(_("production started"), null=True, blank=True)
+    # 达产 has its own evidence: the day the project reached its designed output
+    full_output_on = models.DateField(_("full output reached"), null=True, blank=True)
     landed_uscc = models.CharField(_("USCC of the landed entity"), max_length=18, blank=True)
     landed_enterprise = models.ForeignKey(
         Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="landed_projects"
@@ -170,6 +174,10 @@ class Project(SoftDeletable):
         permissions = [
             ("view_all_projects", _("Can see every team's projects")),
             ("manage_pipeline", _("Can create and move investment projects")),
+            (
+                "view_pipeline_summary",
+                _("Can see the pipeline funnel and the signed and landed projects (read-only)"),
+            ),
             ("rank_targets", _("Can rank target enterprises")),
         ]
 

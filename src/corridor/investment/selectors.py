@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from corridor.atlas import selectors as atlas_selectors
 from corridor.errors import NotFound
 from corridor.investment import permissions as perms
 from corridor.investment.models import (
@@ -25,7 +27,7 @@ from corridor.investment.models import (
     Team,
     YearGoal,
 )
-from corridor.investment.stages import pipeline_config
+from corridor.investment.stages import LANDED_FROM, pipeline_config
 
 
 def stages() -> list[Stage]:
@@ -47,14 +49,42 @@ def visible_team_ids(user: User) -> set[int]:
     return ids
 
 
+def _projects() -> QuerySet[Project]:
+    return Project.objects.select_related("target", "stage", "owner", "team", "lost_reason")
+
+
 def visible_projects(user: User) -> QuerySet[Project]:
-    """The projects a user may see: all (with the permission), else own, helped and team projects."""
-    qs = Project.objects.select_related("target", "stage", "owner", "team", "lost_reason")
+    """The projects a user may see by name: all (with the permission), else own, helped and team
+    projects; one who sees only the pipeline's outcome (the leader) sees the signed and landed
+    projects (stages of kind won), read-only."""
+    qs = _projects()
     if user.has_perm(perms.VIEW_ALL_PROJECTS):
         return qs
+    if not user.has_perm(perms.VIEW_PROJECT):
+        if user.has_perm(perms.VIEW_PIPELINE_SUMMARY):
+            return qs.filter(stage__kind=StageKind.WON)
+        return qs.none()
     return qs.filter(
         Q(owner=user) | Q(helpers=user) | Q(team_id__in=visible_team_ids(user))
     ).distinct()
+
+
+def counted_projects(user: User) -> QuerySet[Project]:
+    """The projects the funnel and the year's goals count: the visible ones; for one who sees the
+    pipeline's outcome only (the leader), every project (counted, never listed by name)."""
+    if not user.has_perm(perms.VIEW_PROJECT) and user.has_perm(perms.VIEW_PIPELINE_SUMMARY):
+        return _projects()
+    return visible_projects(user)
+
+
+def works_the_pipeline(user: User) -> bool:
+    """Whether the user works projects (board, follow-ups), not only reads the outcome."""
+    return user.has_perm(perms.VIEW_PROJECT)
+
+
+def sees_the_pipeline(user: User) -> bool:
+    """Whether the user may open the funnel and the signed and landed projects."""
+    return user.has_perm(perms.VIEW_PROJECT) or user.has_perm(perms.VIEW_PIPELINE_SUMMARY)
 
 
 def get_project(user: User, pk: int) -> Project:
@@ -65,6 +95,9 @@ def get_project(user: User, pk: int) -> Project:
     return project
 
 
+PHASES = ("signed", "landed")
+
+
 @dataclass(frozen=True)
 class ProjectFilters:
     q: str = ""
@@ -72,6 +105,7 @@ class ProjectFilters:
     chain: str = ""
     owner: str = ""
     flag: str = ""  # overdue | stale
+    phase: str = ""  # signed (a stage of kind won) | landed (registered or later)
     import_id: int | None = None  # the projects one import created
 
     @classmethod
@@ -82,6 +116,7 @@ class ProjectFilters:
                 k: "".join(ch for ch in str(params.get(k, "")) if ch.isprintable())[:80]
                 for k in ("q", "stage", "chain", "owner", "flag")
             },
+            phase=str(params.get("phase", "")) if params.get("phase") in PHASES else "",
             import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
         )
 
@@ -99,6 +134,11 @@ def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
         qs = qs.filter(owner__username=filters.owner)
     if filters.import_id:
         qs = qs.filter(created_by_import_id=filters.import_id)
+    if filters.phase:
+        qs = qs.filter(stage__kind=StageKind.WON)
+    if filters.phase == "landed":
+        landed = Stage.objects.filter(key=LANDED_FROM).values("order")[:1]
+        qs = qs.filter(stage__order__gte=Subquery(landed))
     today = timezone.localdate()
     if filters.flag == "overdue":
         qs = qs.filter(is_open=True, next_follow_up__lt=today)
@@ -151,12 +191,33 @@ def board(user: User, filters: ProjectFilters) -> list[dict[str, Any]]:
     ]
 
 
-def follow_ups(user: User) -> dict[str, list[Project]]:
-    """The user's own open projects that are overdue or stale (for the home page and the digest)."""
-    mine = [p for p in visible_projects(user).filter(owner=user, is_open=True)]
+FOLLOW_UPS_SHOWN = 5  # the follow-up list shows this many, the rest behind "show all"
+
+
+def follow_ups(user: User) -> dict[str, Any]:
+    """The user's own open projects that are overdue or stale (for the home page, the board and
+    the digest). `items` lists each due project once with both its flags (a project both overdue
+    and stale was listed twice, once per flag): overdue first, longest overdue first, then the
+    longest without activity."""
+    now, today = timezone.now(), timezone.localdate()
+    mine = list(_projects().filter(owner=user, is_open=True))
+    items: list[dict[str, Any]] = [
+        {"project": p, "overdue": is_overdue(p, today), "stale": stale_level(p, now)} for p in mine
+    ]
+    items = [i for i in items if i["overdue"] or i["stale"]]
+    items.sort(
+        key=lambda i: (
+            not i["overdue"],
+            i["project"].next_follow_up if i["overdue"] else dt.date.max,
+            i["project"].last_activity_at,
+        )
+    )
     return {
-        "overdue": [p for p in mine if is_overdue(p)],
-        "stale": sorted((p for p in mine if stale_level(p)), key=lambda p: p.last_activity_at),
+        "items": items,
+        "shown": items[:FOLLOW_UPS_SHOWN],
+        "more": items[FOLLOW_UPS_SHOWN:],
+        "overdue": [i["project"] for i in items if i["overdue"]],
+        "stale": [i["project"] for i in items if i["stale"]],
     }
 
 
@@ -180,7 +241,7 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
     """How many visible projects reached each stage (ever), conversion from the previous stage,
     average days spent in each stage, optionally per chain or per owner."""
     ordered = [s for s in stages() if s.kind in (StageKind.OPEN, StageKind.WON)]
-    projects = {p.pk: p for p in visible_projects(user)}
+    projects = {p.pk: p for p in counted_projects(user)}
     reached: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     days: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     changes = StageChange.objects.filter(project_id__in=list(projects)).order_by(
@@ -197,6 +258,7 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
             days[key][previous.to_stage_id].append(spent)
         last[p.pk] = change
     order = {s.pk: s.order for s in ordered}
+    labels = _chain_names() if group == "chain" else {}
     groups = []
     for key, per_stage in sorted(reached.items()):
         # reaching a later stage implies passing the earlier ones (a project may skip a stage)
@@ -216,8 +278,15 @@ def funnel(user: User, group: str = "") -> dict[str, Any]:
                     "days": sum(stays) / len(stays) if stays else None,  # this group's own
                 }
             )
-        groups.append({"key": key, "rows": rows})
+        groups.append({"key": key, "label": labels.get(key, key), "rows": rows})
     return {"stages": ordered, "groups": groups}
+
+
+def _chain_names() -> dict[str, str]:
+    """Chain keys → names in the active language (the funnel names chains, never keys)."""
+    english = (get_language() or "").startswith("en")
+    names = {c.key: c.name_en if english else c.name_zh for c in atlas_selectors.chains()}
+    return {**names, "—": _("No chain given")}  # _group_key's group of projects without a chain
 
 
 def _group_key(project: Project, group: str) -> str:
@@ -232,7 +301,7 @@ def goals(user: User, year: int | None = None) -> dict[str, Any]:
     """Signed and landed investment of a year (visible projects) against the year's goals."""
     year = year or timezone.localdate().year
     goal = YearGoal.objects.filter(year=year).first()
-    visible = visible_projects(user)
+    visible = counted_projects(user)
     signed = sum((p.investment_amount or Decimal(0)) for p in visible.filter(signed_on__year=year))
     landed = sum(
         (p.investment_amount or Decimal(0)) for p in visible.filter(registered_on__year=year)
@@ -301,6 +370,7 @@ def funnel_chart(data: dict[str, Any], language: str) -> dict[str, Any]:
                 "sort": "none",
                 "left": "10%",
                 "width": "80%",
+                "minSize": "12%",  # the last stages keep room for their label ("达产 2")
                 "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
                 "data": [{"name": r["stage"].name(language), "value": r["count"]} for r in rows],
             }

@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit, snapshot
+from corridor.atlas import selectors as atlas
+from corridor.engine.sheets.cells import to_halfwidth
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, ValidationFailed, printable_text
+from corridor.investment import selectors
 from corridor.investment.models import (
     Activity,
     Document,
@@ -34,6 +37,7 @@ from corridor.investment.stages import (  # noqa: F401  channels: TODO(lead): im
     pipeline_config,
 )
 from corridor.registry import selectors as registry
+from corridor.registry import services as registry_services
 from corridor.registry.models import Enterprise
 
 MAX_DOCUMENT_BYTES = 20 << 20
@@ -49,6 +53,7 @@ EDITABLE = (
     "land_mu",
     "floor_space_m2",
     "source_channel",
+    "referred_by",
     "team",
     "next_step",
     "next_follow_up",
@@ -57,6 +62,7 @@ EDITABLE = (
     "registered_on",
     "construction_on",
     "production_on",
+    "full_output_on",
     "landed_uscc",
 )
 
@@ -114,6 +120,50 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_consistency(project: Project, node_changed: bool = True) -> None:
+    """Rules across fields, judged on the project as it would be saved: the node belongs to the
+    chain (the chain follows from the node when not given), full output does not precede
+    production, and a referral says who referred it."""
+    if project.node and node_changed:
+        node = atlas.node_index().get(project.node)
+        if node is None:
+            raise ValidationFailed(
+                _("Unknown chain node %(node)s.") % {"node": project.node},
+                field="node",
+                value=project.node,
+            )
+        if not project.chain:
+            project.chain = node.chain
+        elif node.chain != project.chain:
+            raise ValidationFailed(
+                _("The node %(node)s does not belong to the chosen chain.")
+                % {"node": node.name_en if _english() else node.name_zh},
+                field="node",
+                value=project.node,
+            )
+    if (
+        project.full_output_on
+        and project.production_on
+        and project.full_output_on < project.production_on
+    ):
+        raise ValidationFailed(
+            _("Full output cannot be reached before production started."),
+            field="full_output_on",
+            value=project.full_output_on.isoformat(),
+        )
+    if project.source_channel == REFERRAL and not project.referred_by.strip():
+        raise ValidationFailed(
+            _("Say who referred the project (a person or an office)."), field="referred_by"
+        )
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+REFERRAL = "referral"
+
+
 def _link_landed(project: Project) -> None:
     """Link the landed entity to the registry record with the same USCC, if there is one."""
     if project.landed_uscc:
@@ -126,11 +176,7 @@ def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Pro
         raise ValidationFailed(_("The target enterprise is deleted."), field="target")
     existing = Project.objects.filter(target=target, is_open=True).first()
     if existing is not None:
-        raise Conflict(
-            _("%(name)s already has an open project: %(project)s (#%(id)d).")
-            % {"name": target.name, "project": existing.name, "id": existing.pk},
-            project=existing.pk,
-        )
+        raise _duplicate(target, existing, owner)
     fields = _clean(data)
     with override("zh-hans"):  # stored text is read by everyone: keep it in the working language
         fields.setdefault("name", _("%(name)s project") % {"name": target.name})
@@ -139,6 +185,7 @@ def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Pro
     try:
         with transaction.atomic():
             project = Project(target=target, owner=owner, stage=lead, **fields)
+            _check_consistency(project)
             _link_landed(project)
             project.save()
             StageChange.objects.create(project=project, from_stage=None, to_stage=lead, by=owner)
@@ -148,13 +195,79 @@ def create_project(target: Enterprise, owner: User, data: dict[str, Any]) -> Pro
     return project
 
 
+def _duplicate(target: Enterprise, existing: Project, user: User) -> Conflict:
+    """The refusal of a second open project: it names the open one only to a user who may see it
+    (another team's project stays invisible: no name, no id, no team; the user is told whom to ask)."""
+    if selectors.visible_projects(user).filter(pk=existing.pk).exists():
+        return Conflict(
+            _("%(name)s already has an open project: %(project)s (#%(id)d).")
+            % {"name": target.name, "project": existing.name, "id": existing.pk},
+            project=existing.pk,
+        )
+    return Conflict(
+        _(
+            "A project for %(name)s is already open with another team. Ask the pipeline"
+            " administrator (who sees every team's projects) to add you to it."
+        )
+        % {"name": target.name}
+    )
+
+
+def new_target(name: str, province: str, city: str, actor: User) -> Enterprise:
+    """Add a company the registry does not know yet (a referral no ranking found), outside the
+    district. Refused when the registry already has the name in either bracket spelling: the
+    user should pick that record (the same name check the project import applies)."""
+    name = printable_text(" ".join(name.split()), "new_name")
+    if not name:
+        raise ValidationFailed(_("Give the company's name."), field="new_name")
+    known = registry.enterprises_named(name_spellings(name), limit=1)
+    if known:
+        raise Conflict(
+            _("%(name)s is already in the registry (%(place)s); pick it from the registry.")
+            % {"name": known[0].name, "place": known[0].city_label or "—"},
+            field="new_name",
+            enterprise=known[0].pk,
+        )
+    place = {
+        "province": printable_text(province.strip(), "new_province")[:32],
+        "city": printable_text(city.strip(), "new_city")[:32],
+    }
+    return registry_services.create_enterprise(
+        {"name": name[:200], "is_local": False, **place}, actor
+    )
+
+
+def name_spellings(name: str) -> set[str]:
+    """A registry name in the spellings registry records use (half- or full-width brackets)."""
+    return {name, name.replace("(", "（").replace(")", "）"), to_halfwidth(name)}
+
+
+def open_project_by_hand(
+    owner: User,
+    data: dict[str, Any],
+    target: Enterprise | None = None,
+    company: dict[str, str] | None = None,
+) -> Project:
+    """Open a project no ranking found (a referral): on a registry enterprise, or on a company
+    added to the registry with it (both or neither are written)."""
+    with transaction.atomic():
+        if target is None:
+            company = company or {}
+            target = new_target(
+                company.get("name", ""), company.get("province", ""), company.get("city", ""), owner
+            )
+        return create_project(target, owner, data)
+
+
 def update_project(project: Project, data: dict[str, Any], user: User) -> Project:
     """Change a project's details (not its stage), audited."""
     fields = _clean(data)
     with transaction.atomic():
         before = snapshot(project)
+        placed = (project.chain, project.node)
         for key, value in fields.items():
             setattr(project, key, value)
+        _check_consistency(project, node_changed=(project.chain, project.node) != placed)
         _link_landed(project)
         after = snapshot(project)
         if after != before:  # an unchanged save writes nothing and no history entry
@@ -181,9 +294,7 @@ def move_stage(
             .first()
         )
         if clash is not None:
-            raise Conflict(
-                _("The enterprise already has another open project (#%(id)d).") % {"id": clash.pk}
-            )
+            raise _duplicate(project.target, clash, user)
     missing = missing_requirements(project, stage, note, lost_reason)
     if missing:
         raise ValidationFailed(

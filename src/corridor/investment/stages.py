@@ -32,6 +32,10 @@ def channels() -> list[tuple[str, str, str]]:
     return [(c["key"], c["zh"], c["en"]) for c in pipeline_config()["channels"]]
 
 
+# A project counts as landed from this stage on (the entity is registered in the district).
+LANDED_FROM = "registered"
+
+
 # --- requirements -----------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("targets/leader/<int:pk>/", views.leader_suppliers, name="leader"),
     path("map/", views.investment_map, name="map"),
     path("projects/new/", views.project_create, name="create"),
+    path("projects/new/enterprises/", views.enterprise_picker, name="enterprise_picker"),
     path("projects/import/", views.project_import, name="import"),
     path("projects/import/template.xlsx", views.project_import_template, name="import_template"),
     path("projects/<int:pk>/", views.project_detail, name="project"),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import wraps
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
@@ -31,11 +36,28 @@ from corridor.investment import (
 from corridor.investment import permissions as perms
 from corridor.registry import selectors as registry_selectors
 
+if TYPE_CHECKING:
+    from corridor.registry.models import Enterprise
+
+
+def _sees_pipeline(view):  # type: ignore[no-untyped-def]
+    """A view decorator: those who work the pipeline, or read its outcome (the leader), else 403."""
+
+    @wraps(view)
+    def wrapped(request: SignedInRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not selectors.sees_the_pipeline(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 @login_required
-@_perm(perms.VIEW_PROJECT)
-def pipeline_board(request: SignedInRequest) -> HttpResponse:
+@_sees_pipeline
+def pipeline_board(request: SignedInRequest) -> HttpResponseBase:
     """The kanban board: a column per stage, cards flagged when overdue or stale."""
+    if not selectors.works_the_pipeline(request.user):  # the leader reads the outcome: the funnel
+        return redirect("investment:analytics")
     filters = selectors.ProjectFilters.from_query(request.GET)
     context = {
         "columns": selectors.board(request.user, filters),
@@ -53,10 +75,12 @@ def pipeline_board(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-@_perm(perms.VIEW_PROJECT)
+@_sees_pipeline
 def project_list(request: SignedInRequest) -> HttpResponseBase:
     """Every visible project with filters, paging and export."""
     filters = selectors.ProjectFilters.from_query(request.GET)
+    if not filters.phase and not selectors.works_the_pipeline(request.user):
+        filters = replace(filters, phase="signed")  # what the leader sees by name
     qs = selectors.project_list(request.user, filters)
     if request.GET.get("export") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -73,19 +97,31 @@ def project_list(request: SignedInRequest) -> HttpResponseBase:
         "chains": atlas_selectors.chains(),
         "query": request.GET.urlencode(),
         "lang": _lang(),
+        "works": selectors.works_the_pipeline(request.user),
     }
     return render(request, "investment/list.html", context)
+
+
+def _target_of(request: SignedInRequest) -> Enterprise | None:
+    """The enterprise named by ?target= / the form's target, or None for a project by hand."""
+    raw = (request.GET.get("target") or request.POST.get("target") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise ValidationFailed(_("Pick the enterprise from the registry."), field="target")
+    return registry_selectors.get_enterprise(int(raw))
 
 
 @login_required
 @_perm(perms.MANAGE_PIPELINE)
 def project_create(request: SignedInRequest) -> HttpResponse:
-    """Open a project on a target enterprise (one click from a target list, or the form)."""
-    target = registry_selectors.get_enterprise(
-        int(request.GET.get("target") or request.POST.get("target") or 0)
-    )
+    """Open a project: one click from a target list, or the form, on a registry enterprise or on
+    a company not yet in the registry (a referral no ranking found)."""
+    target = _target_of(request)
     node = request.GET.get("node") or request.POST.get("node") or ""
     if request.method == "POST" and request.POST.get("quick"):  # one click from a target list
+        if target is None:
+            raise ValidationFailed(_("Pick the enterprise from the registry."), field="target")
         project = services.create_project(
             target,
             request.user,
@@ -93,30 +129,69 @@ def project_create(request: SignedInRequest) -> HttpResponse:
         )
         messages.success(request, _("Lead created: %(p)s.") % {"p": project.name})
         return redirect("investment:project", pk=project.pk)
+    status = 200
     if request.method == "POST":
-        form = forms.ProjectForm(request.POST)
+        form = forms.NewProjectForm(request.POST)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            project = services.create_project(target, request.user, data)
-            messages.success(
-                request, _("Project opened at stage %(s)s.") % {"s": project.stage.name(_lang())}
-            )
-            return redirect("investment:project", pk=project.pk)
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if v not in (None, "") and k not in forms.NewProjectForm.COMPANY_FIELDS
+            }
+            company = {
+                "name": form.cleaned_data["new_name"],
+                "province": form.cleaned_data["new_province"],
+                "city": form.cleaned_data["new_city"],
+            }
+            try:
+                project = services.open_project_by_hand(request.user, data, target, company)
+            except DomainError as exc:  # shown on the form, which keeps what was typed
+                status = exc.status
+                field = exc.details.get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
+                if exc.details.get("enterprise"):  # the registry has it: offer that record
+                    target = registry_selectors.get_enterprise(exc.details["enterprise"])
+            else:
+                messages.success(
+                    request,
+                    _("Project opened at stage %(s)s.") % {"s": project.stage.name(_lang())},
+                )
+                return redirect("investment:project", pk=project.pk)
     else:
-        form = forms.ProjectForm(
+        form = forms.NewProjectForm(
             initial={
+                "target": target.pk if target else None,
                 "node": node,
                 "chain": node.split(".")[0] if node else "",
-                "source_channel": "targeting" if node else "",
+                "source_channel": "targeting" if node else ("" if target else "referral"),
             }
         )
     return render(
-        request, "investment/edit.html", {"form": form, "target": target, "project": None}
+        request,
+        "investment/edit.html",
+        {"form": form, "target": target, "project": None},
+        status=status,
     )
 
 
 @login_required
-@_perm(perms.VIEW_PROJECT)
+@_perm(perms.MANAGE_PIPELINE)
+def enterprise_picker(request: SignedInRequest) -> HttpResponse:
+    """The new-project form's search: registry enterprises matching a name or USCC, to pick one."""
+    q = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:100]
+    found = registry_selectors.enterprise_list(registry_selectors.EnterpriseFilters(q=q))
+    return render(
+        request,
+        "investment/_enterprise_picker.html",
+        {"q": q, "found": list(found[:PICKER_ROWS]) if len(q) >= 2 else []},
+    )
+
+
+PICKER_ROWS = 15
+
+
+@login_required
+@_sees_pipeline
 def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A project: details, stage history, activity timeline, documents, forms to act."""
     project = selectors.get_project(request.user, pk)
@@ -132,6 +207,8 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "overdue": selectors.is_overdue(project),
         "lang": _lang(),
         "node": atlas_selectors.node_index().get(project.node),
+        "chain_name": _chain_name(project.chain),
+        "works": selectors.works_the_pipeline(request.user),
     }
     return render(request, "investment/project.html", context)
 
@@ -215,7 +292,7 @@ def project_document(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_perm(perms.VIEW_PROJECT)
+@_sees_pipeline
 def document_download(request: SignedInRequest, pk: int, doc: int) -> HttpResponseBase:
     """Download a project's document (only for those who see the project)."""
     project = selectors.get_project(request.user, pk)
@@ -227,7 +304,7 @@ def document_download(request: SignedInRequest, pk: int, doc: int) -> HttpRespon
 
 
 @login_required
-@_perm(perms.VIEW_PROJECT)
+@_sees_pipeline
 def analytics(request: SignedInRequest) -> HttpResponseBase:
     """Funnel and conversion by stage, chain and owner; days per stage; the year's goals."""
     group = request.GET.get("group", "")
@@ -246,8 +323,16 @@ def analytics(request: SignedInRequest) -> HttpResponseBase:
         "goals": selectors.goals(request.user),
         "chart": selectors.funnel_chart(data, _lang()),
         "lang": _lang(),
+        "works": selectors.works_the_pipeline(request.user),
     }
     return render(request, "investment/analytics.html", context)
+
+
+def _chain_name(key: str) -> str:
+    chain = next((c for c in atlas_selectors.chains() if c.key == key), None)
+    if chain is None:
+        return key
+    return chain.name_en if _lang().startswith("en") else chain.name_zh
 
 
 # --- targets ------------------------------------------------------------------------------------

@@ -17,3 +17,15 @@ def stage_name(stage: Any) -> str:
         return ""
     english = (get_language() or "").startswith("en")
     return stage.name_en if english else stage.name_zh
+
+
+@register.filter
+def channel_name(key: str) -> str:
+    """A source channel's name in the active language (the key when the list no longer has it)."""
+    from corridor.investment.stages import channels
+
+    english = (get_language() or "").startswith("en")
+    for k, zh, en in channels():
+        if k == key:
+            return en if english else zh
+    return key
