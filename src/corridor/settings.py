@@ -15,7 +15,8 @@ VAR_DIR = Path(os.environ.get("CORRIDOR_VAR_DIR", BASE_DIR / "var"))
 NODE_MODULES = Path(os.environ.get("CORRIDOR_NODE_MODULES", BASE_DIR / "node_modules"))
 
 DEV_SECRET = "corridor-development-only-secret-do-not-use-in-production"
-DEBUG = os.environ.get("CORRIDOR_DEBUG", "1") == "1"
+# Off unless asked: with DEBUG on, an unknown URL lists every URL pattern and a crash shows a traceback.
+DEBUG = os.environ.get("CORRIDOR_DEBUG", "0") == "1"
 PRODUCTION = os.environ.get("CORRIDOR_ENV", "development") == "production"
 SECRET_KEY = os.environ.get("CORRIDOR_SECRET_KEY", DEV_SECRET)
 if PRODUCTION and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 50):

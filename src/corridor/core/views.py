@@ -11,6 +11,24 @@ class SignedInRequest(HttpRequest):
     user: User
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 page (a malformed request, an unknown host), standalone like the 500 page."""
+    return _standalone(request, "core/400.html", 400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 page: rendered without the database, the session or context processors (any may be
+    what failed), in the language the request had already chosen."""
+    return _standalone(request, "core/500.html", 500)
+
+
+def _standalone(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    from django.template import loader
+
+    html = loader.get_template(template).render({})
+    return HttpResponse(html, status=status)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """403 page in the site layout."""
     return render(request, "core/403.html", status=403)
@@ -31,6 +49,7 @@ def perm_required(name: str):  # type: ignore[no-untyped-def]
 def active_language() -> str:
     """The request's language code (Chinese when none is active)."""
     from django.utils.translation import get_language
+
 
     return get_language() or "zh-hans"
 
