@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corridor.core.middleware.MalformedBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,7 +144,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Login throttling: this many failures per username or per address within the window lock it out.
+# Every password sign-in (ours and the admin's) goes through this backend: it normalises the name
+# and counts attempts per username *and* address, reserved atomically before the password check.
+AUTHENTICATION_BACKENDS = ["corridor.accounts.auth.ThrottledModelBackend"]
+# Login throttling: this many attempts by one username from one address within the window lock
+# that pair out (a success clears the count).
 CORRIDOR_LOGIN_MAX_FAILURES = int(os.environ.get("CORRIDOR_LOGIN_MAX_FAILURES", "5"))
 CORRIDOR_LOGIN_WINDOW_SECONDS = int(os.environ.get("CORRIDOR_LOGIN_WINDOW_SECONDS", "900"))
 

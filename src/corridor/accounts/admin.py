@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from corridor.accounts.forms import ThrottledAdminAuthenticationForm
 from corridor.accounts.models import ApiToken, ApplicantProfile, AuditEvent
+
+# The admin's sign-in goes through the same throttled backend; this form says when it is locked.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(AuditEvent)

@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from corridor.core.issue_text import uscc_text
 from corridor.engine.uscc import check_uscc
+
+
+class _SaysWhenLocked:
+    """Login forms: when the backend refused because of too many attempts, say so."""
+
+    request: object
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        if getattr(self.request, "login_locked", False):
+            return forms.ValidationError(
+                _("Too many failed sign-ins. Try again in 15 minutes."), code="locked"
+            )
+        return super().get_invalid_login_error()  # type: ignore[misc]
+
+
+class ThrottledAuthenticationForm(_SaysWhenLocked, AuthenticationForm):
+    """Our sign-in page's form."""
+
+
+class ThrottledAdminAuthenticationForm(_SaysWhenLocked, AdminAuthenticationForm):
+    """The admin site's sign-in form."""
 
 
 class SignUpForm(forms.Form):

@@ -91,3 +91,19 @@ class ApplicantProfile(models.Model):
 
     def __str__(self) -> str:
         return self.organisation
+
+
+class AttemptCounter(models.Model):
+    """Attempts of one kind (a sign-in as one user from one address, sign-ups from one address)
+    within a window; reserved by one conditional UPDATE, so concurrent requests cannot overrun it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.attempts}"

@@ -6,16 +6,22 @@ import datetime as dt
 import decimal
 import hashlib
 import secrets
+import unicodedata
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corridor.accounts.models import ApiToken, ApplicantProfile, AuditAction, AuditEvent
+from corridor.accounts.models import (
+    ApiToken,
+    ApplicantProfile,
+    AttemptCounter,
+    AuditAction,
+    AuditEvent,
+)
 from corridor.accounts.roles import Role
 from corridor.core.channel import current_channel
 from corridor.errors import Conflict, PermissionDenied, ValidationFailed
@@ -145,27 +151,55 @@ def user_for_token(raw: str) -> User | None:
     return token.user
 
 
-def _throttle_keys(username: str, address: str) -> list[str]:
-    digest = hashlib.sha256(username.lower().encode()).hexdigest()[:16]
-    return [f"login-fail:user:{digest}", f"login-fail:addr:{address}"]
+def normalised_username(raw: str) -> str:
+    """The one identity a typed username stands for: NFKC (full-width letters become ASCII),
+    surrounding spaces dropped, case folded. ' leader', 'LEADER' and 'ｌｅａｄｅｒ' are all 'leader'."""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
-def login_locked(username: str, address: str) -> bool:
-    """Whether too many recent failures lock this username or address out."""
-    limit = settings.CORRIDOR_LOGIN_MAX_FAILURES
-    return any((cache.get(key) or 0) >= limit for key in _throttle_keys(username, address))
+def reserve_attempt(scope: str, identity: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt of (scope, identity) if fewer than limit were made in the window, and say
+    whether it may go ahead. The count is taken before the attempt is made, by single statements
+    (insert-if-absent, then a conditional UPDATE), so N concurrent attempts get at most limit."""
+    key = hashlib.sha256(f"{scope}\x00{identity}".encode()).hexdigest()
+    now = timezone.now()
+    AttemptCounter.objects.bulk_create(
+        [AttemptCounter(key=key, attempts=0, window_start=now)], ignore_conflicts=True
+    )
+    expired = now - dt.timedelta(seconds=window_seconds)
+    if AttemptCounter.objects.filter(key=key, window_start__lt=expired).update(
+        attempts=1, window_start=now
+    ):
+        return True
+    return bool(
+        AttemptCounter.objects.filter(key=key, attempts__lt=limit).update(
+            attempts=models.F("attempts") + 1
+        )
+    )
 
 
-def register_login_failure(username: str, address: str) -> None:
-    """Count one failed sign-in against the username and the address."""
-    for key in _throttle_keys(username, address):
-        cache.add(key, 0, settings.CORRIDOR_LOGIN_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.CORRIDOR_LOGIN_WINDOW_SECONDS)
+def forget_attempts(scope: str, identity: str) -> None:
+    """Clear the count of (scope, identity), e.g. after a successful sign-in."""
+    key = hashlib.sha256(f"{scope}\x00{identity}".encode()).hexdigest()
+    AttemptCounter.objects.filter(key=key).delete()
 
 
-def clear_login_failures(username: str, address: str) -> None:
-    """Forget failures after a successful sign-in."""
-    cache.delete_many(_throttle_keys(username, address))
+def sign_in_identity(username: str, address: str) -> str:
+    """What sign-in attempts are counted against: the normalised username at one address (a
+    guesser at one address cannot lock others out; see docs/security.md)."""
+    return f"{normalised_username(username)}\x00{address}"
+
+
+def reserve_sign_in(username: str, address: str) -> bool:
+    """Whether this sign-in may check its password (and count it)."""
+    return reserve_attempt(
+        "sign-in",
+        sign_in_identity(username, address),
+        settings.CORRIDOR_LOGIN_MAX_FAILURES,
+        settings.CORRIDOR_LOGIN_WINDOW_SECONDS,
+    )
+
+
+def clear_sign_in_failures(username: str, address: str) -> None:
+    """Forget a user's attempts at an address after a successful sign-in."""
+    forget_attempts("sign-in", sign_in_identity(username, address))

@@ -12,38 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.accounts import selectors, services
-from corridor.accounts.forms import SignUpForm, TokenForm
+from corridor.accounts.forms import SignUpForm, ThrottledAuthenticationForm, TokenForm
 from corridor.core.views import SignedInRequest
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login view, refusing after too many recent failures for a username or address."""
+    """Django's login view; the backend counts attempts (accounts.auth.ThrottledModelBackend) and
+    a locked-out attempt is answered 429 with the reason."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        username = request.POST.get("username", "")
-        if services.login_locked(username, _client_address(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _("Too many failed sign-ins. Try again in 15 minutes."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    form_class = ThrottledAuthenticationForm
 
     def form_invalid(self, form):  # type: ignore[no-untyped-def]
-        services.register_login_failure(
-            self.request.POST.get("username", ""), _client_address(self.request)
-        )
-        return super().form_invalid(form)
-
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        services.clear_login_failures(form.get_user().username, _client_address(self.request))
-        return super().form_valid(form)
+        response = super().form_invalid(form)
+        if getattr(self.request, "login_locked", False):
+            response.status_code = 429
+        return response
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -54,7 +39,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         user = services.sign_up_applicant(
             data["username"], data["password"], data["organisation"], data["email"], data["uscc"]
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="corridor.accounts.auth.ThrottledModelBackend")
         messages.success(request, _("Welcome. Your applicant account is ready."))
         return redirect("dashboard:home")
     return render(request, "accounts/signup.html", {"form": form})

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor.core.params import id_param
 from corridor.errors import NotFound
 from corridor.investment import permissions as perms
 from corridor.investment.models import (
@@ -76,13 +77,12 @@ class ProjectFilters:
 
     @classmethod
     def from_query(cls, params: Any) -> ProjectFilters:
-        batch = str(params.get("import", "")).strip()
         return cls(
             **{
                 k: "".join(ch for ch in str(params.get(k, "")) if ch.isprintable())[:80]
                 for k in ("q", "stage", "chain", "owner", "flag")
             },
-            import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
+            import_id=id_param(params, "import"),
         )
 
 

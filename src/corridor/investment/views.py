@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import selectors as atlas_selectors
+from corridor.core.params import id_param, int_param
 from corridor.core.views import SignedInRequest
 from corridor.core.views import active_language as _lang
 from corridor.core.views import perm_required as _perm
@@ -82,7 +83,7 @@ def project_list(request: SignedInRequest) -> HttpResponseBase:
 def project_create(request: SignedInRequest) -> HttpResponse:
     """Open a project on a target enterprise (one click from a target list, or the form)."""
     target = registry_selectors.get_enterprise(
-        int(request.GET.get("target") or request.POST.get("target") or 0)
+        id_param(request.GET, "target") or id_param(request.POST, "target") or 0
     )
     node = request.GET.get("node") or request.POST.get("node") or ""
     if request.method == "POST" and request.POST.get("quick"):  # one click from a target list
@@ -256,11 +257,7 @@ def analytics(request: SignedInRequest) -> HttpResponseBase:
 def _target_context(request: SignedInRequest, index: dict | None = None) -> dict:
     nodes = targets.selected_nodes(request.GET, index)
     strategy = targets.strategy_from(request.GET)
-    top = (
-        min(targets.MAX_TOP, max(1, int(request.GET.get("top") or 50)))
-        if (request.GET.get("top") or "50").isdigit()
-        else 50
-    )
+    top = int_param(request.GET, "top", 50, 1, targets.MAX_TOP)
     return {"nodes": nodes, "strategy": strategy, "top": top}
 
 

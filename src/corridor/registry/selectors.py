@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
 from corridor.core.channels import channel_label
+from corridor.core.params import id_param
 from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
@@ -82,10 +83,9 @@ class EnterpriseFilters:
 
     @classmethod
     def from_query(cls, params: Any) -> EnterpriseFilters:
-        """Parse and sanitise query parameters (unknown values are ignored, never errors)."""
+        """Parse and sanitise query parameters (unknown choices are ignored; a record number that
+        is not one is a ValidationFailed naming the parameter)."""
         params = {k: _printable(str(v)) for k, v in dict(params.items()).items()}
-        park = params.get("park", "")
-        batch = params.get("import", "")
         sort = params.get("sort", "-revenue")
         year = params.get("facts_year", "")
         extra = tuple(
@@ -94,7 +94,7 @@ class EnterpriseFilters:
         return cls(
             q=params.get("q", "").strip()[:100],
             county_code=params.get("county", "").strip()[:6],
-            park_id=int(park) if park.isdigit() else None,
+            park_id=id_param(params, "park"),
             title=params.get("title", "") if params.get("title", "") in TitleKind.values else "",
             size_band=params.get("size", "") if params.get("size", "") in SizeBand.values else "",
             locality=params.get("locality", "")
@@ -105,7 +105,7 @@ class EnterpriseFilters:
             synthetic=params.get("synthetic", "")
             if params.get("synthetic", "") in ("real", "synthetic")
             else "",
-            import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
+            import_id=id_param(params, "import"),
             facts_year=int(year) if year.isdigit() and len(year) == 4 else None,
             extra=extra,
             sort=sort if sort in SORTS else "-revenue",

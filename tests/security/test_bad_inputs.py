@@ -1,0 +1,102 @@
+"""Inputs that used to give a 500 each get a 4xx with a reason (issue 9, §5)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from corridor.accounts.services import issue_token
+from tests.factories import EnterpriseFactory, user_with_role
+
+BAD_NUMBERS = ["²", "99999999999999999999", "-3", "1e3", "abc"]
+
+
+@pytest.fixture
+def admin(db) -> Client:  # type: ignore[no-untyped-def]
+    client = Client(headers={"accept-language": "en"}, raise_request_exception=False)
+    client.force_login(user_with_role("administrator", "root"))
+    return client
+
+
+@pytest.fixture
+def token(db) -> str:  # type: ignore[no-untyped-def]
+    return issue_token(user_with_role("administrator", "api-root"), "t")
+
+
+def _reason(response) -> str:  # type: ignore[no-untyped-def]
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+@pytest.mark.parametrize("url", ["/registry/", "/registry/export/"])
+def test_registry_pages_refuse_a_malformed_park(admin, url, value) -> None:  # type: ignore[no-untyped-def]
+    response = admin.get(url, {"park": value})
+    assert response.status_code == 422
+    assert "park" in _reason(response)
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+def test_registry_api_refuses_a_malformed_park(token, value) -> None:  # type: ignore[no-untyped-def]
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/registry/enterprises", {"park": value}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 422
+    assert response.json()["details"]["field"] == "park"
+
+
+def test_a_well_formed_park_still_filters(admin) -> None:  # type: ignore[no-untyped-def]
+    assert admin.get("/registry/", {"park": "7"}).status_code == 200
+    assert admin.get("/registry/", {"park": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "x"])
+def test_targets_refuse_a_malformed_top(admin, value) -> None:  # type: ignore[no-untyped-def]
+    response = admin.get("/investment/targets/", {"top": value})
+    assert response.status_code == 422
+    assert "top" in _reason(response)
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999"])
+def test_new_project_refuses_a_malformed_target(admin, value) -> None:  # type: ignore[no-untyped-def]
+    response = admin.get("/investment/projects/new/", {"target": value})
+    assert response.status_code == 422
+    assert "target" in _reason(response)
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999"])
+def test_merge_refuses_a_malformed_target(admin, value) -> None:  # type: ignore[no-untyped-def]
+    source = EnterpriseFactory(uscc=None)
+    response = admin.post(f"/registry/{source.pk}/merge/", {"target": value})
+    assert response.status_code == 422
+    assert "target" in _reason(response)
+
+
+@pytest.mark.parametrize("field", ["name", "is_local"])
+def test_patch_with_null_required_field_is_422(token, field) -> None:  # type: ignore[no-untyped-def]
+    ent = EnterpriseFactory()
+    response = Client(raise_request_exception=False).patch(
+        f"/api/v1/registry/enterprises/{ent.pk}",
+        data=json.dumps({field: None}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422
+    assert field in response.content.decode()
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/api/v1/registry/enterprises", "/api/v1/imports", "/accounts/signup/"]
+)
+def test_multipart_without_boundary_is_400_with_a_reason(db, url, content_type, caplog) -> None:  # type: ignore[no-untyped-def]
+    token = issue_token(user_with_role("administrator", "mp"), "t")
+    response = Client(raise_request_exception=False, headers={"accept-language": "en"}).generic(
+        "POST", url, b"name=x", content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["error"] == "bad_request"
+    assert "boundary" in response.content.decode()
+    assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
