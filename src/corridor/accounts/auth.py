@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
 from corridor.accounts import services
-from corridor.accounts.services import user_for_token
+from corridor.errors import PermissionDenied
 from corridor.core.views import require_perm
 
 
@@ -46,7 +47,9 @@ class ThrottledModelBackend(ModelBackend):
             return None
         user = _stored_user(username)
         if user is None:
-            User().set_password(password)  # as slow as a real check: names cannot be probed by timing
+            User().set_password(
+                password
+            )  # as slow as a real check: names cannot be probed by timing
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             services.clear_sign_in_failures(username, address)
@@ -64,14 +67,21 @@ def _stored_user(username: str) -> User | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; sets request.user to the token's owner."""
+    """`Authorization: Bearer <token>`; sets request.user to the token's owner. An expired token
+    is no token (401); a read-only token asking to change something is refused (403)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = services.active_token(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied(_("This API token is read-only."), token=found.prefix)
+        request.user = found.user
+        return found.user
 
 
 api_auth = [TokenAuth(), django_auth]

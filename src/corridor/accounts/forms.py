@@ -65,3 +65,5 @@ class SignUpForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+    read_only = forms.BooleanField(label=_("Read-only"), required=False)

@@ -22,9 +22,12 @@ from corridor.accounts.models import (
     AuditAction,
     AuditEvent,
 )
+from corridor.accounts.models import TOKEN_DAYS_DEFAULT
 from corridor.accounts.roles import Role
 from corridor.core.channel import current_channel
 from corridor.errors import Conflict, PermissionDenied, ValidationFailed
+
+TOKEN_DAYS_MAX = 366
 
 
 def json_safe(value: Any) -> Any:
@@ -120,11 +123,25 @@ def _hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str) -> str:
-    """Create an API token and return its raw value (shown once, stored only as a hash)."""
+def issue_token(
+    user: User, name: str, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False
+) -> str:
+    """Create an API token valid for `days` and return its raw value (shown once, stored only as
+    a hash); a read-only token may only read."""
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise ValidationFailed(
+            _("A token lasts 1 to %(max)s days.") % {"max": TOKEN_DAYS_MAX},
+            field="days",
+            value=days,
+        )
     raw = "cor_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user, name=name[:100] or "token", key_hash=_hash_key(raw), prefix=raw[4:10]
+        user=user,
+        name=name[:100] or "token",
+        key_hash=_hash_key(raw),
+        prefix=raw[4:10],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        read_only=read_only,
     )
     return raw
 
@@ -138,17 +155,29 @@ def revoke_token(user: User, token_id: int) -> None:
         raise PermissionDenied(_("No such active token of yours."))
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a raw API token belongs to, or None."""
+def active_token(raw: str) -> ApiToken | None:
+    """The unrevoked, unexpired token of an active user that a raw value is, or None."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_key(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=_hash_key(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user a raw, unexpired API token belongs to, or None."""
+    token = active_token(raw)
+    return token.user if token is not None else None
 
 
 def normalised_username(raw: str) -> str:

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,6 +55,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
         "form": TokenForm(),
         "new_token": new_token,
         "role": selectors.role_label(request.user),
+        "now": timezone.now(),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -64,7 +66,10 @@ def create_token(request: SignedInRequest) -> HttpResponse:
     """Issue an API token; its raw value is shown once."""
     form = TokenForm(request.POST)
     if form.is_valid():
-        request.session["new_token"] = services.issue_token(request.user, form.cleaned_data["name"])
+        data = form.cleaned_data
+        request.session["new_token"] = services.issue_token(
+            request.user, data["name"], data["days"], data["read_only"]
+        )
     return redirect("accounts:profile")
 
 

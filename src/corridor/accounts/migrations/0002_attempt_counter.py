@@ -5,23 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttemptCounter',
+            name="AttemptCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('window_start', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("window_start", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'attempt counter',
-                'verbose_name_plural': 'attempt counters',
+                "verbose_name": "attempt counter",
+                "verbose_name_plural": "attempt counters",
             },
         ),
     ]
