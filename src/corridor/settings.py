@@ -152,6 +152,10 @@ AUTHENTICATION_BACKENDS = ["corridor.accounts.auth.ThrottledModelBackend"]
 CORRIDOR_LOGIN_MAX_FAILURES = int(os.environ.get("CORRIDOR_LOGIN_MAX_FAILURES", "5"))
 CORRIDOR_LOGIN_WINDOW_SECONDS = int(os.environ.get("CORRIDOR_LOGIN_WINDOW_SECONDS", "900"))
 
+# Public sign-up: at most this many accounts per address within the window.
+CORRIDOR_SIGNUP_MAX_PER_ADDRESS = int(os.environ.get("CORRIDOR_SIGNUP_MAX_PER_ADDRESS", "5"))
+CORRIDOR_SIGNUP_WINDOW_SECONDS = int(os.environ.get("CORRIDOR_SIGNUP_WINDOW_SECONDS", "3600"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

@@ -88,7 +88,8 @@ def test_patch_with_null_required_field_is_422(token, field) -> None:  # type: i
 
 @pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
 @pytest.mark.parametrize(
-    "url", ["/accounts/login/", "/api/v1/registry/enterprises", "/api/v1/imports", "/accounts/signup/"]
+    "url",
+    ["/accounts/login/", "/api/v1/registry/enterprises", "/api/v1/imports", "/accounts/signup/"],
 )
 def test_multipart_without_boundary_is_400_with_a_reason(db, url, content_type, caplog) -> None:  # type: ignore[no-untyped-def]
     token = issue_token(user_with_role("administrator", "mp"), "t")

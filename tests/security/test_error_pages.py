@@ -26,16 +26,18 @@ def test_debug_is_off_unless_asked() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "heading"), [("zh-hans", "页面不存在"), ("en", "Not found")]
-)
+@pytest.mark.parametrize(("language", "heading"), [("zh-hans", "页面不存在"), ("en", "Not found")])
 def test_unknown_url_is_our_404_in_the_visitors_language(settings, language, heading) -> None:  # type: ignore[no-untyped-def]
     settings.DEBUG = False
     response = Client(headers={"accept-language": language}).get("/no/such/page/")
     assert response.status_code == 404
     body = response.content.decode()
     assert heading in body
-    assert "urlpatterns" not in body.lower() and "admin/" not in body and "Using the URLconf" not in body
+    assert (
+        "urlpatterns" not in body.lower()
+        and "admin/" not in body
+        and "Using the URLconf" not in body
+    )
 
 
 @pytest.mark.django_db
@@ -54,9 +56,7 @@ urlpatterns = [path("boom/", _boom)]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "words"), [("zh-hans", "服务器出错"), ("en", "Server error")]
-)
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "服务器出错"), ("en", "Server error")])
 def test_a_crash_shows_our_500_without_a_traceback(settings, language, words) -> None:  # type: ignore[no-untyped-def]
     from corridor import urls as root
 
@@ -86,4 +86,7 @@ def test_forbidden_is_our_403_in_english(settings) -> None:  # type: ignore[no-u
     client.force_login(user_with_role("applicant", "appl"))
     response = client.get("/registry/")
     assert response.status_code == 403
-    assert "not allowed" in response.content.decode().lower() or "permission" in response.content.decode().lower()
+    assert (
+        "not allowed" in response.content.decode().lower()
+        or "permission" in response.content.decode().lower()
+    )

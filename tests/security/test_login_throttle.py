@@ -20,7 +20,13 @@ PASSWORD = "pw-Corridor-1"
 THREADS = 10  # the live server's listen queue holds 10 connections
 
 
-def _post(client: Client, username: str, password: str, address: str = "10.0.0.1", url: str = "/accounts/login/"):  # type: ignore[no-untyped-def]
+def _post(
+    client: Client,
+    username: str,
+    password: str,
+    address: str = "10.0.0.1",
+    url: str = "/accounts/login/",
+):  # type: ignore[no-untyped-def]
     return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 

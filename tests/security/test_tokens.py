@@ -86,7 +86,8 @@ def test_the_account_page_creates_and_shows_expiry_and_scope() -> None:
     token = ApiToken.objects.get()
     assert token.read_only
     page = client.get("/accounts/profile/").content.decode()
-    assert token.expires_at.astimezone().strftime("%Y-%m-%d") in page or timezone.localtime(
-        token.expires_at
-    ).strftime("%Y-%m-%d") in page
+    assert (
+        token.expires_at.astimezone().strftime("%Y-%m-%d") in page
+        or timezone.localtime(token.expires_at).strftime("%Y-%m-%d") in page
+    )
     assert "read-only" in page

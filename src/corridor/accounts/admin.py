@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from corridor.accounts import services
 from corridor.accounts.forms import ThrottledAdminAuthenticationForm
 from corridor.accounts.models import ApiToken, ApplicantProfile, AuditEvent
 
@@ -36,4 +39,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("key_hash", "prefix")
 
 
-admin.site.register(ApplicantProfile)
+@admin.register(ApplicantProfile)
+class ApplicantProfileAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "uscc", "user", "confirmed_at", "confirmed_by")
+    list_filter = (("confirmed_at", admin.EmptyFieldListFilter),)
+    readonly_fields = ("confirmed_at", "confirmed_by")
+    actions = ["confirm_claims"]
+
+    @admin.action(
+        description=gettext_lazy("Confirm the applicants' claims (organisation and USCC)")
+    )
+    def confirm_claims(self, request, queryset):  # type: ignore[no-untyped-def]
+        done = services.confirm_claims(queryset, request.user)
+        self.message_user(request, _("%(n)d claims confirmed.") % {"n": done})

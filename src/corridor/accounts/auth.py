@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
 from corridor.accounts import services
-from corridor.errors import PermissionDenied
 from corridor.core.views import require_perm
+from corridor.errors import PermissionDenied
 
 
 def client_address(request: HttpRequest | None) -> str:

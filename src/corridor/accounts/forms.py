@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,6 +11,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from corridor.accounts.services import normalised_username
 from corridor.core.issue_text import uscc_text
 from corridor.engine.uscc import check_uscc
 
@@ -44,8 +47,14 @@ class SignUpForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
+        username = unicodedata.normalize("NFKC", self.cleaned_data["username"]).strip()
+        identity = normalised_username(username)
+        if any(
+            normalised_username(u) == identity
+            for u in User.objects.filter(username__iexact=identity).values_list(
+                "username", flat=True
+            )
+        ):
             raise forms.ValidationError(_("This username is taken."))
         return username
 

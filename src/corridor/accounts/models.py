@@ -88,7 +88,8 @@ class ApiToken(models.Model):
 
 
 class ApplicantProfile(models.Model):
-    """What a publicly signed-up enterprise applicant told us about itself."""
+    """What a publicly signed-up enterprise applicant told us about itself: a claim to be that
+    organisation (and that USCC), unverified until staff confirm it. The claim grants nothing."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant"
@@ -96,6 +97,15 @@ class ApplicantProfile(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    confirmed_at = models.DateTimeField(_("claim confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("applicant profile")

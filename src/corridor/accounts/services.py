@@ -7,6 +7,7 @@ import decimal
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.accounts.models import (
+    TOKEN_DAYS_DEFAULT,
     ApiToken,
     ApplicantProfile,
     AttemptCounter,
     AuditAction,
     AuditEvent,
 )
-from corridor.accounts.models import TOKEN_DAYS_DEFAULT
 from corridor.accounts.roles import Role
 from corridor.core.channel import current_channel
 from corridor.errors import Conflict, PermissionDenied, ValidationFailed
@@ -117,6 +118,34 @@ def sign_up_applicant(
     user = create_user(username, password, Role.APPLICANT, email=email)
     ApplicantProfile.objects.create(user=user, organisation=organisation, uscc=uscc)
     return user
+
+
+def reserve_sign_up(address: str) -> bool:
+    """Whether another account may be created from this address now (and count it)."""
+    return reserve_attempt(
+        "sign-up",
+        address,
+        settings.CORRIDOR_SIGNUP_MAX_PER_ADDRESS,
+        settings.CORRIDOR_SIGNUP_WINDOW_SECONDS,
+    )
+
+
+@transaction.atomic
+def confirm_claims(profiles: Iterable[ApplicantProfile], actor: User) -> int:
+    """Staff confirm that applicants are the organisations (and USCCs) they claimed to be."""
+    confirmed = 0
+    for profile in profiles:
+        if profile.confirmed_at is not None:
+            continue
+        before = snapshot(profile)
+        profile.confirmed_at = timezone.now()
+        profile.confirmed_by = actor
+        profile.save(update_fields=["confirmed_at", "confirmed_by"])
+        record_audit(
+            actor, AuditAction.UPDATE, profile, before, snapshot(profile), note="claim confirmed"
+        )
+        confirmed += 1
+    return confirmed
 
 
 def _hash_key(raw: str) -> str:

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.accounts import selectors, services
+from corridor.accounts.auth import client_address
 from corridor.accounts.forms import SignUpForm, ThrottledAuthenticationForm, TokenForm
 from corridor.core.views import SignedInRequest
+from corridor.registry import selectors as registry_selectors
 
 
 class ThrottledLoginView(auth_views.LoginView):
@@ -36,6 +38,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     """Public sign-up for enterprise applicants."""
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not services.reserve_sign_up(client_address(request)):
+            form.add_error(None, _("Too many sign-ups from this address. Try again later."))
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         data = form.cleaned_data
         user = services.sign_up_applicant(
             data["username"], data["password"], data["organisation"], data["email"], data["uscc"]
@@ -50,12 +55,21 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def profile(request: SignedInRequest) -> HttpResponse:
     """The user's own page: role, API tokens."""
     new_token = request.session.pop("new_token", None)
+    claim = selectors.claim_of(request.user)
+    # What the claim names is shown only once staff have confirmed it.
+    claimed = (
+        registry_selectors.enterprise_with_uscc(claim.uscc)
+        if claim is not None and claim.confirmed_at is not None and claim.uscc
+        else None
+    )
     context = {
         "tokens": selectors.tokens_of(request.user),
         "form": TokenForm(),
         "new_token": new_token,
         "role": selectors.role_label(request.user),
         "now": timezone.now(),
+        "claim": claim,
+        "claimed_enterprise": claimed,
     }
     return render(request, "accounts/profile.html", context)
 

@@ -50,7 +50,6 @@ def active_language() -> str:
     """The request's language code (Chinese when none is active)."""
     from django.utils.translation import get_language
 
-
     return get_language() or "zh-hans"
 
 
