@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "corridor.core",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -202,6 +205,28 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "corridor.core.views.csrf_failure"  # our page, in the user's language
+# Content-Security-Policy (django-csp): scripts only from our own static files (a template that ever
+# needs an inline script gives it nonce="{{ request.csp_nonce }}"), no plugins, no <base>, never framed.
+# Styles: <style> elements and stylesheets only from us (style-src-elem); style *attributes* are
+# allowed ('unsafe-inline' in style-src) because ECharts builds its tooltips as HTML with style
+# attributes and the templates position a few elements with them. An attribute cannot carry a
+# nonce, and what it can load (url()) is still held to img-src/font-src 'self'. docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "style-src-elem": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Production is served over HTTPS only (`manage.py check --deploy` passes with no warning): plain
 # HTTP is redirected, browsers are told to keep to HTTPS (HSTS), cookies are sent over HTTPS only.
@@ -219,7 +244,10 @@ if os.environ.get("CORRIDOR_BEHIND_TLS_PROXY", "0") == "1":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_client_errors": {"()": "corridor.core.logs.OneLineClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CORRIDOR_LOG_LEVEL", "WARNING")},
 }
 

@@ -56,7 +56,7 @@ urlpatterns = [path("boom/", _boom)]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "words"), [("zh-hans", "服务器出错"), ("en", "Server error")])
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "服务器错误"), ("en", "Server error")])
 def test_a_crash_shows_our_500_without_a_traceback(settings, language, words) -> None:  # type: ignore[no-untyped-def]
     from corridor import urls as root
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.http import HttpRequest
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
@@ -19,7 +20,7 @@ from corridor.engine.uscc import check_uscc
 class _SaysWhenLocked:
     """Login forms: when the backend refused because of too many attempts, say so."""
 
-    request: object
+    request: HttpRequest | None
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         if getattr(self.request, "login_locked", False):

@@ -34,6 +34,15 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "core/403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a refused form post explained in the user's language, in the site layout
+    (Django's own page is bare and speaks of tokens and referers)."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "core/403_csrf.html", context, status=403)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 page in the site layout."""
     return render(request, "core/404.html", status=404)
