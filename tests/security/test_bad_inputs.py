@@ -101,3 +101,22 @@ def test_multipart_without_boundary_is_400_with_a_reason(db, url, content_type, 
         assert response.json()["error"] == "bad_request"
     assert "boundary" in response.content.decode()
     assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [(b"[null, null]", 422, "validation_failed"), (b"\x00W", 400, "bad_request")],
+)
+def test_api_bodies_that_are_not_objects_get_the_one_error_shape(body, status, code) -> None:  # type: ignore[no-untyped-def]
+    """Found by schemathesis with its checks on: a JSON array was accepted as a classify body, and
+    an unparseable body answered in django-ninja's shape ({"detail": …}), not the API's."""
+    token = issue_token(user_with_role("administrator", "shape"), "t")
+    response = Client().post(
+        "/api/v1/atlas/classify",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == status
+    assert response.json()["error"] == code and response.json()["message"]

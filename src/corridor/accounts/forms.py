@@ -5,11 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
-from django.http import HttpRequest
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from corridor.accounts.services import normalised_username
