@@ -120,3 +120,49 @@ def test_api_bodies_that_are_not_objects_get_the_one_error_shape(body, status, c
     )
     assert response.status_code == status
     assert response.json()["error"] == code and response.json()["message"]
+
+
+@pytest.mark.parametrize("value", ["²²²²", "١٢٣٤", "99999"])
+@pytest.mark.parametrize("url", ["/registry/", "/registry/export/"])
+def test_registry_refuses_a_malformed_facts_year(admin, url, value) -> None:  # type: ignore[no-untyped-def]
+    """'²²²²'.isdigit() is true and int() refuses it: a 500 before the one reader."""
+    response = admin.get(url, {"facts_year": value})
+    assert response.status_code == 422
+    assert "facts_year" in _reason(response)
+
+
+def test_registry_api_refuses_a_malformed_facts_year(token) -> None:  # type: ignore[no-untyped-def]
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/registry/enterprises", {"facts_year": "²²²²"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 422 and response.json()["details"]["field"] == "facts_year"
+
+
+@pytest.mark.parametrize("value", ["²", "x"])
+def test_the_map_refuses_a_malformed_top(admin, value) -> None:  # type: ignore[no-untyped-def]
+    response = admin.get("/investment/map/", {"node": "nev.battery", "top": value})
+    assert response.status_code == 422 and "top" in _reason(response)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400", "²", "x"])
+@pytest.mark.parametrize("url", ["/investment/targets/", "/investment/map/"])
+def test_targets_and_map_refuse_a_weight_that_is_not_a_finite_number(admin, url, value) -> None:  # type: ignore[no-untyped-def]
+    response = admin.get(url, {"node": "nev.battery", "w_fit": value})
+    assert response.status_code == 422 and "w_fit" in _reason(response)
+
+
+def test_targets_api_refuses_a_weight_that_is_not_a_finite_number(token) -> None:  # type: ignore[no-untyped-def]
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/investment/targets",
+        {"node": "nev.battery", "w_fit": "nan"},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422 and response.json()["details"]["field"] == "w_fit"
+
+
+def test_an_enterprise_key_of_unicode_digits_is_not_a_record_number(db) -> None:  # type: ignore[no-untyped-def]
+    from corridor.registry import selectors
+
+    ent = EnterpriseFactory()
+    assert selectors.find_enterprise(str(ent.pk)) == ent
+    assert selectors.find_enterprise("²") is None

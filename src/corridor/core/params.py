@@ -6,6 +6,7 @@ number overflows the database's 64-bit integers; both used to end in a 500.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,7 +16,9 @@ from corridor.errors import ValidationFailed
 MAX_ID = 2**63 - 1  # the largest value a bigint column holds
 
 
-def _ascii_int(text: str) -> int | None:
+def ascii_int(text: str) -> int | None:
+    """The whole number ASCII digits spell (at most 19 of them), else None: '²', '١٢' and '-3' are
+    not record numbers, though str.isdigit() says yes to the first two."""
     text = text.strip()
     if not text or len(text) > 19 or not text.isascii() or not text.isdigit():
         return None
@@ -28,7 +31,7 @@ def id_param(params: Any, name: str) -> int | None:
     raw = str(params.get(name, "") or "").strip()
     if not raw:
         return None
-    value = _ascii_int(raw)
+    value = ascii_int(raw)
     if value is None or not 1 <= value <= MAX_ID:
         raise ValidationFailed(
             _("%(name)s must be a record number, not %(value)s")
@@ -45,7 +48,7 @@ def int_param(params: Any, name: str, default: int, low: int, high: int) -> int:
     raw = str(params.get(name, "") or "").strip()
     if not raw:
         return default
-    value = _ascii_int(raw)
+    value = ascii_int(raw)
     if value is None:
         raise ValidationFailed(
             _("%(name)s must be a whole number, not %(value)s") % {"name": name, "value": raw[:40]},
@@ -53,3 +56,38 @@ def int_param(params: Any, name: str, default: int, low: int, high: int) -> int:
             value=raw[:40],
         )
     return min(high, max(low, value))
+
+
+def year_param(params: Any, name: str) -> int | None:
+    """A calendar year (1900-2100) from params[name]: None when absent or empty, ValidationFailed
+    (422) naming the parameter otherwise."""
+    raw = str(params.get(name, "") or "").strip()
+    if not raw:
+        return None
+    value = ascii_int(raw)
+    if value is None or not 1900 <= value <= 2100:
+        raise ValidationFailed(
+            _("%(name)s must be a year, not %(value)s") % {"name": name, "value": raw[:40]},
+            field=name,
+            value=raw[:40],
+        )
+    return value
+
+
+def number_param(params: Any, name: str) -> float | None:
+    """A finite decimal number from params[name] (ASCII: '1.5', '2', '1e-2'): None when absent or
+    empty, ValidationFailed (422) naming the parameter when it is not one ('nan', 'inf', '1e400')."""
+    raw = str(params.get(name, "") or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw) if raw.isascii() else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValidationFailed(
+            _("%(name)s must be a number, not %(value)s") % {"name": name, "value": raw[:40]},
+            field=name,
+            value=raw[:40],
+        )
+    return value

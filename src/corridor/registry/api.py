@@ -88,6 +88,7 @@ class FiltersIn(Schema):
     status: str = ""
     tag: str = ""
     synthetic: str = ""
+    facts_year: str = ""  # read by core.params.year_param, like the page's
     sort: str = "-revenue"
 
 
