@@ -1,6 +1,6 @@
 """The Content-Security-Policy in Chromium: the main pages (home, registry list and detail, atlas chain,
-investment map) are served under the policy and run with no violation: no inline script or handler, no
-<style> element injected, charts, map, tooltips and HTMX panels still drawn."""
+investment map; the admin site and the API docs) are served under the policy and run with no violation:
+no inline script or handler, no <style> element injected, charts, map, tooltips and HTMX panels drawn."""
 
 from __future__ import annotations
 
@@ -77,5 +77,21 @@ def test_main_pages_render_with_no_policy_violation(page) -> None:  # type: igno
     page.goto(page.base_url + "/investment/map/?node=nev.battery")
     page.wait_for_function(DRAWN)
     _hover_chart(page, "#target-map")
+    page.wait_for_timeout(300)
+    assert seen == []
+
+
+def test_admin_sign_in_and_api_docs_run_with_no_policy_violation(page) -> None:  # type: ignore[no-untyped-def]
+    user_with_role("administrator", "root")
+    seen = _watch(page)
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "pw-Corridor-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(page.base_url + "/admin/")
+    page.goto(page.base_url + "/admin/auth/user/")
+    page.wait_for_selector("#changelist")
+    page.goto(page.base_url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
     page.wait_for_timeout(300)
     assert seen == []
