@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from corridor.accounts.auth import api_auth
 from corridor.errors import DomainError
@@ -23,11 +23,37 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A parameter or body the schema refuses: the same error shape as every other error."""
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    message = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", ""))
+    return api.create_response(
+        request,
+        {"error": "validation_failed", "message": message, "details": {"errors": exc.errors}},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals (a body that is not JSON: 400), in the same error shape."""
+    code = "bad_request" if exc.status_code == 400 else "http_error"
+    return api.create_response(
+        request, {"error": code, "message": str(exc), "details": {}}, status=exc.status_code
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
         request,
-        {"error": "unauthenticated", "message": "Sign in or send a valid API token."},
+        {
+            "error": "unauthenticated",
+            "message": "Sign in or send a valid API token.",
+            "details": {},
+        },
         status=401,
     )
 

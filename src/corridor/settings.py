@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,8 @@ VAR_DIR = Path(os.environ.get("CORRIDOR_VAR_DIR", BASE_DIR / "var"))
 NODE_MODULES = Path(os.environ.get("CORRIDOR_NODE_MODULES", BASE_DIR / "node_modules"))
 
 DEV_SECRET = "corridor-development-only-secret-do-not-use-in-production"
-DEBUG = os.environ.get("CORRIDOR_DEBUG", "1") == "1"
+# Off unless asked: with DEBUG on, an unknown URL lists every URL pattern and a crash shows a traceback.
+DEBUG = os.environ.get("CORRIDOR_DEBUG", "0") == "1"
 PRODUCTION = os.environ.get("CORRIDOR_ENV", "development") == "production"
 SECRET_KEY = os.environ.get("CORRIDOR_SECRET_KEY", DEV_SECRET)
 if PRODUCTION and (SECRET_KEY == DEV_SECRET or len(SECRET_KEY) < 50):
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "corridor.core",
@@ -58,9 +61,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corridor.core.middleware.MalformedBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,9 +147,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Login throttling: this many failures per username or per address within the window lock it out.
+# Every password sign-in (ours and the admin's) goes through this backend: it normalises the name
+# and counts attempts per username *and* address, reserved atomically before the password check.
+AUTHENTICATION_BACKENDS = ["corridor.accounts.auth.ThrottledModelBackend"]
+# Login throttling: this many attempts by one username from one address within the window lock
+# that pair out (a success clears the count).
 CORRIDOR_LOGIN_MAX_FAILURES = int(os.environ.get("CORRIDOR_LOGIN_MAX_FAILURES", "5"))
 CORRIDOR_LOGIN_WINDOW_SECONDS = int(os.environ.get("CORRIDOR_LOGIN_WINDOW_SECONDS", "900"))
+
+# Public sign-up: at most this many accounts per address within the window.
+CORRIDOR_SIGNUP_MAX_PER_ADDRESS = int(os.environ.get("CORRIDOR_SIGNUP_MAX_PER_ADDRESS", "5"))
+CORRIDOR_SIGNUP_WINDOW_SECONDS = int(os.environ.get("CORRIDOR_SIGNUP_WINDOW_SECONDS", "3600"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -192,6 +205,28 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "corridor.core.views.csrf_failure"  # our page, in the user's language
+# Content-Security-Policy (django-csp): scripts only from our own static files (a template that ever
+# needs an inline script gives it nonce="{{ request.csp_nonce }}"), no plugins, no <base>, never framed.
+# Styles: <style> elements and stylesheets only from us (style-src-elem); style *attributes* are
+# allowed ('unsafe-inline' in style-src) because ECharts builds its tooltips as HTML with style
+# attributes and the templates position a few elements with them. An attribute cannot carry a
+# nonce, and what it can load (url()) is still held to img-src/font-src 'self'. docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "style-src-elem": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Production is served over HTTPS only (`manage.py check --deploy` passes with no warning): plain
 # HTTP is redirected, browsers are told to keep to HTTPS (HSTS), cookies are sent over HTTPS only.
@@ -209,7 +244,10 @@ if os.environ.get("CORRIDOR_BEHIND_TLS_PROXY", "0") == "1":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_client_errors": {"()": "corridor.core.logs.OneLineClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CORRIDOR_LOG_LEVEL", "WARNING")},
 }
 

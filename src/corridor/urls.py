@@ -16,5 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+handler400 = "corridor.core.views.bad_request"
 handler403 = "corridor.core.views.forbidden"
 handler404 = "corridor.core.views.not_found"
+handler500 = "corridor.core.views.server_error"

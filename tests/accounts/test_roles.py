@@ -18,7 +18,7 @@ ROLES = [
 ]
 A, N, T, P, C, L, X = ROLES  # short names for the table below (N: investment analyst)
 
-# (method, url template, roles that may, expected status for those that may)
+# (method, url template, roles that may (or {role: status}), expected status for those that may)
 MATRIX = [
     ("get", "/", set(ROLES), 200),  # applicants get their own page
     ("get", "/registry/", {A, N, T, P, C, L}, 200),
@@ -47,9 +47,9 @@ MATRIX = [
     ("get", "/atlas/nev/edit/", {A}, 200),
     ("get", "/api/v1/atlas/chains", {A, N, T, P, L}, 200),
     ("get", "/api/v1/atlas/enterprises/{ent}/links", {A, N, T, P, L}, 200),
-    ("get", "/investment/", {A, N}, 200),
-    ("get", "/investment/list/", {A, N}, 200),
-    ("get", "/investment/analytics/", {A, N}, 200),
+    ("get", "/investment/", {A: 200, N: 200, L: 302}, 200),  # the leader is sent to the funnel
+    ("get", "/investment/list/", {A, N, L}, 200),  # the leader's list is signed/landed, read-only
+    ("get", "/investment/analytics/", {A, N, L}, 200),
     ("get", "/investment/targets/?chain=nev", {A, N}, 200),
     ("get", "/investment/map/", {A, N}, 200),
     ("get", "/investment/projects/new/?target={ent}", {A, N}, 200),
@@ -81,7 +81,10 @@ def test_role_matrix(role: str) -> None:
             else {}
         )
         response = getattr(client, method)(url, **kwargs)
-        expected = {ok_status} if role in allowed else _denied_statuses(url)
+        if role not in allowed:
+            expected = _denied_statuses(url)
+        else:  # a dict row gives each allowed role its own status
+            expected = {allowed[role] if isinstance(allowed, dict) else ok_status}
         if response.status_code not in expected:
             failures.append(
                 f"{method.upper()} {url}: got {response.status_code}, expected {sorted(expected)}"

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from corridor.accounts.roles import role_of
+from corridor.core.api_errors import responses
 
 router = Router(tags=["accounts"])
 
@@ -14,7 +15,7 @@ class MeOut(Schema):
     permissions: list[str]
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response=responses({200: MeOut}))
 def me(request: HttpRequest) -> dict:
     """The signed-in user, its role and permissions."""
     return {

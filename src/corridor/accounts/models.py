@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -54,8 +56,16 @@ class AuditEvent(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
+TOKEN_DAYS_DEFAULT = 90
+
+
+def _default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=TOKEN_DAYS_DEFAULT)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API; only its hash is stored."""
+    """A bearer token for the API; only its hash is stored. It stops working at expires_at, and a
+    read-only one may only read (GET, HEAD, OPTIONS), whatever its user's role allows."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -66,6 +76,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=_default_token_expiry)
+    read_only = models.BooleanField(_("read-only"), default=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -76,7 +88,8 @@ class ApiToken(models.Model):
 
 
 class ApplicantProfile(models.Model):
-    """What a publicly signed-up enterprise applicant told us about itself."""
+    """What a publicly signed-up enterprise applicant told us about itself: a claim to be that
+    organisation (and that USCC), unverified until staff confirm it. The claim grants nothing."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant"
@@ -84,6 +97,15 @@ class ApplicantProfile(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    confirmed_at = models.DateTimeField(_("claim confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("applicant profile")
@@ -91,3 +113,19 @@ class ApplicantProfile(models.Model):
 
     def __str__(self) -> str:
         return self.organisation
+
+
+class AttemptCounter(models.Model):
+    """Attempts of one kind (a sign-in as one user from one address, sign-ups from one address)
+    within a window; reserved by one conditional UPDATE, so concurrent requests cannot overrun it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.attempts}"

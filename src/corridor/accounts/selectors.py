@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from corridor.accounts.models import ApiToken, AuditEvent
+from corridor.accounts.models import ApiToken, ApplicantProfile, AuditEvent
 from corridor.accounts.roles import Role, role_of
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     """The user's API tokens, newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def claim_of(user: User) -> ApplicantProfile | None:
+    """The applicant's claim to be an organisation, or None for staff users."""
+    return ApplicantProfile.objects.filter(user=user).first()
 
 
 def role_label(user: User) -> str:

@@ -6,19 +6,29 @@ import datetime as dt
 import decimal
 import hashlib
 import secrets
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corridor.accounts.models import ApiToken, ApplicantProfile, AuditAction, AuditEvent
+from corridor.accounts.models import (
+    TOKEN_DAYS_DEFAULT,
+    ApiToken,
+    ApplicantProfile,
+    AttemptCounter,
+    AuditAction,
+    AuditEvent,
+)
 from corridor.accounts.roles import Role
 from corridor.core.channel import current_channel
 from corridor.errors import Conflict, PermissionDenied, ValidationFailed
+
+TOKEN_DAYS_MAX = 366
 
 
 def json_safe(value: Any) -> Any:
@@ -110,15 +120,57 @@ def sign_up_applicant(
     return user
 
 
+def reserve_sign_up(address: str) -> bool:
+    """Whether another account may be created from this address now (and count it)."""
+    return reserve_attempt(
+        "sign-up",
+        address,
+        settings.CORRIDOR_SIGNUP_MAX_PER_ADDRESS,
+        settings.CORRIDOR_SIGNUP_WINDOW_SECONDS,
+    )
+
+
+@transaction.atomic
+def confirm_claims(profiles: Iterable[ApplicantProfile], actor: User) -> int:
+    """Staff confirm that applicants are the organisations (and USCCs) they claimed to be."""
+    confirmed = 0
+    for profile in profiles:
+        if profile.confirmed_at is not None:
+            continue
+        before = snapshot(profile)
+        profile.confirmed_at = timezone.now()
+        profile.confirmed_by = actor
+        profile.save(update_fields=["confirmed_at", "confirmed_by"])
+        record_audit(
+            actor, AuditAction.UPDATE, profile, before, snapshot(profile), note="claim confirmed"
+        )
+        confirmed += 1
+    return confirmed
+
+
 def _hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str) -> str:
-    """Create an API token and return its raw value (shown once, stored only as a hash)."""
+def issue_token(
+    user: User, name: str, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False
+) -> str:
+    """Create an API token valid for `days` and return its raw value (shown once, stored only as
+    a hash); a read-only token may only read."""
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise ValidationFailed(
+            _("A token lasts 1 to %(max)s days.") % {"max": TOKEN_DAYS_MAX},
+            field="days",
+            value=days,
+        )
     raw = "cor_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user, name=name[:100] or "token", key_hash=_hash_key(raw), prefix=raw[4:10]
+        user=user,
+        name=name[:100] or "token",
+        key_hash=_hash_key(raw),
+        prefix=raw[4:10],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        read_only=read_only,
     )
     return raw
 
@@ -132,40 +184,80 @@ def revoke_token(user: User, token_id: int) -> None:
         raise PermissionDenied(_("No such active token of yours."))
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a raw API token belongs to, or None."""
+def active_token(raw: str) -> ApiToken | None:
+    """The unrevoked, unexpired token of an active user that a raw value is, or None."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_key(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=_hash_key(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
 
 
-def _throttle_keys(username: str, address: str) -> list[str]:
-    digest = hashlib.sha256(username.lower().encode()).hexdigest()[:16]
-    return [f"login-fail:user:{digest}", f"login-fail:addr:{address}"]
+def user_for_token(raw: str) -> User | None:
+    """The active user a raw, unexpired API token belongs to, or None."""
+    token = active_token(raw)
+    return token.user if token is not None else None
 
 
-def login_locked(username: str, address: str) -> bool:
-    """Whether too many recent failures lock this username or address out."""
-    limit = settings.CORRIDOR_LOGIN_MAX_FAILURES
-    return any((cache.get(key) or 0) >= limit for key in _throttle_keys(username, address))
+def normalised_username(raw: str) -> str:
+    """The one identity a typed username stands for: NFKC (full-width letters become ASCII),
+    surrounding spaces dropped, case folded. ' leader', 'LEADER' and 'ｌｅａｄｅｒ' are all 'leader'."""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
-def register_login_failure(username: str, address: str) -> None:
-    """Count one failed sign-in against the username and the address."""
-    for key in _throttle_keys(username, address):
-        cache.add(key, 0, settings.CORRIDOR_LOGIN_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.CORRIDOR_LOGIN_WINDOW_SECONDS)
+def reserve_attempt(scope: str, identity: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt of (scope, identity) if fewer than limit were made in the window, and say
+    whether it may go ahead. The count is taken before the attempt is made, by single statements
+    (insert-if-absent, then a conditional UPDATE), so N concurrent attempts get at most limit."""
+    key = hashlib.sha256(f"{scope}\x00{identity}".encode()).hexdigest()
+    now = timezone.now()
+    AttemptCounter.objects.bulk_create(
+        [AttemptCounter(key=key, attempts=0, window_start=now)], ignore_conflicts=True
+    )
+    expired = now - dt.timedelta(seconds=window_seconds)
+    if AttemptCounter.objects.filter(key=key, window_start__lt=expired).update(
+        attempts=1, window_start=now
+    ):
+        return True
+    return bool(
+        AttemptCounter.objects.filter(key=key, attempts__lt=limit).update(
+            attempts=models.F("attempts") + 1
+        )
+    )
 
 
-def clear_login_failures(username: str, address: str) -> None:
-    """Forget failures after a successful sign-in."""
-    cache.delete_many(_throttle_keys(username, address))
+def forget_attempts(scope: str, identity: str) -> None:
+    """Clear the count of (scope, identity), e.g. after a successful sign-in."""
+    key = hashlib.sha256(f"{scope}\x00{identity}".encode()).hexdigest()
+    AttemptCounter.objects.filter(key=key).delete()
+
+
+def sign_in_identity(username: str, address: str) -> str:
+    """What sign-in attempts are counted against: the normalised username at one address (a
+    guesser at one address cannot lock others out; see docs/security.md)."""
+    return f"{normalised_username(username)}\x00{address}"
+
+
+def reserve_sign_in(username: str, address: str) -> bool:
+    """Whether this sign-in may check its password (and count it)."""
+    return reserve_attempt(
+        "sign-in",
+        sign_in_identity(username, address),
+        settings.CORRIDOR_LOGIN_MAX_FAILURES,
+        settings.CORRIDOR_LOGIN_WINDOW_SECONDS,
+    )
+
+
+def clear_sign_in_failures(username: str, address: str) -> None:
+    """Forget a user's attempts at an address after a successful sign-in."""
+    forget_attempts("sign-in", sign_in_identity(username, address))

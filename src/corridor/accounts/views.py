@@ -8,53 +8,44 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.accounts import selectors, services
-from corridor.accounts.forms import SignUpForm, TokenForm
+from corridor.accounts.auth import client_address
+from corridor.accounts.forms import SignUpForm, ThrottledAuthenticationForm, TokenForm
 from corridor.core.views import SignedInRequest
-
-
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+from corridor.registry import selectors as registry_selectors
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login view, refusing after too many recent failures for a username or address."""
+    """Django's login view; the backend counts attempts (accounts.auth.ThrottledModelBackend) and
+    a locked-out attempt is answered 429 with the reason."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        username = request.POST.get("username", "")
-        if services.login_locked(username, _client_address(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _("Too many failed sign-ins. Try again in 15 minutes."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    form_class = ThrottledAuthenticationForm
 
     def form_invalid(self, form):  # type: ignore[no-untyped-def]
-        services.register_login_failure(
-            self.request.POST.get("username", ""), _client_address(self.request)
-        )
-        return super().form_invalid(form)
-
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        services.clear_login_failures(form.get_user().username, _client_address(self.request))
-        return super().form_valid(form)
+        response = super().form_invalid(form)
+        if getattr(self.request, "login_locked", False):
+            response.status_code = 429
+        return response
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Public sign-up for enterprise applicants."""
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not services.reserve_sign_up(client_address(request)):
+            form.add_error(None, _("Too many sign-ups from this address. Try again later."))
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         data = form.cleaned_data
         user = services.sign_up_applicant(
             data["username"], data["password"], data["organisation"], data["email"], data["uscc"]
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="corridor.accounts.auth.ThrottledModelBackend")
         messages.success(request, _("Welcome. Your applicant account is ready."))
         return redirect("dashboard:home")
     return render(request, "accounts/signup.html", {"form": form})
@@ -64,11 +55,21 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def profile(request: SignedInRequest) -> HttpResponse:
     """The user's own page: role, API tokens."""
     new_token = request.session.pop("new_token", None)
+    claim = selectors.claim_of(request.user)
+    # What the claim names is shown only once staff have confirmed it.
+    claimed = (
+        registry_selectors.enterprise_with_uscc(claim.uscc)
+        if claim is not None and claim.confirmed_at is not None and claim.uscc
+        else None
+    )
     context = {
         "tokens": selectors.tokens_of(request.user),
         "form": TokenForm(),
         "new_token": new_token,
         "role": selectors.role_label(request.user),
+        "now": timezone.now(),
+        "claim": claim,
+        "claimed_enterprise": claimed,
     }
     return render(request, "accounts/profile.html", context)
 
@@ -79,7 +80,10 @@ def create_token(request: SignedInRequest) -> HttpResponse:
     """Issue an API token; its raw value is shown once."""
     form = TokenForm(request.POST)
     if form.is_valid():
-        request.session["new_token"] = services.issue_token(request.user, form.cleaned_data["name"])
+        data = form.cleaned_data
+        request.session["new_token"] = services.issue_token(
+            request.user, data["name"], data["days"], data["read_only"]
+        )
     return redirect("accounts:profile")
 
 

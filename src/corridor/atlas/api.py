@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from corridor.accounts.auth import require_perm
 from corridor.atlas import permissions as perms
 from corridor.atlas import selectors, services
+from corridor.core.api_errors import BodyIn, responses
 from corridor.core.views import SignedInRequest
 from corridor.engine.chains import chain_to_dict
 from corridor.errors import ValidationFailed
@@ -52,13 +53,13 @@ class LinkOut(Schema):
     note: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(BodyIn):
     node: str
     status: str
     note: str = ""
 
 
-class TextIn(Schema):
+class TextIn(BodyIn):
     name: str = ""
     scope: str = ""
     products: str = ""
@@ -71,7 +72,7 @@ class ClassifiedOut(Schema):
     classifier_version: str
 
 
-@router.get("/chains", response=list[ChainOut])
+@router.get("/chains", response=responses({200: list[ChainOut]}))
 def list_chains(request: SignedInRequest):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     return [
@@ -87,13 +88,13 @@ def list_chains(request: SignedInRequest):  # type: ignore[no-untyped-def]
     ]
 
 
-@router.get("/chains/{key}/definition", response=dict[str, Any])
+@router.get("/chains/{key}/definition", response=responses({200: dict[str, Any]}, 404))
 def chain_definition(request: SignedInRequest, key: str):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     return chain_to_dict(selectors.definition_of(selectors.get_chain(key)))
 
 
-@router.get("/chains/{key}/weak-links", response=list[WeakLinkOut])
+@router.get("/chains/{key}/weak-links", response=responses({200: list[WeakLinkOut]}, 404))
 def weak_links(request: SignedInRequest, key: str):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     ranked = selectors.weak_links(selectors.get_chain(key), selectors.parse_weights(request.GET))
@@ -122,13 +123,15 @@ def weak_links(request: SignedInRequest, key: str):  # type: ignore[no-untyped-d
     ]
 
 
-@router.get("/enterprises/{enterprise_id}/links", response=list[LinkOut])
+@router.get("/enterprises/{enterprise_id}/links", response=responses({200: list[LinkOut]}, 404))
 def enterprise_links(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     return selectors.links_of(registry_selectors.get_enterprise(enterprise_id))
 
 
-@router.post("/enterprises/{enterprise_id}/decisions", response=LinkOut)
+@router.post(
+    "/enterprises/{enterprise_id}/decisions", response=responses({200: LinkOut}, 400, 404, 409)
+)
 def decide(request: SignedInRequest, enterprise_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.REVIEW_LINKS)
     enterprise = registry_selectors.get_enterprise(enterprise_id)
@@ -137,7 +140,7 @@ def decide(request: SignedInRequest, enterprise_id: int, payload: DecisionIn):  
     )
 
 
-@router.post("/classify", response=ClassifiedOut)
+@router.post("/classify", response=responses({200: ClassifiedOut}, 400, 409))
 def classify_text(request: SignedInRequest, payload: TextIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     for field in ("name", "scope", "products"):

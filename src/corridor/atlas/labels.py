@@ -12,15 +12,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from corridor.atlas.models import Chain, LearnedModel
+from corridor.core.params import ascii_int
 
 
 def _chain_versions(part: str) -> dict[str, int] | None:
     out = {}
     for item in part.split(","):
         key, sep, number = item.partition("@")
-        if not sep or not number.isdigit():
+        value = ascii_int(number) if sep else None
+        if value is None:
             return None
-        out[key] = int(number)
+        out[key] = value
     return out
 
 

@@ -1,11 +1,15 @@
-"""Render DomainError for pages: a toast for HTMX requests, an error page otherwise."""
+"""Render DomainError for pages (a toast for HTMX requests, an error page otherwise), and refuse
+request bodies that cannot be parsed before anything tries to."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
+from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext as _
 
 from corridor.errors import DomainError
 
@@ -29,3 +33,27 @@ class DomainErrorMiddleware:
             response["HX-Reswap"] = "beforeend"
             return response
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+class MalformedBodyMiddleware:
+    """A multipart body without a usable boundary gets a 400 with the reason (JSON under /api/),
+    before CSRF checks, forms or the API parse it (which logged a traceback for every such request)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        content_type, options = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+        if content_type == "multipart/form-data":
+            boundary = options.get("boundary", "")
+            if not boundary or not MultiPartParser.boundary_re.fullmatch(boundary):
+                return self._refuse(request)
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse:
+        message = _("A multipart/form-data body needs a boundary in its Content-Type.")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"error": "bad_request", "message": message, "details": {}}, status=400
+            )
+        return render(request, "core/error.html", {"error": {"message": message}}, status=400)

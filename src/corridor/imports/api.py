@@ -9,6 +9,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from corridor.core.api_errors import responses
 from corridor.core.pagination import BoundedPagination
 from corridor.core.views import SignedInRequest, require_perm
 from corridor.errors import ValidationFailed
@@ -86,7 +87,7 @@ def upload_file(
     return services.apply_batch(batch, request.user, mode=mode)
 
 
-@router.post("", response={201: ImportOut})
+@router.post("", response=responses({201: ImportOut}, 400, 409))
 def upload_import(
     request: SignedInRequest,
     file: File[UploadedFile],
@@ -102,26 +103,26 @@ def upload_import(
     return 201, batch
 
 
-@router.get("/{import_id}", response=ImportOut)
+@router.get("/{import_id}", response=responses({200: ImportOut}, 404))
 def get_import(request: SignedInRequest, import_id: int):  # type: ignore[no-untyped-def]
     """One import and its counts."""
     return _batch(request, import_id)
 
 
-@router.get("/{import_id}/issues", response=list[IssueOut])
+@router.get("/{import_id}/issues", response=responses({200: list[IssueOut]}, 404))
 @paginate(BoundedPagination)
 def import_issues(request: SignedInRequest, import_id: int, severity: str = ""):  # type: ignore[no-untyped-def]
     """The validation report of an import: row, column, value, reason."""
     return selectors.import_issues(_batch(request, import_id), severity)
 
 
-@router.post("/{import_id}/apply", response=ImportOut)
+@router.post("/{import_id}/apply", response=responses({200: ImportOut}, 400, 404, 409))
 def apply_import(request: SignedInRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
     """Apply a validated (dry-run) import."""
     return services.apply_batch(_batch(request, import_id), request.user, mode=mode)
 
 
-@router.post("/{import_id}/revert", response=ImportOut)
+@router.post("/{import_id}/revert", response=responses({200: ImportOut}, 400, 404, 409))
 def revert_import(request: SignedInRequest, import_id: int, confirm_edited: bool = False):  # type: ignore[no-untyped-def]
     """Undo an applied import; confirm_edited=true when people edited its records since (409 otherwise)."""
     batch = _batch(request, import_id, revert=True)

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
+from corridor.core.api_errors import BodyIn, responses
 from corridor.core.pagination import BoundedPagination
 from corridor.core.views import SignedInRequest
 from corridor.errors import NotFound, ValidationFailed
@@ -48,7 +49,7 @@ class ProjectOut(Schema):
         return obj.owner.get_username()
 
 
-class ProjectIn(Schema):
+class ProjectIn(BodyIn):
     target_id: int
     name: str = ""
     node: str = ""
@@ -59,13 +60,13 @@ class ProjectIn(Schema):
     next_follow_up: dt.date | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(BodyIn):
     stage: str
     note: str = ""
     lost_reason: str = ""
 
 
-class ActivityIn(Schema):
+class ActivityIn(BodyIn):
     kind: str = "note"
     summary: str
 
@@ -87,7 +88,7 @@ class TargetOut(Schema):
     reasons: list[str]
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", response=responses({200: list[ProjectOut]}))
 @paginate(BoundedPagination)
 def list_projects(request: SignedInRequest, q: str = "", stage: str = ""):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_PROJECT)
@@ -96,13 +97,13 @@ def list_projects(request: SignedInRequest, q: str = "", stage: str = ""):  # ty
     )
 
 
-@router.get("/projects/{project_id}", response=ProjectOut)
+@router.get("/projects/{project_id}", response=responses({200: ProjectOut}, 404))
 def get_project(request: SignedInRequest, project_id: int):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_PROJECT)
     return selectors.get_project(request.user, project_id)
 
 
-@router.post("/projects", response={201: ProjectOut})
+@router.post("/projects", response=responses({201: ProjectOut}, 400, 404, 409))
 def create_project(request: SignedInRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     target = registry_selectors.get_enterprise(payload.target_id)
@@ -112,7 +113,7 @@ def create_project(request: SignedInRequest, payload: ProjectIn):  # type: ignor
     return 201, services.create_project(target, request.user, data)
 
 
-@router.post("/projects/{project_id}/move", response=ProjectOut)
+@router.post("/projects/{project_id}/move", response=responses({200: ProjectOut}, 400, 404, 409))
 def move_project(request: SignedInRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
@@ -132,7 +133,7 @@ def move_project(request: SignedInRequest, project_id: int, payload: MoveIn):  #
     return services.move_stage(project, stage, request.user, payload.note, reason)
 
 
-@router.post("/projects/{project_id}/activities", response={201: dict})
+@router.post("/projects/{project_id}/activities", response=responses({201: dict}, 400, 404, 409))
 def add_activity(request: SignedInRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
@@ -144,7 +145,7 @@ def add_activity(request: SignedInRequest, project_id: int, payload: ActivityIn)
     return 201, {"id": activity.pk, "at": activity.at.isoformat()}
 
 
-@router.get("/targets", response=list[TargetOut])
+@router.get("/targets", response=responses({200: list[TargetOut]}, 404))
 def rank_targets(request: SignedInRequest, params: Query[TargetsIn]):  # type: ignore[no-untyped-def]
     require_perm(request, perms.RANK_TARGETS)
     nodes = targets.selected_nodes(request.GET)

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from corridor.atlas import selectors as atlas_selectors
+from corridor.core.params import id_param
 from corridor.errors import NotFound
 from corridor.investment import permissions as perms
 from corridor.investment.models import (
@@ -110,14 +111,13 @@ class ProjectFilters:
 
     @classmethod
     def from_query(cls, params: Any) -> ProjectFilters:
-        batch = str(params.get("import", "")).strip()
         return cls(
             **{
                 k: "".join(ch for ch in str(params.get(k, "")) if ch.isprintable())[:80]
                 for k in ("q", "stage", "chain", "owner", "flag")
             },
             phase=str(params.get("phase", "")) if params.get("phase") in PHASES else "",
-            import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
+            import_id=id_param(params, "import"),
         )
 
 

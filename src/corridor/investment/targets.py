@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from corridor.atlas import selectors as atlas
+from corridor.core.params import number_param
 from corridor.engine.targeting import DEFAULT_STRATEGY, PARTS, PRESETS, Strategy, rank
 from corridor.errors import NotFound, ValidationFailed
 from corridor.investment.candidates import Pool, build_pool
@@ -36,17 +37,9 @@ def strategy_from(params: Any) -> Strategy:
     base = strategies().get(str(params.get("strategy") or ""), DEFAULT_STRATEGY)
     custom = {}
     for part in PARTS:
-        raw = params.get(f"w_{part}")
-        if raw not in (None, ""):
-            try:
-                custom[part] = float(raw)
-            except ValueError:
-                raise ValidationFailed(
-                    _("%(field)s: %(value)r is not a number")
-                    % {"field": f"w_{part}", "value": raw},
-                    field=f"w_{part}",
-                    value=raw,
-                ) from None
+        value = number_param(params, f"w_{part}")
+        if value is not None:
+            custom[part] = value
     if not custom:
         return base
     try:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.atlas import selectors as atlas_selectors
+from corridor.core.params import id_param, int_param
 from corridor.core.views import SignedInRequest
 from corridor.core.views import active_language as _lang
 from corridor.core.views import perm_required as _perm
@@ -104,12 +105,8 @@ def project_list(request: SignedInRequest) -> HttpResponseBase:
 
 def _target_of(request: SignedInRequest) -> Enterprise | None:
     """The enterprise named by ?target= / the form's target, or None for a project by hand."""
-    raw = (request.GET.get("target") or request.POST.get("target") or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise ValidationFailed(_("Pick the enterprise from the registry."), field="target")
-    return registry_selectors.get_enterprise(int(raw))
+    number = id_param(request.GET, "target") or id_param(request.POST, "target")
+    return registry_selectors.get_enterprise(number) if number else None
 
 
 @login_required
@@ -341,11 +338,7 @@ def _chain_name(key: str) -> str:
 def _target_context(request: SignedInRequest, index: dict | None = None) -> dict:
     nodes = targets.selected_nodes(request.GET, index)
     strategy = targets.strategy_from(request.GET)
-    top = (
-        min(targets.MAX_TOP, max(1, int(request.GET.get("top") or 50)))
-        if (request.GET.get("top") or "50").isdigit()
-        else 50
-    )
+    top = int_param(request.GET, "top", 50, 1, targets.MAX_TOP)
     return {"nodes": nodes, "strategy": strategy, "top": top}
 
 

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from corridor.accounts.auth import require_perm
+from corridor.core.api_errors import BodyIn, responses
 from corridor.core.pagination import BoundedPagination
 from corridor.core.views import SignedInRequest
 from corridor.errors import ValidationFailed
@@ -48,7 +49,7 @@ class EnterpriseOut(Schema):
     size_band: str
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(BodyIn):
     name: str
     uscc: str | None = None
     confirm_checksum: bool = False
@@ -63,7 +64,7 @@ class EnterpriseIn(Schema):
     status: str = "operating"
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(BodyIn):
     name: str | None = None
     uscc: str | None = None
     confirm_checksum: bool = False
@@ -87,6 +88,7 @@ class FiltersIn(Schema):
     status: str = ""
     tag: str = ""
     synthetic: str = ""
+    facts_year: str = ""  # read by core.params.year_param, like the page's
     sort: str = "-revenue"
 
 
@@ -110,7 +112,7 @@ def _validate_status(status: str | None) -> None:
         )
 
 
-@router.get("/enterprises", response=list[EnterpriseOut])
+@router.get("/enterprises", response=responses({200: list[EnterpriseOut]}))
 @paginate(BoundedPagination)
 def list_enterprises(request: SignedInRequest, filters: Query[FiltersIn]):  # type: ignore[no-untyped-def]
     """Enterprises matching the same filters as the list page."""
@@ -118,14 +120,14 @@ def list_enterprises(request: SignedInRequest, filters: Query[FiltersIn]):  # ty
     return selectors.enterprise_list(selectors.EnterpriseFilters.from_query(filters.dict()))
 
 
-@router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
+@router.get("/enterprises/{enterprise_id}", response=responses({200: EnterpriseOut}, 404))
 def get_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """One enterprise."""
     require_perm(request, perms.VIEW_ENTERPRISE)
     return selectors.get_enterprise(enterprise_id)
 
 
-@router.post("/enterprises", response={201: EnterpriseOut})
+@router.post("/enterprises", response=responses({201: EnterpriseOut}, 400, 409))
 def create_enterprise(request: SignedInRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
     """Create an enterprise (a USCC failing its checksum needs confirm_checksum)."""
     require_perm(request, perms.ADD_ENTERPRISE)
@@ -136,7 +138,9 @@ def create_enterprise(request: SignedInRequest, payload: EnterpriseIn):  # type:
     )
 
 
-@router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
+@router.patch(
+    "/enterprises/{enterprise_id}", response=responses({200: EnterpriseOut}, 400, 404, 409)
+)
 def update_enterprise(request: SignedInRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
     """Change some fields of an enterprise."""
     require_perm(request, perms.CHANGE_ENTERPRISE)
@@ -151,7 +155,7 @@ def update_enterprise(request: SignedInRequest, enterprise_id: int, payload: Ent
     )
 
 
-@router.delete("/enterprises/{enterprise_id}", response={204: None})
+@router.delete("/enterprises/{enterprise_id}", response=responses({204: None}, 400, 404, 409))
 def delete_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Soft-delete an enterprise."""
     require_perm(request, perms.DELETE_ENTERPRISE)
@@ -159,14 +163,18 @@ def delete_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ig
     return 204, None
 
 
-@router.post("/enterprises/{enterprise_id}/restore", response=EnterpriseOut)
+@router.post(
+    "/enterprises/{enterprise_id}/restore", response=responses({200: EnterpriseOut}, 400, 404, 409)
+)
 def restore_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Restore a soft-deleted enterprise."""
     require_perm(request, perms.RESTORE_ENTERPRISE)
     return services.restore_enterprise(enterprise_id, request.user)
 
 
-@router.get("/enterprises/{enterprise_id}/history", response=list[HistoryOut])
+@router.get(
+    "/enterprises/{enterprise_id}/history", response=responses({200: list[HistoryOut]}, 404)
+)
 def enterprise_history(request: SignedInRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     """Every recorded change of an enterprise, newest first."""
     require_perm(request, perms.VIEW_ENTERPRISE)
@@ -182,21 +190,25 @@ router.add_api_operation(
     "/imports",
     ["POST"],
     imports_api.upload_import,
-    response={201: imports_api.ImportOut},
+    response=responses({201: imports_api.ImportOut}, 400, 409),
     operation_id="registry_upload_import",
 )
-for _path, _methods, _view, _response in (
-    ("/imports/{import_id}", ["GET"], imports_api.get_import, imports_api.ImportOut),
-    ("/imports/{import_id}/apply", ["POST"], imports_api.apply_import, imports_api.ImportOut),
-    ("/imports/{import_id}/revert", ["POST"], imports_api.revert_import, imports_api.ImportOut),
+for _path, _methods, _view, _errors in (
+    ("/imports/{import_id}", ["GET"], imports_api.get_import, (404,)),
+    ("/imports/{import_id}/apply", ["POST"], imports_api.apply_import, (400, 404, 409)),
+    ("/imports/{import_id}/revert", ["POST"], imports_api.revert_import, (400, 404, 409)),
 ):
     router.add_api_operation(
-        _path, _methods, _view, response=_response, operation_id=f"registry_{_view.__name__}"
+        _path,
+        _methods,
+        _view,
+        response=responses({200: imports_api.ImportOut}, *_errors),
+        operation_id=f"registry_{_view.__name__}",
     )
 router.add_api_operation(
     "/imports/{import_id}/issues",
     ["GET"],
     imports_api.import_issues,
-    response=list[imports_api.IssueOut],
+    response=responses({200: list[imports_api.IssueOut]}, 404),
     operation_id="registry_import_issues",
 )

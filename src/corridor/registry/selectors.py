@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
 from corridor.core.channels import channel_label
+from corridor.core.params import ascii_int, id_param, year_param
 from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
@@ -82,19 +83,17 @@ class EnterpriseFilters:
 
     @classmethod
     def from_query(cls, params: Any) -> EnterpriseFilters:
-        """Parse and sanitise query parameters (unknown values are ignored, never errors)."""
+        """Parse and sanitise query parameters (unknown choices are ignored; a record number that
+        is not one is a ValidationFailed naming the parameter)."""
         params = {k: _printable(str(v)) for k, v in dict(params.items()).items()}
-        park = params.get("park", "")
-        batch = params.get("import", "")
         sort = params.get("sort", "-revenue")
-        year = params.get("facts_year", "")
         extra = tuple(
             (name, params[name][:40]) for name in sorted(LIST_FILTERS) if params.get(name, "")
         )
         return cls(
             q=params.get("q", "").strip()[:100],
             county_code=params.get("county", "").strip()[:6],
-            park_id=int(park) if park.isdigit() else None,
+            park_id=id_param(params, "park"),
             title=params.get("title", "") if params.get("title", "") in TitleKind.values else "",
             size_band=params.get("size", "") if params.get("size", "") in SizeBand.values else "",
             locality=params.get("locality", "")
@@ -105,8 +104,8 @@ class EnterpriseFilters:
             synthetic=params.get("synthetic", "")
             if params.get("synthetic", "") in ("real", "synthetic")
             else "",
-            import_id=int(batch) if batch.isdigit() and len(batch) < 12 else None,
-            facts_year=int(year) if year.isdigit() and len(year) == 4 else None,
+            import_id=id_param(params, "import"),
+            facts_year=year_param(params, "facts_year"),
             extra=extra,
             sort=sort if sort in SORTS else "-revenue",
         )
@@ -422,8 +421,9 @@ def find_enterprise(key: str) -> Enterprise | None:
     """A live enterprise by USCC, or by record id when the key is all digits and short."""
     key = key.strip().upper()
     qs = Enterprise.objects.filter(deleted_at__isnull=True)
-    if key.isdigit() and len(key) < 12:
-        return qs.filter(pk=int(key)).first()
+    record = ascii_int(key) if len(key) < 12 else None
+    if record is not None:
+        return qs.filter(pk=record).first()
     return qs.filter(uscc=key).first()
 
 

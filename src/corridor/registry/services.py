@@ -135,6 +135,15 @@ def create_enterprise(
     return enterprise
 
 
+def _refuse_nulls(values: dict[str, Any]) -> None:
+    """ValidationFailed naming the first field given no value that the record cannot be without."""
+    for key, value in values.items():
+        if value is None and not Enterprise._meta.get_field(key).null:
+            raise ValidationFailed(
+                _("%(field)s cannot be empty") % {"field": key}, field=key, value=None
+            )
+
+
 @transaction.atomic
 def update_enterprise(
     enterprise: Enterprise,
@@ -146,6 +155,7 @@ def update_enterprise(
     """Change an enterprise's fields; records before and after."""
     before = snapshot(enterprise)
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    _refuse_nulls(values)
     if "name" in values:
         _clean_name(values)
     _refuse_control_characters(values)

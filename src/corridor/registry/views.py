@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from corridor.core.params import id_param
 from corridor.core.views import SignedInRequest
 from corridor.core.views import perm_required as _perm
 from corridor.errors import ValidationFailed
@@ -193,6 +194,6 @@ def enterprise_restore(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def enterprise_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     """Merge this USCC-less record into the chosen record that has the USCC."""
-    target = services.merge_into(pk, int(request.POST.get("target", "0") or 0), request.user)
+    target = services.merge_into(pk, id_param(request.POST, "target") or 0, request.user)
     messages.success(request, _("Merged into this record."))
     return redirect("registry:detail", pk=target.pk)

@@ -1,4 +1,4 @@
-"""corridor token USER NAME: issue an API token for a user and print it once."""
+"""corridor token USER NAME [--days N] [--read-only]: issue an API token and print it once."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from corridor.accounts import selectors, services
+from corridor.accounts.models import TOKEN_DAYS_DEFAULT
+from corridor.errors import ValidationFailed
 
 
 class Command(BaseCommand):
@@ -15,9 +17,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("username")
         parser.add_argument("name")
+        parser.add_argument(
+            "--days", type=int, default=TOKEN_DAYS_DEFAULT, help="days until it expires (90)"
+        )
+        parser.add_argument("--read-only", action="store_true", help="it may only read")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         user = selectors.user_named(opts["username"])
         if user is None:
             raise CommandError(f"no such user: {opts['username']}")
-        self.stdout.write(services.issue_token(user, opts["name"]))
+        try:
+            raw = services.issue_token(user, opts["name"], opts["days"], opts["read_only"])
+        except ValidationFailed as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(raw)

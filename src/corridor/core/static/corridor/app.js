@@ -78,5 +78,20 @@
     var id = e.dataTransfer.getData("text/plain");
     if (id) moveCard(board, id, col);
   });
+  // Behaviour declared in markup, so that no page needs inline handlers (the Content-Security-Policy
+  // allows no inline script): <select data-autosubmit> submits its form, <form data-confirm="…">
+  // asks first, <a data-history-back> goes back.
+  document.addEventListener("change", function (e) {
+    var el = e.target.closest && e.target.closest("[data-autosubmit]");
+    if (el && el.form) el.form.submit();
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest && e.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) e.preventDefault();
+  });
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("[data-history-back]");
+    if (link && window.history.length > 1) { e.preventDefault(); window.history.back(); }
+  });
   window.corridorMoveCard = moveCard;  // for keyboard users and tests: move without dragging
 })();
