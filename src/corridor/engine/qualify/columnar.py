@@ -247,7 +247,8 @@ def _check(node: Check, c: Columns, p: Policy) -> _Vec:
             gap_ok, progress = _gap(metric, node.period, node.comparison, t, v, num, den, base)
     status = np.where(~known, missing, np.where(ok, MET, UNMET)).astype(np.int16)
     closable = gap_ok & (progress >= p.near.min_progress - 1e-12)
-    closable &= metric.closable and not node.veto
+    cuts_a_fact = node.comparison in ("<=", "<") and metric.kind != m.RATIO  # a size cap
+    closable &= metric.closable and not node.veto and not cuts_a_fact
     return _leaf(status, closable)
 
 

@@ -315,7 +315,14 @@ def _gap_fields(node: Check, metric: m.Metric, gaps: list, ctx: Context, year: i
     unit = metric.shortfall_unit
     amount = sum(rounded(g.amount, unit, node.comparison in (">", "<")) for g in gaps)
     progress = min(g.progress for g in gaps)
-    closable = metric.closable and not node.veto and progress >= ctx.near.min_progress - 1e-12
+    # a size cap (staff ≤ 500, sales ≤ 2亿) is not a gap to close; a ratio cap (debt ratio) is
+    cuts_a_fact = gaps[0].direction == "reduce" and metric.kind != m.RATIO
+    closable = (
+        metric.closable
+        and not node.veto
+        and not cuts_a_fact
+        and progress >= ctx.near.min_progress - 1e-12
+    )
     return {
         "shortfall": round(amount, 2),
         "shortfall_unit": unit,

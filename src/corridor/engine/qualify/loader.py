@@ -148,8 +148,10 @@ class _Reader:
     def label(self, data: dict[str, Any], path: str) -> Label:
         raw = data.get("label") if "label" in data else data.get("name")
         where = _join(path, "label" if "label" in data else "name")
-        if not isinstance(raw, dict) or not all(
-            isinstance(raw.get(k), str) and raw.get(k) for k in ("zh", "en")
+        if (
+            not isinstance(raw, dict)
+            or set(raw) != {"zh", "en"}
+            or not all(isinstance(raw.get(k), str) and raw.get(k) for k in ("zh", "en"))
         ):
             self.fail(where, raw, "expected {zh: …, en: …}, both non-empty text")
             return Label("?", "?")
