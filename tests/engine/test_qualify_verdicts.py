@@ -269,3 +269,13 @@ def test_columnar_path_agrees_on_the_edge_cases() -> None:
         assert evaluate_columns(policy, cols).names() == [
             evaluate(policy, e, ON).verdict for e in cases
         ]
+
+
+@pytest.mark.parametrize("titles", [(), ("high_tech",)])
+def test_columnar_path_knows_a_title_no_one_in_the_batch_holds(titles: tuple[str, ...]) -> None:
+    """A known, empty title list means "not held" even when no enterprise of the batch holds that title."""
+    (ent,) = cases = [build(titles=titles)]
+    cols = columns_from_enterprises(cases, ON)
+    for key in ("specialised_sme@2026", "little_giant@2026", "tech_sme@2017"):
+        policy = POLICIES[key]
+        assert evaluate_columns(policy, cols).names() == [evaluate(policy, ent, ON).verdict], key

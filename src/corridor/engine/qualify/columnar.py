@@ -64,9 +64,10 @@ class Columns:
     years_established: F
     ip: dict[str, F]  # ip metric id → count
     assessments: dict[str, F]
-    titles: dict[str, F]  # title id → held in force (1/0)
+    titles: dict[str, F]  # title id → held in force (1/0), NaN where titles are not known
     platforms: dict[str, F]
     sector: NDArray[np.int8]  # index into metrics.SECTORS, −1 unknown
+    titles_known: NDArray[np.bool_]  # the enterprise's title list is known (even if empty)
     keys: list[str] = field(default_factory=list)
 
     def fact(self, name: str) -> F:
@@ -74,6 +75,11 @@ class Columns:
 
     def flag(self, table: dict[str, F], name: str) -> F:
         return table.get(name, np.full(self.n, np.nan))
+
+    def title(self, name: str) -> F:
+        """Whether each holds the title in force; a title no one holds is 0 where titles are known."""
+        found = self.titles.get(name)
+        return found if found is not None else np.where(self.titles_known, 0.0, np.nan)
 
 
 def columns_from_enterprises(
@@ -89,6 +95,7 @@ def columns_from_enterprises(
     titles: dict[str, F] = {}
     platforms = {k: np.full(n, np.nan) for k in m.PLATFORM_LEVELS}
     sector = np.full(n, -1, dtype=np.int8)
+    titles_known = np.array([e.titles is not None for e in ents], dtype=bool)
     names = {t.name for e in ents for t in (e.titles or ())}
     for name in names:
         titles[name] = np.full(n, np.nan)
@@ -110,7 +117,19 @@ def columns_from_enterprises(
         s = m.sector_of(e.industry_code)
         sector[i] = -1 if s is None else m.SECTORS.index(s)
     return Columns(
-        n, on, y, facts, est_year, age, ip, judged, titles, platforms, sector, [e.key for e in ents]
+        n,
+        on,
+        y,
+        facts,
+        est_year,
+        age,
+        ip,
+        judged,
+        titles,
+        platforms,
+        sector,
+        titles_known,
+        [e.key for e in ents],
     )
 
 
@@ -261,7 +280,7 @@ def _scalar(metric: m.Metric, c: Columns) -> F:
     if metric.kind == m.ASSESSMENT:
         return c.flag(c.assessments, metric.id)
     if metric.kind == m.TITLE:
-        return c.flag(c.titles, name)
+        return c.title(name)
     if metric.kind == m.PLATFORM:
         return c.flag(c.platforms, name)
     code = m.SECTORS.index(name)
