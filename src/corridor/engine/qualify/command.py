@@ -173,7 +173,7 @@ def _verdicts(
     cols = columns_from_enterprises(enterprises, on, year)
     found = [(p, evaluate_columns(p, cols)) for p in chosen]
     columns = [(p, v.names(), v.score()) for p, v in found]
-    out = []
+    out: list[dict[str, Any]] = []
     for i, ent in enumerate(enterprises):
         for policy, names, score in columns:
             value = None if score is None or score[i] != score[i] else float(score[i])
