@@ -61,7 +61,7 @@ ROWS = [
         "high_tech@2016", "innovation_score", "innovation_score", 71, 70, 72, kind="assessments"
     ),
     # R&D ÷ sales, 3 years, sales 4,000 ≤ 5,000 → 5 %: 200 a year
-    *_edges("high_tech@2016", "rd_intensity_band_1", "rd_expense", 200, 199.99, 200.01),
+    *_edges("high_tech@2016", "rd_intensity.band_1", "rd_expense", 200, 199.99, 200.01),
     # 科技型中小企业 2017 (upper limits: at the edge meets, above fails)
     *_edges("tech_sme@2017", "staff_max", "employees", 500, 499, 501, higher_is_better=False),
     *_edges(
@@ -84,7 +84,7 @@ ROWS = [
     ),  # 3 % of 4,000
     *_edges(
         "specialised_sme@2022",
-        "development_score",
+        "score_or_fast_track.development_score",
         "development_score",
         60,
         59,
@@ -136,7 +136,7 @@ ROWS = [
     *_edges("little_giant@2022", "class1_ip", "invention_patent", 2, 1, 3, kind="ip"),
     # 小巨人 2026
     *_edges("little_giant@2026", "revenue", "revenue", 5000, 4999.99, 5000.01),
-    *_edges("little_giant@2026", "ip_class1", "invention_patent", 4, 3, 5, kind="ip"),
+    *_edges("little_giant@2026", "class1_ip.ip_class1", "invention_patent", 4, 3, 5, kind="ip"),
     *_edges(
         "little_giant@2026",
         "development_score",
@@ -149,7 +149,7 @@ ROWS = [
     # 上规 (industry)
     *_edges(
         "above_scale@2011",
-        "sector_threshold_band_1",
+        "sector_threshold.band_1",
         "main_business_revenue",
         2000,
         1999.99,
@@ -167,7 +167,7 @@ ROWS = [
         kind="assessments",
     ),
     *_edges(
-        "rd_center@2025", "rd_intensity_band_1", "rd_expense", 240, 239.99, 240.01
+        "rd_center@2025", "rd_intensity.band_1", "rd_expense", 240, 239.99, 240.01
     ),  # 6 % of 4,000
 ]
 
@@ -199,11 +199,11 @@ def test_little_giant_2022_debt_ratio_edge(liabilities: float, expected: str) ->
 @pytest.mark.parametrize(
     ("revenue", "band", "threshold"),
     [
-        (5000, "rd_intensity_band_1", 5.0),  # exactly 5,000万 is in the 5 % tier
-        (4999.99, "rd_intensity_band_1", 5.0),
-        (5000.01, "rd_intensity_band_2", 4.0),
-        (20000, "rd_intensity_band_2", 4.0),
-        (20000.01, "rd_intensity_band_3", 3.0),
+        (5000, "rd_intensity.band_1", 5.0),  # exactly 5,000万 is in the 5 % tier
+        (4999.99, "rd_intensity.band_1", 5.0),
+        (5000.01, "rd_intensity.band_2", 4.0),
+        (20000, "rd_intensity.band_2", 4.0),
+        (20000.01, "rd_intensity.band_3", 3.0),
     ],
 )
 def test_high_tech_sales_tiers_are_inclusive_at_the_top(
@@ -212,13 +212,13 @@ def test_high_tech_sales_tiers_are_inclusive_at_the_top(
     result = run("high_tech@2016", build(facts={"revenue": revenue}))
     chosen = criterion(result, band)
     assert chosen.status != NA and chosen.threshold == threshold
-    others = [c for c in result.criteria if c.id.startswith("rd_intensity_band") and c.id != band]
+    others = [c for c in result.criteria if c.id.startswith("rd_intensity.band") and c.id != band]
     assert all(c.status == NA for c in others)
 
 
 @pytest.mark.parametrize(
     ("revenue", "applies"),
-    [(4999.99, "small_band"), (5000, "rd_band_2"), (9999.99, "rd_band_2"), (10000, "rd_band_3")],
+    [(4999.99, "rd.small_band"), (5000, "rd.band_2"), (9999.99, "rd.band_2"), (10000, "rd.band_3")],
 )
 def test_little_giant_2022_revenue_bands_below_edges(revenue: float, applies: str) -> None:
     result = run("little_giant@2022", build(facts={"revenue": revenue}))
@@ -228,10 +228,10 @@ def test_little_giant_2022_revenue_bands_below_edges(revenue: float, applies: st
 @pytest.mark.parametrize(
     ("revenue", "applies"),
     [
-        (4999.99, "rd_intensity_band_1"),
-        (5000, "rd_intensity_band_2"),
-        (20000, "rd_intensity_band_2"),
-        (20000.01, "large_band"),
+        (4999.99, "rd_intensity.band_1"),
+        (5000, "rd_intensity.band_2"),
+        (20000, "rd_intensity.band_2"),
+        (20000.01, "rd_intensity.large_band"),
     ],
 )
 def test_rd_center_bands(revenue: float, applies: str) -> None:

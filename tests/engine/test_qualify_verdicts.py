@@ -22,7 +22,7 @@ def test_near_high_tech_with_the_rd_to_add_in_wan_yuan() -> None:
     assert result.verdict == "near"
     (gap,) = result.path
     assert (gap.id, gap.shortfall, gap.shortfall_unit, gap.shortfall_year) == (
-        "rd_intensity_band_1",
+        "rd_intensity.band_1",
         30.0,
         "万元",
         2025,
@@ -51,7 +51,7 @@ def test_count_shortfall_is_items() -> None:
             facts={"revenue": 6000, "main_business_revenue": 5800},
         ),
     )
-    gap = criterion(result, "ip_class1")
+    gap = criterion(result, "class1_ip.ip_class1")
     assert (gap.status, gap.shortfall, gap.shortfall_unit) == ("unmet", 1.0, "items")
 
 
@@ -82,7 +82,7 @@ def test_veto_unmet_is_never_near() -> None:
 @pytest.mark.parametrize(
     ("change", "criterion_id", "status"),
     [
-        ({"by_year": {2024: {"rd_expense": None}}}, "rd_intensity_band_1", "unknown"),
+        ({"by_year": {2024: {"rd_expense": None}}}, "rd_intensity.band_1", "unknown"),
         (
             {"facts": {"revenue": None}},
             "rd_intensity",
@@ -131,9 +131,9 @@ def test_2022_and_2026_versions_side_by_side() -> None:
     assert (new.version, new.verdict) == ("2026", "not_qualified")
     assert (
         criterion(new, "niche_years").status == "unmet"
-        and criterion(new, "revenue").status == "unmet"
+        and criterion(new, "size.revenue").status == "unmet"
     )
-    assert criterion(new, "revenue").shortfall == 300.0
+    assert criterion(new, "size.revenue").shortfall == 300.0
 
 
 def test_the_version_in_force_switches_on_2026_04_01() -> None:
@@ -232,7 +232,7 @@ def test_shorter_history_uses_the_actual_period() -> None:
         by_year={2023: {k: None for k in ("revenue", "rd_expense")}},
         established_on=date(2024, 2, 1),
     )
-    row = criterion(run("high_tech@2016", ent), "rd_intensity_band_1")
+    row = criterion(run("high_tech@2016", ent), "rd_intensity.band_1")
     assert row.status == "met" and row.years == (2024, 2025)
 
 

@@ -82,7 +82,8 @@ def evaluate(policy: Policy, ent: Enterprise, on: date, year: int | None = None)
     ctx = Context(on, reference_year(on) if year is None else year, policy.near)
     found = _node(policy.root, ent, ctx, 0)
     verdict = verdict_of(found.status, found.pessimistic, found.optimistic, policy.near.max_unmet)
-    rows = tuple(found.rows[1:])  # the root is the policy itself
+    named = dotted(found.rows)
+    rows = tuple(named[id(r)] for r in found.rows[1:])  # the root is the policy itself
     score = found.score
     return PolicyResult(
         key=ent.key,
@@ -92,10 +93,28 @@ def evaluate(policy: Policy, ent: Enterprise, on: date, year: int | None = None)
         score=score[0] if score and score[0] == score[1] else None,
         score_range=score,
         criteria=rows,
-        path=tuple(sorted(found.path, key=lambda r: -(r.progress or 0))) if verdict == NEAR else (),
+        path=tuple(sorted((named[id(r)] for r in found.path), key=lambda r: -(r.progress or 0)))
+        if verdict == NEAR
+        else (),
         confirmed_directly=found.direct and verdict == QUALIFIED,
         to_confirm=any(r.to_confirm for r in rows) or policy.dates_to_confirm,
     )
+
+
+TRANSPARENT = ("policy", "qualify_by")  # nodes the engine adds: not part of a criterion's id
+
+
+def dotted(rows: list[CriterionResult]) -> dict[int, CriterionResult]:
+    """Each row (by identity) renamed to its path in the policy: `size.revenue`, `rd_intensity.band_1`."""
+    stack: list[tuple[int, str]] = []
+    out = {}
+    for row in rows:
+        while stack and stack[-1][0] >= row.depth:
+            stack.pop()
+        parents = [name for _, name in stack if name not in TRANSPARENT]
+        stack.append((row.depth, row.id))
+        out[id(row)] = replace(row, id=".".join([*parents, row.id]))
+    return out
 
 
 def evaluate_all(
@@ -478,7 +497,7 @@ def _score(node: Score, ent: Enterprise, ctx: Context, depth: int) -> _Eval:
         parts.append(status if item.nonzero else MET)
         rows.append(
             CriterionResult(
-                f"{node.id}.{item.id}",
+                item.id,
                 item.label,
                 status,
                 kind="score_item",
@@ -499,7 +518,7 @@ def _score(node: Score, ent: Enterprise, ctx: Context, depth: int) -> _Eval:
         parts.append(status)
         rows.append(
             CriterionResult(
-                f"{node.id}.{group.id}",
+                group.id,
                 group.label,
                 status,
                 kind="score_group",

@@ -556,7 +556,7 @@ def _band(
     if "criterion" in doc:
         child = _node(r, doc["criterion"], _join(path, "criterion"), depth + 1)
     elif "threshold" in doc:
-        own = {"threshold": doc["threshold"], "id": f"{inherited['id']}_band_{i + 1}"}
+        own = {"threshold": doc["threshold"], "id": f"band_{i + 1}"}
         if "to_confirm" in doc:
             own["to_confirm"] = doc["to_confirm"]
         child = _check(r, own, path, {**inherited, "id": own["id"]})
