@@ -18,6 +18,7 @@ Only fact, ratio and ip metrics are closable: they change by a stated amount of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONEY = "万元"
 PERSONS = "persons"
@@ -318,6 +319,7 @@ def sector_of(code: str | None) -> str | None:
     return "services"
 
 
+@lru_cache(maxsize=1024)
 def lookup(id: str) -> Metric | None:
     """The metric a criterion names, including `title.X`, `platform.X` and `sector.X`."""
     for table in (FACTS, RATIOS, IPS, ASSESSMENTS):
@@ -327,15 +329,36 @@ def lookup(id: str) -> Metric | None:
         return AGE_METRIC
     prefix, _, name = id.partition(".")
     if prefix == TITLE and name.replace("_", "").isalnum() and name.islower():
-        return Metric(
-            id, TITLE, f"已获{name}称号", f"holds the {name} title", FLAG, value_type=BOOLEAN
-        )
+        zh, en = TITLE_LABELS.get(name, (name, name))
+        return Metric(id, TITLE, f"已获{zh}称号", f"holds the {en} title", FLAG, value_type=BOOLEAN)
     if prefix == PLATFORM and name in PLATFORM_LEVELS:
-        return Metric(id, PLATFORM, f"已认定{name}", f"holds {name}", FLAG, value_type=BOOLEAN)
+        zh, en = PLATFORM_LABELS[name]
+        return Metric(id, PLATFORM, f"已认定为{zh}", f"is a {en}", FLAG, value_type=BOOLEAN)
     if prefix == SECTOR and name in SECTORS:
         zh, en = SECTOR_LABELS[name]
         return Metric(id, SECTOR, f"属于{zh}", f"in {en}", FLAG, value_type=BOOLEAN)
     return None
+
+
+PLATFORM_LABELS = {
+    "city_rd_center": ("市级企业研发中心", "city R&D centre"),
+    "provincial_rd_center": ("省级企业研发中心", "provincial R&D centre"),
+    "enterprise_research_institute": ("省级企业研究院", "provincial enterprise research institute"),
+    "key_enterprise_research_institute": (
+        "省级重点企业研究院",
+        "provincial key enterprise research institute",
+    ),
+}
+# Titles the policies name (input titles[].title); any other lower-case id is accepted too.
+TITLE_LABELS = {
+    "high_tech": ("高新技术企业", "high-tech enterprise"),
+    "tech_sme": ("科技型中小企业", "technology-based SME"),
+    "innovative_sme": ("创新型中小企业", "innovative SME"),
+    "specialised_sme": ("专精特新中小企业", "specialised and sophisticated SME"),
+    "little_giant": ("专精特新“小巨人”企业", "little giant"),
+    "tech_innovation_demo": ("技术创新示范企业", "technology-innovation demonstration enterprise"),
+    "ip_advantage": ("知识产权优势（示范）企业", "IP advantage / demonstration enterprise"),
+}
 
 
 def known_metric_ids() -> list[str]:
