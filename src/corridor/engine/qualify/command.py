@@ -144,7 +144,8 @@ def run(argv: Sequence[str]) -> int:
         on = on_arg or as_of or date.today()
         chosen = choose_policies(args.policies, on, load_policies())
     except (UsageError, InputError, PolicyError) as exc:
-        print(f"corridor qualify: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"corridor qualify: {line}", file=sys.stderr)
         return BAD_INPUT
     if args.verdicts_only:
         results = _verdicts(chosen, enterprises, on, year)
