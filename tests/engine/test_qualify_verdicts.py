@@ -160,7 +160,44 @@ def test_tech_sme_score_passes_at_60_and_needs_a_staff_score() -> None:
     low_staff = run(
         "tech_sme@2017", build(facts={"rd_staff": 9, "rd_expense": 240, "total_costs": 4000})
     )
-    assert low_staff.score == 80.0 and low_staff.verdict == "not_qualified"  # staff score 0
+    assert (
+        low_staff.score == 80.0 and criterion(low_staff, "score").status == "unmet"
+    )  # staff score 0
+    (gap,) = (
+        low_staff.path
+    )  # 2 more technology staff lift the staff score off 0: (9 + 2) / 102 ≥ 10 %
+    assert (gap.id, gap.shortfall, gap.shortfall_unit, low_staff.verdict) == (
+        "score.rd_staff",
+        2.0,
+        "persons",
+        "near",
+    )
+
+
+def test_a_score_short_of_the_pass_mark_is_near_by_one_item_upgrade() -> None:
+    # staff 10 % → 4; R&D 1.5 % → 0; 1 utility model → 6: 10. Reaching 6 % R&D (50 points) would
+    # pass, but 60万 of the 240万 needed is only a quarter of the way: not near
+    ent = build(
+        facts={"rd_staff": 10, "rd_expense": 60, "total_costs": 4000}, ip={"utility_model": 1}
+    )
+    result = run("tech_sme@2017", ent)
+    assert result.score == 10.0 and result.verdict == "not_qualified"
+    # R&D 5.5 % → 40: 56; reaching 6 % (+20万) gives 50 points: 66
+    closer = run(
+        "tech_sme@2017",
+        build(
+            facts={"rd_staff": 10, "rd_expense": 220, "total_costs": 4000}, ip={"utility_model": 2}
+        ),
+    )
+    assert closer.score == 56.0 and closer.verdict == "near"
+    (gap,) = closer.path
+    assert (gap.id, gap.shortfall, gap.shortfall_unit, gap.threshold) == (
+        "score.rd_investment",
+        20.0,
+        "万元",
+        6.0,
+    )
+    assert explain(gap) == "2025年研发费用需增加20万元，方可达到研发费用占营业收入比例不低于6%"
 
 
 def test_direct_confirmation_by_a_valid_high_tech_title() -> None:
@@ -260,6 +297,17 @@ def test_columnar_path_agrees_on_the_edge_cases() -> None:
         build(facts={"revenue": None}),
         build(industry_code=None),
         build(titles=("high_tech", "innovative_sme", "specialised_sme")),
+        *(
+            build(
+                facts={"rd_staff": staff, "rd_expense": rd, "total_costs": 4000},
+                ip={"utility_model": 2},
+            )
+            for staff in (9, 10)
+            for rd in (60, 180, 220)
+        ),  # score upgrades (科小)
+        build(
+            facts={"main_business_revenue": 1900}, assessments={"strategic_emerging_field": False}
+        ),
         build(
             established_on=date(2024, 2, 1), by_year={2023: {"revenue": None, "rd_expense": None}}
         ),

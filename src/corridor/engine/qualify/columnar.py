@@ -190,7 +190,7 @@ def _node(node: Node, c: Columns, p: Policy) -> _Vec:
     if isinstance(node, Tiers):
         return _tiers(node, c, p)
     if isinstance(node, Score):
-        return _score(node, c)
+        return _score(node, c, p)
     return _combine(node, [_node(child, c, p) for child in node.children])
 
 
@@ -453,7 +453,7 @@ def _tiers(node: Tiers, c: Columns, p: Policy) -> _Vec:
     return out
 
 
-def _score(node: Score, c: Columns) -> _Vec:
+def _score(node: Score, c: Columns, p: Policy) -> _Vec:
     points: dict[str, tuple[F, F]] = {}
     for item in node.items:
         low, high = np.zeros(c.n), np.zeros(c.n)
@@ -493,8 +493,62 @@ def _score(node: Score, c: Columns) -> _Vec:
         (st == UNMET).any(0), UNMET, np.where((st == UNKNOWN).any(0), UNKNOWN, MET)
     ).astype(np.int16)
     out = _leaf(status, np.zeros(c.n, dtype=bool))
+    pess, opt = _upgrades(node, c, p, points)
+    unmet = status == UNMET
+    out.pessimistic = np.where(unmet & pess, 1, out.pessimistic).astype(np.int16)
+    out.optimistic = np.where(unmet & opt, 1, out.optimistic).astype(np.int16)
     out.low, out.high = low, high
     return out
+
+
+def _passes(
+    node: Score, points: dict[str, tuple[F, F]], raised: str, to: float, k: int
+) -> NDArray[np.bool_]:
+    """evaluate.score_passes over columns."""
+
+    def pts(item_id: str) -> F:
+        now = points[item_id][k]
+        return np.maximum(now, to) if item_id == raised else now
+
+    total = sum((pts(i.id) for i in node.items), start=np.zeros(len(points[raised][0])))
+    ok = total >= node.pass_points - 1e-9
+    for item in node.items:
+        if item.nonzero:
+            ok &= pts(item.id) > 0.0
+    for g in node.groups:
+        ok &= sum((pts(i) for i in g.items), start=np.zeros(len(ok))) >= g.min - 1e-9
+    return ok
+
+
+def _upgrades(
+    node: Score, c: Columns, p: Policy, points: dict[str, tuple[F, F]]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """evaluate.score_upgrades over columns: (an upgrade passes at lowest totals, at highest)."""
+    pess, opt = np.zeros(c.n, dtype=bool), np.zeros(c.n, dtype=bool)
+    for item in node.items:
+        lo = points[item.id][0]
+        for scale in item.scales:
+            metric = m.lookup(scale.metric)
+            assert metric is not None
+            if not metric.closable:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                v, num, den, base = _value(metric, scale.period, c)
+                for step in scale.steps:
+                    if step.min is None and step.max is None:
+                        continue
+                    comparison, t = (">=", step.min) if step.min is not None else ("<=", step.max)
+                    assert t is not None
+                    if comparison == "<=" and metric.kind != m.RATIO:
+                        continue
+                    exists, progress = _gap(metric, scale.period, comparison, t, v, num, den, base)
+                    valid = (~np.isnan(v)) & (step.points > lo) & ~holds(v, comparison, t) & exists
+                    valid &= progress >= p.near.min_progress - 1e-12
+                    if not valid.any():
+                        continue
+                    pess |= valid & _passes(node, points, item.id, step.points, 0)
+                    opt |= valid & _passes(node, points, item.id, step.points, 1)
+    return pess, opt
 
 
 def _bound(low: F, high: F, at_least: float) -> NDArray[np.int64]:

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from corridor.engine.qualify import metrics as m
-from corridor.engine.qualify.measure import Measured, gap_one, holds, measure, rounded
+from corridor.engine.qualify.measure import Gap, Measured, gap_one, holds, measure, rounded
 from corridor.engine.qualify.model import (
     EACH_LAST_2_YEARS,
     MANUAL_REVIEW,
@@ -48,6 +48,7 @@ from corridor.engine.qualify.model import (
     PolicyResult,
     Score,
     ScoreItem,
+    Step,
     Tiers,
 )
 
@@ -387,6 +388,7 @@ def _message(row: CriterionResult, node: Check, metric: m.Metric) -> Message | N
             "target_unit": row.unit,
             "period": node.period,
             "years": row.years,
+            "comparison": node.comparison,
         },
     )
 
@@ -533,6 +535,15 @@ def _score(node: Score, ent: Enterprise, ctx: Context, depth: int) -> _Eval:
             )
         )
     status = combine_all(parts)
+    costs = _costs(status, False)
+    path: list[CriterionResult] = []
+    if status == UNMET:
+        pess, opt, best = score_upgrades(node, ent, ctx, points)
+        costs = (pess, opt)
+        if best is not None:
+            at = next(i for i, r in enumerate(rows) if r.id == best[0])
+            rows[at] = _upgrade_row(rows[at], *best[1:], ctx)
+            path = [rows[at]]
     head = CriterionResult(
         node.id,
         node.label,
@@ -550,7 +561,125 @@ def _score(node: Score, ent: Enterprise, ctx: Context, depth: int) -> _Eval:
         if status == MET
         else Message("score_short", {"low": low, "high": high, "pass": node.pass_points}),
     )
-    return _Eval(status, *_costs(status, False), [head, *rows], score=(low, high))
+    return _Eval(status, *costs, [head, *rows], path, score=(low, high))
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """One score item raised to a higher step by a stated amount."""
+
+    metric: m.Metric
+    scale_period: str
+    comparison: str
+    threshold: float
+    value: float
+    gap: Gap
+    years: tuple[int, ...]
+
+
+def score_upgrades(
+    node: Score, ent: Enterprise, ctx: Context, points: dict[str, tuple[float, float]]
+) -> tuple[int, int, tuple[str, Upgrade] | None]:
+    """(pessimistic, optimistic cost, the closest upgrade) of an unmet score: 1 when raising one
+    item to a higher step — by an amount of a closable metric, at least min_progress of the way —
+    makes the score pass (with unknown items at 0, or at their maximum), else INF."""
+    pess, opt, best = INF, INF, None
+    for item in node.items:
+        lo = points[item.id][0]
+        for scale in item.scales:
+            metric = m.lookup(scale.metric)
+            assert metric is not None
+            if not metric.closable:
+                continue
+            got = measure(ent, metric, scale.period, ctx.on, ctx.year)
+            if got.value is None:
+                continue
+            value = float(got.value)
+            for step in scale.steps:
+                found = _step_gap(metric, scale.period, step, lo, value, got, ctx)
+                if found is None:
+                    continue
+                if score_passes(node, points, item.id, step.points, 0):
+                    pess = 1
+                    if best is None or found.gap.progress > best[1].gap.progress:
+                        best = (item.id, found)
+                if score_passes(node, points, item.id, step.points, 1):
+                    opt = 1
+    return pess, opt, best
+
+
+def _step_gap(
+    metric: m.Metric, period: str, step: Step, lo: float, value: float, got: Measured, ctx: Context
+) -> Upgrade | None:
+    if step.points <= lo or (step.min is None and step.max is None):
+        return None
+    comparison, t = (">=", step.min) if step.min is not None else ("<=", step.max)
+    assert t is not None
+    if holds(value, comparison, t) or (comparison == "<=" and metric.kind != m.RATIO):
+        return None
+    num = got.numerators[0] if got.numerators else None
+    den = got.denominators[0] if got.denominators else None
+    gap = gap_one(metric, period, comparison, t, value, num, den, got.base)
+    if gap is None or gap.progress < ctx.near.min_progress - 1e-12:
+        return None
+    return Upgrade(metric, period, comparison, t, value, gap, got.years)
+
+
+def score_passes(
+    node: Score, points: dict[str, tuple[float, float]], raised: str, to: float, k: int
+) -> bool:
+    """Whether the score passes with one item raised to `to` points (k: 0 lowest, 1 highest totals)."""
+
+    def pts(item_id: str) -> float:
+        now = points[item_id][k]
+        return max(now, to) if item_id == raised else now
+
+    if sum(pts(i.id) for i in node.items) < node.pass_points - 1e-9:
+        return False
+    if any(item.nonzero and not pts(item.id) > 0.0 for item in node.items):
+        return False
+    return all(sum(pts(i) for i in g.items) >= g.min - 1e-9 for g in node.groups)
+
+
+def _upgrade_row(row: CriterionResult, up: Upgrade, ctx: Context) -> CriterionResult:
+    unit = up.metric.shortfall_unit
+    amount = rounded(up.gap.amount, unit, False)
+    year = up.years[-1] if up.years else ctx.year
+    what = up.metric.numerator if up.metric.kind == m.RATIO else up.metric.id
+    threshold = _shown(up.threshold, up.metric)
+    message = Message(
+        f"shortfall_{up.gap.direction}",
+        {
+            "what": what,
+            "amount": amount,
+            "unit": unit,
+            "year": year,
+            "metric": up.metric.id,
+            "threshold": threshold,
+            "target_unit": up.metric.unit,
+            "period": up.scale_period,
+            "years": up.years,
+            "comparison": up.comparison,
+        },
+    )
+    return replace(
+        row,
+        status=UNMET,
+        metric=up.metric.id,
+        value=_shown(up.value, up.metric),
+        threshold=threshold,
+        comparison=up.comparison,
+        unit=up.metric.unit,
+        period=up.scale_period,
+        years=up.years,
+        shortfall=amount,
+        shortfall_unit=unit,
+        shortfall_direction=up.gap.direction,
+        shortfall_year=year,
+        closable=True,
+        progress=round(up.gap.progress, 6),
+        message=message,
+    )
 
 
 def label_of(node: Node) -> Label:
