@@ -10,9 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from corridor.engine.qualify import evaluate
+from corridor.engine.qualify.columnar import columns_from_enterprises, evaluate_columns
 from corridor.engine.qualify.command import run
 from corridor.engine.qualify.inputs import InputError, parse_request
+from tests.engine.qualify_build import ON, POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = json.loads((ROOT / "docs" / "qualify-example-input.json").read_text(encoding="utf-8"))
@@ -339,3 +344,40 @@ def test_bad_as_of_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         == 2
     )
     assert "--as-of" in capsys.readouterr().err
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+FIELDS = st.sampled_from(
+    [
+        "key",
+        "year_facts",
+        "ip_holdings",
+        "titles",
+        "rd_platforms",
+        "assessments",
+        "established_on",
+        "industry_code",
+        "name",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(FIELDS, JSON, max_size=6))
+def test_any_record_is_read_or_refused_with_a_reason(record: dict[str, Any]) -> None:
+    """Whatever an outside system sends, the reader either accepts it or names the problem."""
+    try:
+        _, ents = parse_request({"enterprises": [record]})
+    except InputError as exc:
+        assert exc.problems and all(p.reason for p in exc.problems)
+    else:
+        assert len(ents) == 1  # and an accepted record evaluates under every policy, both paths
+        cols = columns_from_enterprises(ents, ON)
+        for policy in POLICIES.values():
+            assert evaluate_columns(policy, cols).names() == [evaluate(policy, ents[0], ON).verdict]
