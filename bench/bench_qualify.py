@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from corridor.engine.qualify import metrics as m  # noqa: E402
-from corridor.engine.qualify.columnar import Columns, evaluate_columns  # noqa: E402
+from corridor.engine.qualify.columnar import Columns, evaluate_columns, make_columns  # noqa: E402
 from corridor.engine.qualify.evaluate import evaluate, policies_in_force, reference_year  # noqa: E402
 from corridor.engine.qualify.loader import load_policies  # noqa: E402
 from corridor.engine.qualify.model import Assessment, Enterprise, Held, YearFacts  # noqa: E402
@@ -78,11 +78,6 @@ def synthetic(n: int, on: date, seed: int = 2026) -> tuple[Columns, np.ndarray, 
     facts = {k: _missing(rng, v, 0.03) for k, v in facts.items()}
     days = rng.integers(200, 25 * 365, n)
     established = np.datetime64(on.isoformat()) - days.astype("timedelta64[D]")
-    est_year = established.astype("datetime64[Y]").astype(int) + 1970
-    month_day = (established - established.astype("datetime64[Y]")).astype(int)
-    on_day = (np.datetime64(on.isoformat()) - np.datetime64(f"{on.year}-01-01")).astype(int)
-    # whole years, as measure.full_years (day of year stands in for month/day; equal outside leap days)
-    age = on.year - est_year - (on_day < month_day)
     ip_known = rng.random(n) < 0.9
     ip = {
         "ip_invention": np.where(ip_known, rng.poisson(0.8, n), np.nan),
@@ -113,22 +108,18 @@ def synthetic(n: int, on: date, seed: int = 2026) -> tuple[Columns, np.ndarray, 
     platforms = {p: (rng.random(n) < 0.02).astype(float) for p in m.PLATFORM_LEVELS}
     code_index = rng.integers(0, len(SECTOR_CODES), n)
     codes = np.array(SECTOR_CODES)[code_index]
-    sector_of = {c: m.SECTORS.index(m.sector_of(c) or "services") for c in SECTOR_CODES}
-    sector = np.array([sector_of[c] for c in SECTOR_CODES], dtype=np.int8)[code_index]
-    cols = Columns(
-        n,
+    cols = make_columns(
         on,
-        year,
-        facts,
-        est_year.astype(float),
-        age.astype(float),
-        ip_cols,
-        judged,
-        titles,
-        platforms,
-        sector,
-        titles_known,
         [f"e{i}" for i in range(n)],
+        year=year,
+        facts=facts,
+        established_on=established,
+        industry_codes=list(codes),
+        ip=ip_cols,
+        assessments=judged,
+        titles=titles,
+        titles_known=titles_known,
+        platforms=platforms,
     )
     return cols, established, codes
 

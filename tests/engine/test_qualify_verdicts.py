@@ -327,3 +327,21 @@ def test_columnar_path_knows_a_title_no_one_in_the_batch_holds(titles: tuple[str
     for key in ("specialised_sme@2026", "little_giant@2026", "tech_sme@2017"):
         policy = POLICIES[key]
         assert evaluate_columns(policy, cols).names() == [evaluate(policy, ent, ON).verdict], key
+
+
+def test_full_years_over_arrays_matches_the_per_enterprise_count() -> None:
+    from corridor.engine.qualify.columnar import full_years_array
+    from corridor.engine.qualify.measure import full_years
+
+    days = [
+        date(2024, 2, 29),
+        date(2025, 3, 1),
+        date(2025, 6, 1),
+        date(2025, 6, 2),
+        date(2000, 12, 31),
+    ]
+    for on in (date(2026, 6, 1), date(2025, 2, 28), date(2028, 2, 29), date(2026, 3, 1)):
+        got = full_years_array(
+            np.array([d.isoformat() for d in days] + ["NaT"], dtype="datetime64[D]"), on
+        )
+        assert got[:-1].tolist() == [float(full_years(d, on)) for d in days] and np.isnan(got[-1])

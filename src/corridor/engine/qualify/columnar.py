@@ -82,6 +82,64 @@ class Columns:
         return found if found is not None else np.where(self.titles_known, 0.0, np.nan)
 
 
+def full_years_array(established: NDArray[np.datetime64], on: date) -> F:
+    """measure.full_years over an array of registration days (NaT → NaN)."""
+    days = established.astype("datetime64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = (days.astype("datetime64[M]") - days.astype("datetime64[Y]")).astype(np.int64) + 1
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    before = (on.month < month) | ((on.month == month) & (on.day < day))
+    return np.where(np.isnat(days), np.nan, (on.year - year - before).astype(np.float64))
+
+
+def make_columns(
+    on: date,
+    keys: Sequence[str],
+    *,
+    year: int | None = None,
+    facts: dict[str, F] | None = None,
+    established_on: NDArray[np.datetime64] | None = None,
+    industry_codes: Sequence[str | None] | None = None,
+    ip: dict[str, F] | None = None,
+    assessments: dict[str, F] | None = None,
+    titles: dict[str, F] | None = None,
+    titles_known: NDArray[np.bool_] | None = None,
+    platforms: dict[str, F] | None = None,
+) -> Columns:
+    """Columns from arrays (the batch run's bulk reads): anything not given is unknown.
+
+    facts: fact → (n, 3) for Y-2, Y-1, Y; ip: ip metric id (ip_class1, ip_class2, ip_invention) →
+    count; assessments, titles, platforms: name → 1/0/NaN; established_on: datetime64 (NaT unknown).
+    """
+    n = len(keys)
+    nan = np.full(n, np.nan)
+    est = (
+        np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        if established_on is None
+        else established_on
+    )
+    est_year = np.where(
+        np.isnat(est), np.nan, est.astype("datetime64[Y]").astype(np.int64) + 1970.0
+    )
+    codes = [m.sector_of(c) for c in (industry_codes or [None] * n)]
+    sector = np.array([-1 if s is None else m.SECTORS.index(s) for s in codes], dtype=np.int8)
+    return Columns(
+        n,
+        on,
+        reference_year(on) if year is None else year,
+        {k: v for k, v in (facts or {}).items()},
+        est_year,
+        full_years_array(est, on),
+        {k: (ip or {}).get(k, nan) for k in m.IPS},
+        dict(assessments or {}),
+        dict(titles or {}),
+        dict(platforms or {}),
+        sector,
+        np.zeros(n, dtype=bool) if titles_known is None else titles_known,
+        list(keys),
+    )
+
+
 def columns_from_enterprises(
     ents: Sequence[Enterprise], on: date, year: int | None = None
 ) -> Columns:
