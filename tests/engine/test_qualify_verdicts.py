@@ -345,3 +345,32 @@ def test_full_years_over_arrays_matches_the_per_enterprise_count() -> None:
             np.array([d.isoformat() for d in days] + ["NaT"], dtype="datetime64[D]"), on
         )
         assert got[:-1].tolist() == [float(full_years(d, on)) for d in days] and np.isnan(got[-1])
+
+
+@pytest.mark.parametrize(
+    ("policy", "change", "old", "new"),
+    [
+        # 科技和创新型 (2026) keeps the 2022 evaluation: the same verdict and score
+        ("innovative_sme", {}, "qualified", "qualified"),
+        # 小巨人: 2022 asks no prior title and 2 Class-I IP; 2026 the 专精特新 title, 4 Class-I IP, 5,000万 revenue
+        (
+            "little_giant",
+            {
+                "ip": {"invention_patent": 2},
+                "facts": {"rd_expense": 400},
+                "by_year": {
+                    y: {"revenue": rev, "main_business_revenue": rev * 0.95}
+                    for y, rev in ((2023, 5400), (2024, 5700), (2025, 6000))
+                },
+            },
+            "qualified",
+            "not_qualified",
+        ),
+    ],
+)
+def test_versions_side_by_side(policy: str, change: dict, old: str, new: str) -> None:
+    ent = build(**change)
+    before, after = run(f"{policy}@2022", ent), run(f"{policy}@2026", ent)
+    assert (before.verdict, after.verdict) == (old, new)
+    if policy == "innovative_sme":
+        assert before.score == after.score

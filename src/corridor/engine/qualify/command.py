@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from corridor.engine.qualify.columnar import columns_from_enterprises, evaluate_columns
 from corridor.engine.qualify.evaluate import evaluate, policies_in_force, reference_year
 from corridor.engine.qualify.inputs import InputError, parse_request, reference_year_of
@@ -27,6 +29,7 @@ from corridor.engine.qualify.model import CriterionResult, Enterprise, Policy, P
 
 MAX_INPUT_BYTES = 2_000_000_000
 BAD_INPUT = 2
+PROGRESS_FROM = 2_000  # enterprises: a progress bar from here on (on a terminal)
 
 
 class UsageError(ValueError):
@@ -150,10 +153,15 @@ def run(argv: Sequence[str]) -> int:
     if args.verdicts_only:
         results = _verdicts(chosen, enterprises, on, year)
     else:
+        shown = tqdm(
+            enterprises,
+            desc="qualify",
+            unit="enterprise",
+            file=sys.stderr,
+            disable=len(enterprises) < PROGRESS_FROM or not sys.stderr.isatty(),
+        )
         results = [
-            result_json(evaluate(p, e, on, year), args.language)
-            for e in enterprises
-            for p in chosen
+            result_json(evaluate(p, e, on, year), args.language) for e in shown for p in chosen
         ]
     document = {
         "as_of": on.isoformat(),
