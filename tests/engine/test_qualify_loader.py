@@ -117,6 +117,7 @@ BROKEN = [
     (["criteria"], [], "criteria", "non-empty list"),
     (["criteria"], "all of them", "criteria", "non-empty list"),
     (["criteria", 0], "staff ≥ 10 %", "criteria[0]", "expected a criterion mapping"),
+    (["criteria", 0, "id"], "direct", "criteria[0].id", "reserved id"),
     (["id"], ..., "id", "missing"),
     (["version"], "latest", "version", "starting with its year"),
     (["effective_from"], "2026-13-01", "effective_from", "YYYY-MM-DD"),

@@ -314,7 +314,6 @@ def _policy(r: _Reader, data: Any) -> Policy | None:
     if not criteria:
         r.fail("criteria", doc.get("criteria"), "a policy needs at least one criterion")
     near = _near(r, doc.get("near"))
-    _unique(r, criteria, "criteria")
     fields = dict(
         id=r.get(doc, "id", "", "id"),
         name=r.label(doc, ""),
@@ -353,11 +352,16 @@ def _near(r: _Reader, data: Any) -> Near:
     )
 
 
+RESERVED_IDS = {"policy", "qualify_by", "direct", "score"}  # the nodes the loader adds itself
+
+
 def _unique(r: _Reader, nodes: list[Node], path: str) -> None:
     seen: set[str] = set()
     for i, node in enumerate(nodes):
         if node.id in seen:
             r.fail(f"{path}[{i}].id", node.id, "duplicate id among its siblings")
+        if node.id in RESERVED_IDS:
+            r.fail(f"{path}[{i}].id", node.id, f"reserved id ({', '.join(sorted(RESERVED_IDS))})")
         seen.add(node.id)
 
 
@@ -612,6 +616,8 @@ def _score(r: _Reader, data: Any, path: str) -> Score | None:
                 f"expected item ids among {', '.join(sorted(names))}",
             )
             continue
+        if g.get("id") in names:
+            r.fail(_join(where, "id"), g.get("id"), "a group id must differ from the item ids")
         groups.append(
             ScoreGroup(
                 r.get(g, "id", where, "id") or "?",
