@@ -141,6 +141,23 @@ BROKEN = [
         "above the most",
     ),
     (
+        ["score"],
+        {
+            "pass": 10,
+            "items": [
+                {
+                    "id": "x",
+                    "label": {"zh": "x", "en": "x"},
+                    "metric": "rd_intensity",
+                    "steps": [{"min": 0.05, "points": 20}],
+                }
+            ],
+            "groups": [{"id": "x", "label": {"zh": "x", "en": "x"}, "items": ["x"], "min": 5}],
+        },
+        "score.groups[0].id",
+        "differ from the item ids",
+    ),
+    (
         ["direct"],
         [{"id": "t", "label": {"zh": "t", "en": "t"}, "metric": "title.high_tech"}],
         "direct",
