@@ -40,7 +40,6 @@ from corridor.engine.qualify.model import (
     Check,
     CriterionResult,
     Enterprise,
-    Label,
     Message,
     Near,
     Node,
@@ -680,7 +679,3 @@ def _upgrade_row(row: CriterionResult, up: Upgrade, ctx: Context) -> CriterionRe
         progress=round(up.gap.progress, 6),
         message=message,
     )
-
-
-def label_of(node: Node) -> Label:
-    return node.label
