@@ -491,14 +491,51 @@ def _score(node: Score, ent: Enterprise, ctx: Context, depth: int) -> _Eval:
     points = {item.id: item_points(item, ent, ctx) for item in node.items}
     low = sum(p[0] for p in points.values())
     high = sum(p[1] for p in points.values())
-    parts = [_bound(low, high, node.pass_points)]
+    rows = _item_rows(node, points, depth + 1) + _group_rows(node, points, depth + 1)
+    parts = [_bound(low, high, node.pass_points)] + [
+        r.status for r in rows if r.kind == "score_group"
+    ]
+    parts += [r.status for r, item in zip(rows, node.items, strict=False) if item.nonzero]
+    status = combine_all(parts)
+    costs = _costs(status, False)
+    path: list[CriterionResult] = []
+    if status == UNMET:
+        pess, opt, best = score_upgrades(node, ent, ctx, points)
+        costs = (pess, opt)
+        if best is not None:
+            at = next(i for i, r in enumerate(rows) if r.id == best[0])
+            rows[at] = _upgrade_row(rows[at], best[1], ctx)
+            path = [rows[at]]
+    known = low == high
+    short = Message("score_short", {"low": low, "high": high, "pass": node.pass_points})
+    head = CriterionResult(
+        node.id,
+        node.label,
+        status,
+        kind="score",
+        value=low if known else None,
+        threshold=node.pass_points,
+        comparison=">=",
+        unit=m.POINTS,
+        points=low if known else None,
+        max_points=sum(i.max_points for i in node.items),
+        to_confirm=node.to_confirm,
+        depth=depth,
+        message=None if status == MET else short,
+    )
+    return _Eval(status, *costs, [head, *rows], path, score=(low, high))
+
+
+def _item_rows(
+    node: Score, points: dict[str, tuple[float, float]], depth: int
+) -> list[CriterionResult]:
+    """One row per score item: its points; a `nonzero` item is unmet at 0."""
     rows = []
     for item in node.items:
         lo, hi = points[item.id]
         status = (
             _bound(lo, hi, 0.0, strict=True) if item.nonzero else (MET if lo == hi else UNKNOWN)
         )
-        parts.append(status if item.nonzero else MET)
         rows.append(
             CriterionResult(
                 item.id,
@@ -512,55 +549,34 @@ def _score(node: Score, ent: Enterprise, ctx: Context, depth: int) -> _Eval:
                 threshold=0.0 if item.nonzero else None,
                 comparison=">" if item.nonzero else "",
                 to_confirm=item.to_confirm,
-                depth=depth + 1,
+                depth=depth,
             )
         )
+    return rows
+
+
+def _group_rows(
+    node: Score, points: dict[str, tuple[float, float]], depth: int
+) -> list[CriterionResult]:
+    """One row per score group (e.g. innovation ≥ 20)."""
+    rows = []
     for group in node.groups:
         g_low = sum(points[i][0] for i in group.items)
         g_high = sum(points[i][1] for i in group.items)
-        status = _bound(g_low, g_high, group.min)
-        parts.append(status)
         rows.append(
             CriterionResult(
                 group.id,
                 group.label,
-                status,
+                _bound(g_low, g_high, group.min),
                 kind="score_group",
                 value=g_low if g_low == g_high else None,
                 threshold=group.min,
                 comparison=">=",
                 unit=m.POINTS,
-                depth=depth + 1,
+                depth=depth,
             )
         )
-    status = combine_all(parts)
-    costs = _costs(status, False)
-    path: list[CriterionResult] = []
-    if status == UNMET:
-        pess, opt, best = score_upgrades(node, ent, ctx, points)
-        costs = (pess, opt)
-        if best is not None:
-            at = next(i for i, r in enumerate(rows) if r.id == best[0])
-            rows[at] = _upgrade_row(rows[at], *best[1:], ctx)
-            path = [rows[at]]
-    head = CriterionResult(
-        node.id,
-        node.label,
-        status,
-        kind="score",
-        value=low if low == high else None,
-        threshold=node.pass_points,
-        comparison=">=",
-        unit=m.POINTS,
-        points=low if low == high else None,
-        max_points=sum(i.max_points for i in node.items),
-        to_confirm=node.to_confirm,
-        depth=depth,
-        message=None
-        if status == MET
-        else Message("score_short", {"low": low, "high": high, "pass": node.pass_points}),
-    )
-    return _Eval(status, *costs, [head, *rows], path, score=(low, high))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -641,6 +657,7 @@ def score_passes(
 
 
 def _upgrade_row(row: CriterionResult, up: Upgrade, ctx: Context) -> CriterionResult:
+    """The item's row with the shortfall that lifts it to the step that passes the score."""
     unit = up.metric.shortfall_unit
     amount = rounded(up.gap.amount, unit, False)
     year = up.years[-1] if up.years else ctx.year
