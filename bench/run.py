@@ -18,6 +18,7 @@ BENCHES = [
     ("classifying the national demo registry", ["bench_atlas_run.py"]),
     ("investment targeting (vs per-row Python)", ["bench_targeting.py"]),
     ("investment map server time (vs the old path)", ["bench_map.py"]),
+    ("qualification batch, 300,000 × policies in force (vs per-enterprise)", ["bench_qualify.py"]),
 ]
 
 

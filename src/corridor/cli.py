@@ -19,12 +19,19 @@ ALIASES = {
     "import-projects": "import_projects",
     "import-enterprises": "import_data",
 }
+# Verbs that run without Django (no settings, no database): module with a main(argv).
+PURE = {"qualify": "corridor.engine.qualify.command"}
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run `corridor VERB [args]`; any other Django command name works too."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corridor.settings")
     args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] in PURE:
+        import importlib
+
+        importlib.import_module(PURE[args[1]]).main(args[2:])
+        return
     if len(args) > 1 and args[1] in ALIASES:
         args[1] = ALIASES[args[1]]
     if len(args) > 1 and args[1] == "serve" and "--production" in args:
@@ -32,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) == 1 or args[1] in ("-h", "--help"):
         print(
             "usage: corridor VERB [options]\n\nverbs: "
-            + ", ".join(ALIASES)
+            + ", ".join([*ALIASES, *PURE])
             + ", or any Django command (migrate, …)"
         )
         if len(args) == 1:
