@@ -43,7 +43,8 @@ def browser() -> Iterator[object]:
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    # A safety net against a hang, not a speed limit: a loaded CI machine can take long to draw.
+    page.set_default_timeout(90_000)
     page.base_url = live_server.url  # type: ignore[attr-defined]
     yield page
     context.close()
