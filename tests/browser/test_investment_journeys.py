@@ -50,7 +50,9 @@ def test_from_weak_link_to_a_lead_on_the_funnel(page, registry) -> None:  # type
     page.wait_for_selector("#move-form")
     page.select_option("#move-form select[name=stage]", "contact")
     page.click("#move-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#project-stage').innerText.includes('接洽')")
+    page.wait_for_function(
+        "() => document.querySelector('#project-stage').innerText.includes('接洽')"
+    )
     page.goto(page.base_url + "/investment/analytics/")
     table = page.inner_text(".funnel-table")
     assert "接洽\t1" in table or "接洽 1" in table

@@ -42,7 +42,7 @@ def test_sign_in_search_open_detail_and_sign_out(page, registry_data) -> None:  
     page.click("[data-nav=registry]")
     page.fill("#search", "电机")
     page.press("#search", "Enter")
-    page.wait_for_function("document.querySelector('#result-count').innerText.includes('1')")
+    page.wait_for_function("() => document.querySelector('#result-count').innerText.includes('1')")
     assert page.locator(".ent-link").all_inner_texts() == ["婺城精密电机有限公司"]
     page.click("text=婺城精密电机有限公司")
     page.wait_for_selector("#facts-chart canvas")  # ECharts rendered from local static files
@@ -87,12 +87,12 @@ def test_switch_language(page) -> None:  # type: ignore[no-untyped-def]
     assert page.inner_text("[data-nav=registry]").strip() == "企业库"
     page.select_option("#language-select", "en")
     page.wait_for_function(
-        "document.querySelector('[data-nav=registry]').innerText.trim() === 'Enterprises'"
+        "() => document.querySelector('[data-nav=registry]').innerText.trim() === 'Enterprises'"
     )
     assert page.inner_text("html").count("企业库") == 0
     page.select_option("#language-select", "zh-hans")
     page.wait_for_function(
-        "document.querySelector('[data-nav=registry]').innerText.trim() === '企业库'"
+        "() => document.querySelector('[data-nav=registry]').innerText.trim() === '企业库'"
     )
 
 
