@@ -271,6 +271,13 @@ def test_clean_text_too_long_names_value_and_limit() -> None:
     )
 
 
+@pytest.mark.parametrize("hidden", ["\u00ad", "\U000e0001", "\u0600"])
+def test_clean_text_strips_a_space_left_before_a_removed_format_character(hidden: str) -> None:
+    """Found by Hypothesis on CI: '0 ' + a soft hyphen came back as '0 ' (stripped before removal)."""
+    assert clean_text("0 " + hidden) == "0"
+    assert clean_text(hidden + "  a " + hidden + " b") == "a b"
+
+
 @given(st.text(max_size=300))
 def test_clean_text_never_crashes_and_returns_printable_or_raises_too_long(text: str) -> None:
     try:

@@ -530,12 +530,11 @@ def clean_text(value: Any, max_length: int | None = None) -> str | None:
         return None
     text = value if type(value) is str else _scalar_text(value)
     if not (text.isprintable() and text[:1] != " " and text[-1:] != " " and "  " not in text):
-        text = _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
-        text = (
-            "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-            if not text.isprintable()
-            else text
-        )
+        text = _INVISIBLE.sub("", text)
+        if not text.isprintable():  # other format characters (soft hyphen, tags) go too
+            text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        # Collapsed last, so a space that stood before a removed character cannot survive.
+        text = _WHITESPACE.sub(" ", text).strip()
     if not text:
         return None
     limit = max_length or DEFAULT_TEXT_LIMIT
