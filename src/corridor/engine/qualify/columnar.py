@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from corridor.engine.qualify import metrics as m
 from corridor.engine.qualify.evaluate import INF, reference_year
-from corridor.engine.qualify.measure import full_years
+from corridor.engine.qualify.measure import full_years, holds
 from corridor.engine.qualify.model import (
     AVG_LAST_2_YEARS,
     CAGR_2_YEARS,
@@ -288,17 +288,6 @@ def _leaf(status: Codes, closable: NDArray[np.bool_]) -> _Vec:
     pess = np.where(status == MET, 0, np.where(status == UNMET, np.where(closable, 1, INF), INF))
     opt = np.where(status == MET, 0, np.where(status == UNMET, np.where(closable, 1, INF), 0))
     return _Vec(status.astype(np.int16), pess.astype(np.int16), opt.astype(np.int16))
-
-
-def holds(v: F, comparison: str, t: float) -> NDArray[np.bool_]:
-    tol = tolerance(t)
-    if comparison == ">=":
-        return v >= t - tol
-    if comparison == ">":
-        return v > t + tol
-    if comparison == "<=":
-        return v <= t + tol
-    return v < t - tol
 
 
 def _check(node: Check, c: Columns, p: Policy) -> _Vec:

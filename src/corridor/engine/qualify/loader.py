@@ -402,12 +402,12 @@ def _node(r: _Reader, data: Any, path: str, depth: int) -> Node | None:
     return _check(r, data, path, {})
 
 
-def _check(r: _Reader, data: dict[str, Any], path: str, inherited: dict[str, Any]) -> Check | None:
-    doc = r.mapping(data, path, CHECK_KEYS)
-    if doc is None:
-        return None
-    merged = {**inherited, **{k: v for k, v in doc.items() if v is not None or k == "threshold"}}
-    metric_id = merged.get("metric")
+def _metric_and_period(
+    r: _Reader, doc: dict[str, Any], path: str
+) -> tuple[m.Metric, Any, tuple[str, ...]] | None:
+    """The named metric (or a problem recorded at path.metric), the period asked for or the
+    metric's default, and the periods a metric of its kind can take."""
+    metric_id = doc.get("metric")
     metric = m.lookup(metric_id) if isinstance(metric_id, str) else None
     if metric is None:
         r.fail(
@@ -416,7 +416,7 @@ def _check(r: _Reader, data: dict[str, Any], path: str, inherited: dict[str, Any
             "unknown metric; known: " + ", ".join(m.known_metric_ids()),
         )
         return None
-    period = merged.get("period", "latest" if metric.yearly else CURRENT)
+    period = doc.get("period", "latest" if metric.yearly else CURRENT)
     allowed = (
         RATIO_PERIODS
         if metric.kind == m.RATIO
@@ -424,6 +424,18 @@ def _check(r: _Reader, data: dict[str, Any], path: str, inherited: dict[str, Any
         if metric.kind == m.FACT
         else (CURRENT,)
     )
+    return metric, period, tuple(allowed)
+
+
+def _check(r: _Reader, data: dict[str, Any], path: str, inherited: dict[str, Any]) -> Check | None:
+    doc = r.mapping(data, path, CHECK_KEYS)
+    if doc is None:
+        return None
+    merged = {**inherited, **{k: v for k, v in doc.items() if v is not None or k == "threshold"}}
+    found = _metric_and_period(r, merged, path)
+    if found is None:
+        return None
+    metric, period, allowed = found
     if period not in allowed:
         r.fail(
             _join(path, "period"),
@@ -673,23 +685,10 @@ def _scale(r: _Reader, data: Any, path: str) -> Scale | None:
     doc = r.mapping(data, path, {"metric", "period", "steps"})
     if doc is None:
         return None
-    metric_id = doc.get("metric")
-    metric = m.lookup(metric_id) if isinstance(metric_id, str) else None
-    if metric is None:
-        r.fail(
-            _join(path, "metric"),
-            doc.get("metric"),
-            "unknown metric; known: " + ", ".join(m.known_metric_ids()),
-        )
+    found = _metric_and_period(r, doc, path)
+    if found is None:
         return None
-    period = doc.get("period", "latest" if metric.yearly else CURRENT)
-    allowed = (
-        RATIO_PERIODS
-        if metric.kind == m.RATIO
-        else FACT_PERIODS
-        if metric.kind == m.FACT
-        else (CURRENT,)
-    )
+    metric, period, allowed = found
     if period not in allowed or period == "each_last_2_years":
         r.fail(_join(path, "period"), period, f"not a scoring period of {metric.id}")
     steps = []

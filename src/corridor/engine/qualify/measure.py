@@ -180,8 +180,9 @@ def _sum(values: list[float]) -> float:
     return total
 
 
-def holds(value: float, comparison: str, threshold: float) -> bool:
-    """value ⟨comparison⟩ threshold, tolerant of float noise at the edge."""
+def holds(value: Any, comparison: str, threshold: float) -> Any:
+    """value ⟨comparison⟩ threshold, tolerant of float noise at the edge: a bool for a number, a
+    boolean array for a NumPy column (the batch path uses this very function)."""
     tol = tolerance(threshold)
     if comparison == ">=":
         return value >= threshold - tol
