@@ -31,21 +31,15 @@ def _write(tmp_path: Path, doc: Any, raw: str | None = None) -> Path:
     return path
 
 
-def test_the_documented_example_runs(tmp_path: Path) -> None:
+def _qualify(tmp_path: Path, *flags: str) -> tuple[int, Path]:
+    """Run the command on the documented example with these flags: (exit code, output path)."""
     out = tmp_path / "out.json"
-    assert (
-        run(
-            [
-                "--input",
-                str(_write(tmp_path, EXAMPLE)),
-                "--output",
-                str(out),
-                "--policies",
-                "high_tech,tech_sme",
-            ]
-        )
-        == 0
-    )
+    return run(["--input", str(_write(tmp_path, EXAMPLE)), "--output", str(out), *flags]), out
+
+
+def test_the_documented_example_runs(tmp_path: Path) -> None:
+    code, out = _qualify(tmp_path, "--policies", "high_tech,tech_sme")
+    assert code == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["as_of"] == "2026-06-01" and doc["reference_year"] == 2025
     verdicts = {(r["policy"], r["version"]): r["verdict"] for r in doc["results"]}
@@ -68,17 +62,7 @@ def test_the_documented_example_runs(tmp_path: Path) -> None:
 
 
 def test_the_documented_output_is_what_the_command_writes(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    run(
-        [
-            "--input",
-            str(_write(tmp_path, EXAMPLE)),
-            "--output",
-            str(out),
-            "--policies",
-            "high_tech,tech_sme",
-        ]
-    )
+    _, out = _qualify(tmp_path, "--policies", "high_tech,tech_sme")
     documented = json.loads(
         (ROOT / "docs" / "qualify-example-output.json").read_text(encoding="utf-8")
     )
@@ -86,20 +70,8 @@ def test_the_documented_output_is_what_the_command_writes(tmp_path: Path) -> Non
 
 
 def test_default_policies_are_those_in_force_on_the_as_of_day(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    assert (
-        run(
-            [
-                "--input",
-                str(_write(tmp_path, EXAMPLE)),
-                "--output",
-                str(out),
-                "--as-of",
-                "2026-03-31",
-            ]
-        )
-        == 0
-    )
+    code, out = _qualify(tmp_path, "--as-of", "2026-03-31")
+    assert code == 0
     versions = {(p["policy"], p["version"]) for p in json.loads(out.read_text())["policies"]}
     assert ("specialised_sme", "2022") in versions and ("specialised_sme", "2026") not in versions
     assert len(versions) == 12 - 3
@@ -119,19 +91,7 @@ def test_verdicts_only_matches_the_explained_run(tmp_path: Path) -> None:
 
 
 def test_english_labels(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    run(
-        [
-            "--input",
-            str(_write(tmp_path, EXAMPLE)),
-            "--output",
-            str(out),
-            "--policies",
-            "high_tech",
-            "--language",
-            "en",
-        ]
-    )
+    _, out = _qualify(tmp_path, "--policies", "high_tech", "--language", "en")
     rows = json.loads(out.read_text())["results"][0]["criteria"]
     assert rows[0]["label"] == "Registered at least one year before applying"
 
@@ -314,35 +274,14 @@ def test_not_utf8_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_policy_list(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], policies: str, message: str | None
 ) -> None:
-    code = run(
-        [
-            "--input",
-            str(_write(tmp_path, EXAMPLE)),
-            "--output",
-            str(tmp_path / "o.json"),
-            "--policies",
-            policies,
-        ]
-    )
+    code = _qualify(tmp_path, "--policies", policies)[0]
     assert code == (2 if message else 0)
     if message:
         assert message in capsys.readouterr().err
 
 
 def test_bad_as_of_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert (
-        run(
-            [
-                "--input",
-                str(_write(tmp_path, EXAMPLE)),
-                "--output",
-                str(tmp_path / "o.json"),
-                "--as-of",
-                "01/06/2026",
-            ]
-        )
-        == 2
-    )
+    assert _qualify(tmp_path, "--as-of", "01/06/2026")[0] == 2
     assert "--as-of" in capsys.readouterr().err
 
 
