@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from corridor.accounts.services import create_user
 from corridor.engine.gaps import NodeFacts
 from corridor.engine.uscc import make_uscc
+from corridor.investment.models import Stage
 from corridor.registry.models import Enterprise, EnterpriseYearFacts, TitleHeld
 
 
@@ -62,3 +63,8 @@ def node_facts(node: str, **given: object) -> NodeFacts:
         "lq": None,
     }
     return NodeFacts(**{**base, **given})  # type: ignore[arg-type]
+
+
+def stage(key: str) -> Stage:
+    """A pipeline stage by its key (the stages are data, loaded by migration)."""
+    return Stage.objects.get(key=key)

@@ -32,11 +32,6 @@ pytestmark = pytest.mark.django_db
 HEADERS = ["统一社会信用代码", "项目名称", "产业链环节", "项目阶段", "首次接洽日期"]
 
 
-@pytest.fixture
-def analyst():  # type: ignore[no-untyped-def]
-    return user_with_role("investment_analyst", "ana")
-
-
 @pytest.fixture(autouse=True)
 def _english():  # type: ignore[no-untyped-def]
     with translation.override("en"):  # messages asserted in English; Chinese comes from the .po

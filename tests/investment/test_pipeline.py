@@ -14,18 +14,9 @@ from django.utils import timezone, translation
 from corridor.errors import Conflict, ValidationFailed
 from corridor.investment import selectors, services
 from corridor.investment.models import LostReason, Project, Stage, StageChange, Team
-from tests.factories import EnterpriseFactory, user_with_role, valid_uscc
+from tests.factories import EnterpriseFactory, stage, user_with_role, valid_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-def stage(key: str) -> Stage:
-    return Stage.objects.get(key=key)
-
-
-@pytest.fixture
-def analyst():  # type: ignore[no-untyped-def]
-    return user_with_role("investment_analyst", "ana")
 
 
 def _project(owner, **data):  # type: ignore[no-untyped-def]

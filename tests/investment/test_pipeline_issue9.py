@@ -13,20 +13,11 @@ from django.utils import timezone, translation
 
 from corridor.errors import ValidationFailed
 from corridor.investment import selectors, services
-from corridor.investment.models import Activity, Project, Stage, Team
+from corridor.investment.models import Activity, Project, Team
 from corridor.registry.models import Enterprise
-from tests.factories import EnterpriseFactory, user_with_role, valid_uscc
+from tests.factories import EnterpriseFactory, stage, user_with_role, valid_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-def stage(key: str) -> Stage:
-    return Stage.objects.get(key=key)
-
-
-@pytest.fixture
-def analyst():  # type: ignore[no-untyped-def]
-    return user_with_role("investment_analyst", "ana")
 
 
 def _client(user) -> Client:  # type: ignore[no-untyped-def]
