@@ -66,10 +66,85 @@ def test_filters_search_and_size_band(client, data) -> None:  # type: ignore[no-
 
 
 def test_sort_by_revenue_puts_unknown_last(client, data) -> None:  # type: ignore[no-untyped-def]
-    body = client.get("/registry/?sort=-revenue").content.decode()
+    body = client.get("/registry/?locality=all&sort=-revenue").content.decode()
     assert body.index("大型机电") < body.index("小型贸易") < body.index("外地电池")
-    body = client.get("/registry/?sort=revenue").content.decode()
+    body = client.get("/registry/?locality=all&sort=revenue").content.decode()
     assert body.index("小型贸易") < body.index("大型机电") < body.index("外地电池")
+
+
+def test_list_opens_on_the_district_and_the_national_pool_is_one_filter_away(client, data) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/registry/")
+    assert _names(response) == ["大型机电有限公司", "小型贸易有限公司"]
+    assert response.context["page"].paginator.count == 3  # the three local records
+    body = response.content.decode()
+    assert 'id="show-national"' in body and "locality=all" in body
+    national = client.get("/registry/?locality=all")
+    assert _names(national) == ["大型机电有限公司", "小型贸易有限公司", "外地电池有限公司"]
+    assert national.context["page"].paginator.count == 4
+    # the export of the opening view is the opening view; locality=all exports the national pool
+    local_csv = client.get("/registry/export/?format=csv")
+    assert "外地电池" not in b"".join(local_csv.streaming_content).decode("utf-8-sig")
+    all_csv = client.get("/registry/export/?locality=all&format=csv")
+    assert "外地电池" in b"".join(all_csv.streaming_content).decode("utf-8-sig")
+
+
+def test_county_filter_is_grouped_by_province_and_city_in_code_order(client, db) -> None:  # type: ignore[no-untyped-def]
+    for code, province, city, county in [
+        ("330782", "浙江省", "金华市", "义乌市"),
+        ("320106", "江苏省", "南京市", "鼓楼区"),
+        ("330702", "浙江省", "金华市", "婺城区"),
+        ("330106", "浙江省", "杭州市", "西湖区"),
+    ]:
+        EnterpriseFactory(
+            county_code=code,
+            province_code=code[:2] + "0000",
+            city_code=code[:4] + "00",
+            province=province,
+            city=city,
+            county=county,
+        )
+    body = client.get("/registry/").content.decode()
+    select = body[body.index('id="county"') :]
+    select = select[: select.index("</select>")]
+    order = [select.index(label) for label in ("江苏省南京市", "浙江省杭州市", "浙江省金华市")]
+    assert order == sorted(order)
+    jinhua = select[select.index("浙江省金华市") :]
+    assert jinhua.index("婺城区") < jinhua.index("义乌市")
+    assert select.count("<optgroup") == 3
+
+
+def test_county_options_are_cached_until_the_registry_changes(client, data) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/registry/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/registry/")
+    assert not [q for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+    EnterpriseFactory(county_code="110101", county="东城区", city="北京市", province="北京市")
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/registry/").content.decode()
+    assert [q for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+    assert "东城区" in body
+
+
+def test_deep_pages_show_the_same_rows_as_a_plain_offset(client, db) -> None:  # type: ignore[no-untyped-def]
+    from corridor.registry import selectors
+
+    for i in range(130):
+        ent = EnterpriseFactory(name=f"企业{i:03d}", is_local=i % 2 == 0)
+        if i % 3:
+            FactsFactory(enterprise=ent, year=2024, revenue=1000 + (i % 7) * 10)
+    refresh_latest_facts(list(selectors.Enterprise.objects.values_list("pk", flat=True)))
+    for sort in selectors.SORTS:
+        filters = selectors.EnterpriseFilters.from_query({"sort": sort})
+        plain = list(selectors.enterprise_list(filters).values_list("pk", flat=True))
+        paged = [
+            e.pk
+            for n in (1, 2, 3)
+            for e in selectors.enterprise_page(filters, n, per_page=50).object_list
+        ]
+        assert paged == plain, sort
 
 
 def test_hostile_query_values_are_ignored_not_errors(client, data) -> None:  # type: ignore[no-untyped-def]

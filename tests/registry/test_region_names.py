@@ -29,7 +29,9 @@ def test_enterprise_region_label(dongguan) -> None:  # type: ignore[no-untyped-d
 
 
 def test_county_options_name_dongguan_once(dongguan) -> None:  # type: ignore[no-untyped-def]
-    assert ("441900", "东莞市") in selectors.county_options()
+    groups = {g["label"]: g["counties"] for g in selectors.county_options()}
+    assert groups["广东省东莞市"] == [("441900", "东莞市")]
+    assert selectors.county_name("441900") == "东莞市"
 
 
 def test_list_and_detail_show_dongguan_once(dongguan) -> None:  # type: ignore[no-untyped-def]

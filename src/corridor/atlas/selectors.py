@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from corridor.atlas import chains as packaged
+from corridor.core.memo import per_request
 from corridor.atlas.models import (
     Chain,
     ChainVersion,
@@ -80,6 +82,10 @@ def live_classifier() -> Classifier:
 
 def definition_of(chain: Chain, number: int | None = None) -> ChainDef:
     """The parsed definition of a chain's current (or a given) version."""
+    if number is None or number == chain.current_version:
+        current = all_definitions().get(chain.key)
+        if current is not None:
+            return current
     version = ChainVersion.objects.filter(
         chain=chain, number=number or chain.current_version
     ).first()
@@ -95,14 +101,39 @@ def versions_of(chain: Chain) -> QuerySet[ChainVersion]:
     return chain.versions.select_related("created_by").order_by("-number")
 
 
+# Parsed definitions by ChainVersion id: a version is never edited (an edit creates a new one).
+_PARSED: dict[int, ChainDef] = {}
+
+
 def all_definitions() -> dict[str, ChainDef]:
-    """Every chain's current definition by key."""
-    return {c.key: definition_of(c) for c in Chain.objects.all()}
+    """Every chain's current definition by key (one query, once per request)."""
+    return per_request("atlas:definitions", _load_definitions)
+
+
+def _load_definitions() -> dict[str, ChainDef]:
+    out: dict[str, ChainDef] = {}
+    current = {c.pk: c for c in Chain.objects.all()}
+    wanted = {(c.pk, c.current_version) for c in current.values()}
+    versions = ChainVersion.objects.filter(chain_id__in=current).only("id", "chain_id", "number")
+    by_chain = {v.chain_id: v.pk for v in versions if (v.chain_id, v.number) in wanted}
+    missing = [pk for pk in by_chain.values() if pk not in _PARSED]
+    for version in ChainVersion.objects.filter(pk__in=missing):
+        _PARSED[version.pk] = parse_chain(version.definition)
+    for chain in current.values():  # in the atlas order
+        if chain.pk not in by_chain:
+            raise NotFound(
+                _("Chain %(key)s has no version %(number)s.")
+                % {"key": chain.key, "number": chain.current_version}
+            )
+        out[chain.key] = _PARSED[by_chain[chain.pk]]
+    return out
 
 
 def node_index() -> dict[str, Node]:
-    """Every node of the current atlas by id."""
-    return {n.id: n for d in all_definitions().values() for n in d.nodes}
+    """Every node of the current atlas by id (once per request)."""
+    return per_request(
+        "atlas:node_index", lambda: {n.id: n for d in all_definitions().values() for n in d.nodes}
+    )
 
 
 def _effective(local: bool | None = None) -> QuerySet[NodeLink]:
@@ -113,25 +144,29 @@ def _effective(local: bool | None = None) -> QuerySet[NodeLink]:
 
 
 def atlas_stamp() -> str:
+    """Changes whenever links, chains or registry data change (read once per request)."""
+    return per_request("atlas:stamp", _atlas_stamp)
+
+
+def _atlas_stamp() -> str:
     """Changes whenever links, chains or registry data change: the key of cached atlas figures.
 
     Built from small or indexed reads only (it runs on every atlas page): the last run, the last
-    decision, chain versions, and the newest audit event and import (every edit writes one).
+    decision, chain versions, and the registry's change stamp (edits, imports applied or reverted).
     """
-    from corridor.accounts.models import AuditEvent
     from corridor.atlas.models import DECIDED
-    from corridor.imports.models import ImportBatch
 
     run = ClassificationRun.objects.filter(status="done").aggregate(m=Max("finished_at"))["m"]
     decided = NodeLink.objects.filter(status__in=DECIDED).aggregate(m=Max("decided_at"))["m"]
     versions = "-".join(f"{c.key}{c.current_version}" for c in Chain.objects.all())
-    audit = AuditEvent.objects.aggregate(m=Max("id"))["m"]
-    batch = ImportBatch.objects.aggregate(m=Max("id"))["m"]
-    return f"{run}|{decided}|{versions}|{audit}|{batch}"
+    return f"{run}|{decided}|{versions}|{registry.registry_stamp()}"
 
 
 def _cached(name: str, build: Any) -> Any:
-    key = f"atlas:{name}:{hash(atlas_stamp())}"
+    # A stable digest: Python's hash() of a str differs in every process (PYTHONHASHSEED), so
+    # no worker would ever find what another one stored.
+    digest = hashlib.sha256(atlas_stamp().encode()).hexdigest()[:32]
+    key = f"atlas:{name}:{digest}"
     value = cache.get(key)
     if value is None:
         value = build()

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 
+from corridor.core.memo import request_scope
 from corridor.errors import DomainError
 
 
@@ -57,3 +58,17 @@ class MalformedBodyMiddleware:
                 {"error": "bad_request", "message": message, "details": {}}, status=400
             )
         return render(request, "core/error.html", {"error": {"message": message}}, status=400)
+
+
+class RequestMemoMiddleware:
+    """Gives each reading request (GET, HEAD) its own memo (corridor.core.memo), so repeated reads
+    run once per page; a request that writes gets none, so it never reads a value from before its write."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with request_scope():
+            return self.get_response(request)

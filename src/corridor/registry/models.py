@@ -111,6 +111,11 @@ class Enterprise(SoftDeletable):
         indexes = [
             models.Index(fields=["is_local", "latest_revenue"], name="ent_local_revenue_idx"),
             models.Index(fields=["is_local", "county_code"], name="ent_local_county_idx"),
+            # The list's default sort (revenue, largest first, unknown last, then id) and the name
+            # sort, walked over live rows without touching the table: deep pages stay cheap.
+            # (On PostgreSQL migration 0003 adds the DESC NULLS LAST form the sort needs there.)
+            models.Index(fields=["deleted_at", "-latest_revenue", "id"], name="ent_live_revenue_idx"),
+            models.Index(fields=["deleted_at", "name", "id"], name="ent_live_name_idx"),
         ]
 
     def __str__(self) -> str:

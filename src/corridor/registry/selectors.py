@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import connection, models
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,7 @@ from corridor.accounts.models import AuditEvent
 from corridor.core.channels import channel_label
 from corridor.core.params import ascii_int, id_param, year_param
 from corridor.engine.regions import region_label
+from corridor.core.memo import per_request
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
     Enterprise,
@@ -72,7 +76,7 @@ class EnterpriseFilters:
     park_id: int | None = None
     title: str = ""
     size_band: str = ""
-    locality: str = ""  # "" | local | external
+    locality: str = ""  # "" (all, the national pool) | local | external
     status: str = ""
     tag: str = ""
     synthetic: str = ""  # "" | real | synthetic
@@ -82,23 +86,29 @@ class EnterpriseFilters:
     sort: str = "-revenue"
 
     @classmethod
-    def from_query(cls, params: Any) -> EnterpriseFilters:
+    def from_query(cls, params: Any, default_locality: str = "") -> EnterpriseFilters:
         """Parse and sanitise query parameters (unknown choices are ignored; a record number that
-        is not one is a ValidationFailed naming the parameter)."""
+        is not one is a ValidationFailed naming the parameter).
+
+        default_locality applies when the query names no locality (the list page opens on the
+        district's own enterprises: "local"); locality=all asks for the national pool. A link to
+        the records an import wrote (import=…) shows them all unless it names a locality.
+        """
         params = {k: _printable(str(v)) for k, v in dict(params.items()).items()}
         sort = params.get("sort", "-revenue")
         extra = tuple(
             (name, params[name][:40]) for name in sorted(LIST_FILTERS) if params.get(name, "")
         )
+        locality = params.get("locality")
+        if locality is None:
+            locality = "" if params.get("import", "") else default_locality
         return cls(
             q=params.get("q", "").strip()[:100],
             county_code=params.get("county", "").strip()[:6],
             park_id=id_param(params, "park"),
             title=params.get("title", "") if params.get("title", "") in TitleKind.values else "",
             size_band=params.get("size", "") if params.get("size", "") in SizeBand.values else "",
-            locality=params.get("locality", "")
-            if params.get("locality", "") in ("local", "external")
-            else "",
+            locality=locality if locality in ("local", "external") else "",
             status=params.get("status", "")[:16],
             tag=params.get("tag", "").strip()[:40],
             synthetic=params.get("synthetic", "")
@@ -163,10 +173,7 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     for name, value in filters.extra:
         condition = LIST_FILTERS[name].build(value)
         qs = qs.filter(condition) if condition is not None else qs.none()
-    order = SORTS[filters.sort]
-    column = F(order.lstrip("-"))  # unknown figures sort last either way
-    expr = column.desc(nulls_last=True) if order.startswith("-") else column.asc(nulls_last=True)
-    return qs.order_by(expr, "id")
+    return qs.order_by(*_ordering(filters.sort))
 
 
 def describe_filters(filters: EnterpriseFilters) -> list[str]:
@@ -179,10 +186,7 @@ def describe_filters(filters: EnterpriseFilters) -> list[str]:
             _("local enterprises") if filters.locality == "local" else _("external enterprises")
         )
     if filters.county_code:
-        names = dict(county_options())
-        words.append(
-            _("county: %(c)s") % {"c": names.get(filters.county_code, filters.county_code)}
-        )
+        words.append(_("county: %(c)s") % {"c": county_name(filters.county_code)})
     if filters.park_id:
         park = parks().filter(pk=filters.park_id).first()
         words.append(_("park: %(p)s") % {"p": park.name if park else filters.park_id})
@@ -210,15 +214,137 @@ def describe_filters(filters: EnterpriseFilters) -> list[str]:
     return words
 
 
-def county_options() -> list[tuple[str, str]]:
-    """Counties present in the registry, most enterprises first (code, 'city county')."""
-    rows = (
-        Enterprise.objects.exclude(county_code="")
-        .values("county_code", "city", "county")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:400]
+def _ordering(sort: str) -> list[Any]:
+    """ORDER BY terms: the sort column (unknown figures last either way), then id.
+
+    NULLS LAST is written only for nullable columns: on a NOT NULL column it changes nothing but
+    stops SQLite from walking the (deleted_at, name, id) index. "-revenue" (the default) is served
+    by the (deleted_at, latest_revenue DESC, id) index: in SQLite a DESC scan puts NULLs last.
+    """
+    order = SORTS[sort]
+    name = order.lstrip("-")
+    column = F(name)
+    nullable = Enterprise._meta.get_field(name).null
+    nulls: dict[str, bool] = {"nulls_last": True} if nullable else {}
+    return [column.desc(**nulls) if order.startswith("-") else column.asc(**nulls), "id"]
+
+
+# --- change stamp, cached counts and pages -------------------------------------------------------
+
+
+def registry_stamp() -> str:
+    """Changes whenever enterprise data may have changed: the key of cached registry figures.
+
+    One small query (max ids and import times, all from indexes or small tables), once per
+    request: every edit, delete, restore and merge writes an audit event; every import creates a
+    batch and stamps its apply and revert; records created without either raise the max id.
+    """
+
+    def build() -> str:
+        ent, audit, batch = (m._meta.db_table for m in (Enterprise, AuditEvent, ImportBatch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT (SELECT MAX(id) FROM "{ent}"), (SELECT MAX(id) FROM "{audit}"), '
+                f'(SELECT MAX(id) FROM "{batch}"), (SELECT MAX(applied_at) FROM "{batch}"), '
+                f'(SELECT MAX(reverted_at) FROM "{batch}")'
+            )
+            row = cursor.fetchone()
+        return "|".join(map(str, row))
+
+    return per_request("registry:stamp", build)
+
+
+def _stamped_key(name: str, *parts: Any) -> str:
+    raw = "|".join([registry_stamp(), *map(str, parts)])
+    return f"registry:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+CACHE_SECONDS = 3600
+
+
+class EnterprisePaginator(Paginator):
+    """Pages of the registry list that stay fast at 303,000 rows.
+
+    The count is cached under the registry's change stamp and the filters (a COUNT over the whole
+    registry costs a scan); a page first reads only the ids of its rows (walking a covering index
+    past OFFSET instead of whole rows), then the rows themselves by id.
+    """
+
+    def __init__(self, queryset: QuerySet[Enterprise], per_page: int, filters: EnterpriseFilters):
+        super().__init__(queryset, per_page)
+        self.filters = filters
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        if not hasattr(self, "_count"):
+            key = _stamped_key("count", self.filters)
+            found = cache.get(key)
+            if found is None:
+                found = self.object_list.count()
+                cache.set(key, found, CACHE_SECONDS)
+            self._count = int(found)
+        return self._count
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = self.object_list.model.all_objects.select_related("park").in_bulk(ids)
+        return self._get_page([rows[i] for i in ids if i in rows], number, self)
+
+
+def enterprise_page(filters: EnterpriseFilters, number: Any, per_page: int = 50) -> Page:
+    """One page of the filtered, sorted list (an invalid page number gives the nearest page)."""
+    return EnterprisePaginator(enterprise_list(filters), per_page, filters).get_page(number)
+
+
+def county_options() -> list[dict[str, Any]]:
+    """Counties present in the registry, grouped by province and city, in code order.
+
+    [{"label": "浙江省金华市", "counties": [(code, name), …]}, …]. Cached under the registry's
+    change stamp; building it walks only the county-code index (one GROUP BY of codes) and reads
+    one row per county for the names, never a GROUP BY of names over every row.
+    """
+    key = _stamped_key("counties-v2")
+    found = cache.get(key)
+    if found is None:
+        found = _build_county_options()
+        cache.set(key, found, CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def county_name(code: str) -> str:
+    """'city county' for a county code present in the registry (the code itself otherwise)."""
+    for group in county_options():
+        for county_code, county in group["counties"]:
+            if county_code == code:
+                return region_label(group["city"], county)
+    return code
+
+
+def _build_county_options() -> list[dict[str, Any]]:
+    sample_ids = (
+        Enterprise.all_objects.exclude(county_code="")
+        .order_by()
+        .values("county_code")
+        .annotate(sample=Min("id"))
+        .values_list("sample", flat=True)
     )
-    return [(r["county_code"], region_label(r["city"], r["county"])) for r in rows]
+    rows = sorted(
+        Enterprise.all_objects.filter(pk__in=list(sample_ids)).values_list(
+            "province_code", "province", "city_code", "city", "county_code", "county"
+        ),
+        key=lambda r: (r[0] or r[4][:2], r[2] or r[4][:4], r[4]),
+    )
+    groups: list[dict[str, Any]] = []
+    for province_code, province, city_code, city, code, county in rows:
+        key = (province_code or code[:2], city_code or code[:4])
+        if not groups or groups[-1]["key"] != key:
+            label = region_label(province, city)  # 北京市, not 北京市北京市
+            groups.append({"key": key, "label": label, "city": city, "counties": []})
+        groups[-1]["counties"].append((code, county or code))
+    return groups
 
 
 def titles_in_force(enterprise: Enterprise, on: dt.date | None = None) -> list[TitleHeld]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,14 +34,12 @@ FIELD_ORDER = [f.name for f in ENTERPRISE_FIELDS]
 @_perm(perms.VIEW_ENTERPRISE)
 def enterprise_list(request: SignedInRequest) -> HttpResponse:
     """Search, filter, sort and page the registry."""
-    filters = selectors.EnterpriseFilters.from_query(request.GET)
-    page = Paginator(selectors.enterprise_list(filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = selectors.EnterpriseFilters.from_query(request.GET, default_locality="local")
+    page = selectors.enterprise_page(filters, request.GET.get("page"), PAGE_SIZE)
     context = {
         "page": page,
         "filters": filters,
-        "counties": selectors.county_options(),
+        "county_options": _county_options_html(selectors.county_options(), filters.county_code),
         "parks": selectors.parks(),
         "titles": TitleKind.choices,
         "sizes": SizeBand.choices,
@@ -51,6 +51,17 @@ def enterprise_list(request: SignedInRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _county_options_html(groups: list[dict], selected: str) -> SafeString:
+    """<optgroup>s of county <option>s (about 2,900 on the national registry), built in Python:
+    the template loop over them cost more than the rest of the page."""
+    parts = []
+    for group in groups:
+        parts.append(f'<optgroup label="{escape(group["label"])}">')
+        for code, name in group["counties"]:
+            mark = " selected" if code == selected else ""
+            parts.append(f'<option value="{escape(code)}"{mark}>{escape(name)}</option>')
+        parts.append("</optgroup>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 # Filters reached by links (home figures, charts, imports) that the filter form has no control for:
 # kept as hidden inputs so changing another filter does not silently drop them.
 _LINK_ONLY = ("status", "tag", "synthetic", "import", "facts_year")
@@ -64,8 +75,8 @@ def _hidden_filters(params: Any) -> list[tuple[str, str]]:
 @login_required
 @_perm(perms.EXPORT_ENTERPRISES)
 def enterprise_export(request: SignedInRequest) -> HttpResponseBase:
-    """Export exactly the filtered list as XLSX (default) or CSV."""
-    filters = selectors.EnterpriseFilters.from_query(request.GET)
+    """Export exactly the filtered list as XLSX (default) or CSV (local unless locality=all, as the list)."""
+    filters = selectors.EnterpriseFilters.from_query(request.GET, default_locality="local")
     qs = selectors.enterprise_list(filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "csv":
