@@ -19,6 +19,8 @@ BENCHES = [
     ("investment targeting (vs per-row Python)", ["bench_targeting.py"]),
     ("investment map server time (vs the old path)", ["bench_map.py"]),
     ("qualification batch, 300,000 × policies in force (vs per-enterprise)", ["bench_qualify.py"]),
+    ("page server times on the full demo (warm p95 vs cold first request)", ["bench_pages.py"]),
+    ("50 users under load (production server vs runserver)", ["bench_load.py"]),
 ]
 
 

@@ -106,20 +106,22 @@ _PARSED: dict[int, ChainDef] = {}
 
 
 def all_definitions() -> dict[str, ChainDef]:
-    """Every chain's current definition by key (one query, once per request)."""
+    """Every chain's current definition by key (two small queries, once per request)."""
     return per_request("atlas:definitions", _load_definitions)
 
 
 def _load_definitions() -> dict[str, ChainDef]:
-    out: dict[str, ChainDef] = {}
-    current = {c.pk: c for c in Chain.objects.all()}
-    wanted = {(c.pk, c.current_version) for c in current.values()}
-    versions = ChainVersion.objects.filter(chain_id__in=current).only("id", "chain_id", "number")
-    by_chain = {v.chain_id: v.pk for v in versions if (v.chain_id, v.number) in wanted}
+    current = list(Chain.objects.all())
+    wanted = Q(pk__in=[])
+    for c in current:
+        wanted |= Q(chain_id=c.pk, number=c.current_version)
+    versions = ChainVersion.objects.filter(wanted).only("id", "chain_id") if current else []
+    by_chain = {v.chain_id: v.pk for v in versions}
     missing = [pk for pk in by_chain.values() if pk not in _PARSED]
-    for version in ChainVersion.objects.filter(pk__in=missing):
+    for version in ChainVersion.objects.filter(pk__in=missing) if missing else []:
         _PARSED[version.pk] = parse_chain(version.definition)
-    for chain in current.values():  # in the atlas order
+    out: dict[str, ChainDef] = {}
+    for chain in current:  # in the atlas order
         if chain.pk not in by_chain:
             raise NotFound(
                 _("Chain %(key)s has no version %(number)s.")

@@ -6,12 +6,15 @@ places on one of them, with its facts, titles and its linkage to the district's 
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
+from django.utils import timezone
 
 from corridor.atlas import selectors as atlas
 from corridor.atlas.models import NodeLink
@@ -109,6 +112,57 @@ def _linkage() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     return supplies, buys, colocated
 
 
+INFO_FIELDS = (
+    "pk",
+    "name",
+    "uscc",
+    "city",
+    "province",
+    "city_code",
+    "province_code",
+    "county_code",
+    "latest_revenue",
+    "latitude",
+    "longitude",
+    "is_synthetic",
+)
+POOL_SECONDS = 3600
+_RECENT: OrderedDict[str, Pool] = OrderedDict()  # this process's last few pools, by cache key
+_RECENT_MAX = 8
+
+
+def scored_pool(nodes: list[str]) -> Pool:
+    """The candidate table for the nodes, without the enterprises' names (see enterprise_info).
+
+    Building it reads every external enterprise on the nodes with its facts and titles (a whole
+    chain: ~30,000 enterprises, 2-3 s), so it is kept under the atlas stamp (links, chains and
+    registry data) and today's date (titles in force): in this process for the last few
+    selections, and in the shared cache for every worker.
+    """
+    raw = "|".join([atlas.atlas_stamp(), timezone.localdate().isoformat(), *sorted(nodes)])
+    key = f"investment:pool:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    pool = _RECENT.get(key)
+    if pool is None:
+        pool = cache.get(key)
+        if pool is None:
+            full = build_pool(nodes)
+            pool = Pool(full.candidates, full.node_of, {})
+            cache.set(key, pool, POOL_SECONDS)
+        _RECENT[key] = pool
+        while len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+    _RECENT.move_to_end(key)
+    return pool
+
+
+def enterprise_info(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Name, place, USCC, revenue, coordinates and synthetic flag of the given enterprises."""
+    return {
+        values[0]: dict(zip(INFO_FIELDS, values, strict=True))
+        for values in Enterprise.all_objects.filter(pk__in=ids).values_list(*INFO_FIELDS)
+    }
+
+
 def build_pool(nodes: list[str]) -> Pool:
     """The candidate table for the selected top-level nodes (empty when none are classified)."""
     links = _links(nodes)
@@ -118,20 +172,7 @@ def build_pool(nodes: list[str]) -> Pool:
     supplies, buys, colocated = _linkage()
     info: dict[int, dict[str, Any]] = {}
     rows = []
-    fields = (
-        "pk",
-        "name",
-        "uscc",
-        "city",
-        "province",
-        "city_code",
-        "province_code",
-        "county_code",
-        "latest_revenue",
-        "latitude",
-        "longitude",
-        "is_synthetic",
-    )
+    fields = INFO_FIELDS
     for values in (
         Enterprise.objects.filter(pk__in=ids).values_list(*fields).iterator(chunk_size=5000)
     ):

@@ -13,7 +13,7 @@ from corridor.atlas import selectors as atlas
 from corridor.core.params import number_param
 from corridor.engine.targeting import DEFAULT_STRATEGY, PARTS, PRESETS, Strategy, rank
 from corridor.errors import NotFound, ValidationFailed
-from corridor.investment.candidates import Pool, build_pool
+from corridor.investment.candidates import Pool, enterprise_info, scored_pool
 from corridor.investment.explain import reasons_in_words
 from corridor.investment.models import Project, TargetEntry, TargetList
 from corridor.investment.models import Strategy as SavedStrategy
@@ -73,8 +73,9 @@ def ranked(
     """
     if not nodes:
         return {"rows": [], "considered": 0, "strategy": strategy}
-    pool = pool if pool is not None else build_pool(nodes)
+    pool = pool if pool is not None else scored_pool(nodes)
     ranking = rank(pool.candidates, strategy, top=max(1, min(int(top), MAX_TOP)))
+    infos = enterprise_info([int(i) for i in ranking.ids])
     open_projects = dict(
         Project.objects.filter(
             target_id__in=[int(i) for i in ranking.ids], is_open=True
@@ -83,7 +84,7 @@ def ranked(
     index = atlas.node_index()
     rows = []
     for target in ranking.targets():
-        info = pool.enterprises[target.id]
+        info = infos[target.id]
         node = pool.node_of[target.id]
         rows.append(
             {

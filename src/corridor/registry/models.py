@@ -114,8 +114,10 @@ class Enterprise(SoftDeletable):
             # The list's default sort (revenue, largest first, unknown last, then id) and the name
             # sort, walked in order over live rows without touching the table: deep pages stay
             # cheap. deleted_at last, so a filter on deleted_at alone never picks these indexes.
-            # (On PostgreSQL migration 0003 adds the DESC NULLS LAST form the sort needs there.)
-            models.Index(fields=["-latest_revenue", "id", "deleted_at"], name="ent_live_revenue_idx"),
+            # (On PostgreSQL migration 0004 adds the DESC NULLS LAST form the sort needs there.)
+            models.Index(
+                fields=["-latest_revenue", "id", "deleted_at"], name="ent_live_revenue_idx"
+            ),
             models.Index(fields=["name", "id", "deleted_at"], name="ent_live_name_idx"),
             # The district's own enterprises (3,000 of 303,000): Django writes is_local=True as a
             # bare `WHERE "is_local"`, which no index on is_local serves; a partial index does.

@@ -18,25 +18,30 @@ def drop_nulls_last_index(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_importbatch_kind'),
-        ('parks', '0001_initial'),
-        ('registry', '0002_import_models_move_to_imports'),
+        ("imports", "0002_importbatch_kind"),
+        ("parks", "0001_initial"),
+        ("registry", "0003_english_labels_without_glosses"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['-latest_revenue', 'id', 'deleted_at'], name='ent_live_revenue_idx'),
+            model_name="enterprise",
+            index=models.Index(
+                fields=["-latest_revenue", "id", "deleted_at"], name="ent_live_revenue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['name', 'id', 'deleted_at'], name='ent_live_name_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["name", "id", "deleted_at"], name="ent_live_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(condition=models.Q(('is_local', True)), fields=['deleted_at', '-latest_revenue', 'id'], name='ent_local_live_idx'),
+            model_name="enterprise",
+            index=models.Index(
+                condition=models.Q(("is_local", True)),
+                fields=["deleted_at", "-latest_revenue", "id"],
+                name="ent_local_live_idx",
+            ),
         ),
         migrations.RunPython(nulls_last_index, drop_nulls_last_index),
     ]
