@@ -54,6 +54,8 @@ def pages() -> list[tuple[str, str, str]]:
         ("atlas node", f"/atlas/node/{node}/", "analyst"),
         ("targets for a node", f"/investment/targets/?node={node}", "analyst"),
         ("targets for a chain", f"/investment/targets/?chain={chain}", "analyst"),
+        ("investment map (chain)", f"/investment/map/?chain={chain}", "analyst"),
+        ("investment map (node)", f"/investment/map/?node={node}", "analyst"),
         ("funnel (analytics)", "/investment/analytics/", "analyst"),
     ]
 

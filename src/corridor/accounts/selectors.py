@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from corridor.accounts.models import ApiToken, ApplicantProfile, AuditEvent
 from corridor.accounts.roles import Role, role_of
@@ -46,3 +47,15 @@ def user_named(username: str) -> User | None:
 def existing_usernames(usernames: list[str]) -> set[str]:
     """Which of these usernames exist."""
     return set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+
+
+def last_event_of_app(app_label: str) -> int | None:
+    """Id of the latest audit event on any record of one app (its models' target types).
+
+    Part of the change stamps that key cached figures: an event on another app's records (a
+    project moved, a user changed) must not throw away the registry's or the atlas's caches.
+    Served by the (target_type, target_id) index, one range per model of the app.
+    """
+    types = [m._meta.label_lower for m in apps.get_app_config(app_label).get_models()]
+    found = AuditEvent.objects.filter(target_type__in=types).aggregate(m=Max("id"))["m"]
+    return int(found) if found is not None else None

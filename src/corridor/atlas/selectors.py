@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from corridor.accounts import selectors as accounts
 from corridor.atlas import chains as packaged
-from corridor.core.memo import per_request
 from corridor.atlas.models import (
     Chain,
     ChainVersion,
@@ -28,6 +28,7 @@ from corridor.atlas.models import (
     LinkStatus,
     NodeLink,
 )
+from corridor.core.memo import per_request
 from corridor.engine import complexity, gaps
 from corridor.engine.chains import Chain as ChainDef
 from corridor.engine.chains import Node, parse_chain
@@ -154,14 +155,18 @@ def _atlas_stamp() -> str:
     """Changes whenever links, chains or registry data change: the key of cached atlas figures.
 
     Built from small or indexed reads only (it runs on every atlas page): the last run, the last
-    decision, chain versions, and the registry's change stamp (edits, imports applied or reverted).
+    decision, chain versions, the last audit event on an atlas record (chain owners, anchors),
+    and the registry's change stamp (edits, imports applied or reverted). Audit events of other
+    apps (projects, users) leave it alone: the pool of target candidates and the map, which take
+    seconds to build on a national registry, are kept under it.
     """
     from corridor.atlas.models import DECIDED
 
     run = ClassificationRun.objects.filter(status="done").aggregate(m=Max("finished_at"))["m"]
     decided = NodeLink.objects.filter(status__in=DECIDED).aggregate(m=Max("decided_at"))["m"]
     versions = "-".join(f"{c.key}{c.current_version}" for c in Chain.objects.all())
-    return f"{run}|{decided}|{versions}|{registry.registry_stamp()}"
+    edited = accounts.last_event_of_app("atlas")
+    return f"{run}|{decided}|{versions}|{edited}|{registry.registry_stamp()}"
 
 
 def _cached(name: str, build: Any) -> Any:

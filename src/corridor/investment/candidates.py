@@ -29,6 +29,8 @@ class Pool:
     candidates: Candidates
     node_of: dict[int, str]  # enterprise id → the selected node it fits best
     enterprises: dict[int, dict[str, Any]]  # id → name, city, province, uscc, synthetic flag
+    # id → (finest region code known, latest revenue): the map totals every candidate by region
+    places: dict[int, tuple[str, float]]
 
 
 def _links(nodes: list[str]) -> dict[int, tuple[str, float, int]]:
@@ -140,13 +142,13 @@ def scored_pool(nodes: list[str]) -> Pool:
     selections, and in the shared cache for every worker.
     """
     raw = "|".join([atlas.atlas_stamp(), timezone.localdate().isoformat(), *sorted(nodes)])
-    key = f"investment:pool:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    key = f"investment:pool:v2:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
     pool = _RECENT.get(key)
     if pool is None:
         pool = cache.get(key)
         if pool is None:
             full = build_pool(nodes)
-            pool = Pool(full.candidates, full.node_of, {})
+            pool = Pool(full.candidates, full.node_of, {}, full.places)
             cache.set(key, pool, POOL_SECONDS)
         _RECENT[key] = pool
         while len(_RECENT) > _RECENT_MAX:
@@ -207,7 +209,14 @@ def build_pool(nodes: list[str]) -> Pool:
             if row[key] is not None and (math.isnan(row[key]) or row[key] < -1):
                 row[key] = -1.0
     candidates = Candidates.from_rows(rows) if rows else _empty()
-    return Pool(candidates, {pk: links[pk][0] for pk in ids}, info)
+    places = {
+        pk: (
+            rec["county_code"] or rec["city_code"] or rec["province_code"],
+            float(rec["latest_revenue"] or 0),
+        )
+        for pk, rec in info.items()
+    }
+    return Pool(candidates, {pk: links[pk][0] for pk in ids}, info, places)
 
 
 def _empty() -> Candidates:

@@ -30,7 +30,7 @@ from corridor.atlas import selectors as atlas_selectors
 from corridor.engine import geo
 from corridor.engine.targeting import Strategy
 from corridor.investment import targets
-from corridor.investment.candidates import build_pool
+from corridor.investment.candidates import scored_pool
 
 NAME_PROPERTY = "adcode"
 
@@ -99,7 +99,7 @@ def target_map_script(payload: dict[str, Any], colour: str, element_id: str) -> 
 
 
 def _build_payload(nodes: list[str], strategy: Strategy, top: int) -> dict[str, Any]:
-    pool = build_pool(nodes)
+    pool = scored_pool(nodes)
     result = targets.ranked(nodes, strategy, top, pool=pool)
     rows = []
     for r in result["rows"]:
@@ -119,12 +119,10 @@ def _build_payload(nodes: list[str], strategy: Strategy, top: int) -> dict[str, 
     # every candidate: count and revenue; the ranked ones: count and score
     codes, columns = [], []
     ranked_score = {r["id"]: r["score"] for r in rows}
-    for pk, e in pool.enterprises.items():
-        codes.append(e.get("county_code") or e.get("city_code") or e.get("province_code"))
+    for pk, (code, revenue) in pool.places.items():
+        codes.append(code)
         in_top = pk in ranked_score
-        columns.append(
-            (1 if in_top else 0, ranked_score.get(pk, 0.0), 1, float(e["latest_revenue"] or 0))
-        )
+        columns.append((1 if in_top else 0, ranked_score.get(pk, 0.0), 1, revenue))
     regions = geo.totals_on_maps(codes, columns)
     return {"rows": rows, "regions": regions, "considered": result["considered"]}
 

@@ -9,19 +9,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
 from corridor.core.channels import channel_label
 from corridor.core.params import ascii_int, id_param, year_param
-from corridor.engine.regions import region_label
 from corridor.core.memo import per_request
+from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
     Enterprise,
@@ -236,17 +237,23 @@ def registry_stamp() -> str:
     """Changes whenever enterprise data may have changed: the key of cached registry figures.
 
     One small query (max ids and import times, all from indexes or small tables), once per
-    request: every edit, delete, restore and merge writes an audit event; every import creates a
-    batch and stamps its apply and revert; records created without either raise the max id.
+    request: every edit, delete, restore and merge writes an audit event on a registry record;
+    every import creates a batch and stamps its apply and revert; records created without either
+    raise the max id. Audit events on other apps' records (a project moved, a user changed) do
+    not move it, so they do not throw away the registry's, the atlas's or the targets' caches.
     """
 
     def build() -> str:
         ent, audit, batch = (m._meta.db_table for m in (Enterprise, AuditEvent, ImportBatch))
+        types = [m._meta.label_lower for m in apps.get_app_config("registry").get_models()]
+        marks = ", ".join(["%s"] * len(types))
         with connection.cursor() as cursor:
             cursor.execute(
-                f'SELECT (SELECT MAX(id) FROM "{ent}"), (SELECT MAX(id) FROM "{audit}"), '
+                f'SELECT (SELECT MAX(id) FROM "{ent}"), '
+                f'(SELECT MAX(id) FROM "{audit}" WHERE target_type IN ({marks})), '
                 f'(SELECT MAX(id) FROM "{batch}"), (SELECT MAX(applied_at) FROM "{batch}"), '
-                f'(SELECT MAX(reverted_at) FROM "{batch}")'
+                f'(SELECT MAX(reverted_at) FROM "{batch}")',
+                types,
             )
             row = cursor.fetchone()
         return "|".join(map(str, row))

@@ -62,6 +62,8 @@ def _county_options_html(groups: list[dict], selected: str) -> SafeString:
             parts.append(f'<option value="{escape(code)}"{mark}>{escape(name)}</option>')
         parts.append("</optgroup>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 # Filters reached by links (home figures, charts, imports) that the filter form has no control for:
 # kept as hidden inputs so changing another filter does not silently drop them.
 _LINK_ONLY = ("status", "tag", "synthetic", "import", "facts_year")
