@@ -14,9 +14,10 @@ Run: nice -n 10 .venv/bin/python bench/bench_load.py [--users 50] [--seconds 30]
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
 import re
+import secrets
 import shlex
 import shutil
 import statistics
@@ -25,9 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,11 +45,22 @@ MIX = [
 ]
 
 
+def _sql(db: Path, query: str) -> str:
+    """One row of a read on the bench's copy (sqlite3 module: no server running yet)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return "|".join(str(v) for v in conn.execute(query).fetchone())
+
+
 def production_command(addr: str, workers: int) -> list[str]:
     """`corridor serve --production` if this checkout has it, else gunicorn directly."""
     has_serve = any(ROOT.glob("src/corridor/*/management/commands/serve.py"))
     if has_serve:
-        return [PY, "-m", "corridor", "serve", "--production", "--addr", addr]
+        return [
+            PY, "-m", "corridor", "serve", "--production", "--addr", addr,
+            "--workers", str(workers), "--no-worker",
+        ]  # fmt: skip
     return [
         PY, "-m", "gunicorn", "corridor.wsgi:application", "--bind", addr,
         "--workers", str(workers), "--access-logfile", "/dev/null",
@@ -58,49 +68,94 @@ def production_command(addr: str, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
-def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
+def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """Start a server and wait until it answers (a minute at most)."""
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
     )
-    deadline = time.time() + 60
+    deadline = time.time() + 120
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)
+            request("127.0.0.1", port, "GET", "/accounts/login/", {})
             return proc
-        except Exception:
+        except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                tail = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise SystemExit(f"server exited: {tail}") from None
             time.sleep(0.5)
     proc.terminate()
     raise SystemExit("server did not start")
 
 
-def sign_in(base: str, username: str) -> urllib.request.OpenerDirector:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    data = urllib.parse.urlencode(
+def request(
+    host: str, port: int, method: str, path: str, headers: dict[str, str], body: bytes = b""
+) -> tuple[int, dict[str, list[str]], bytes]:
+    """One request on a fresh loopback connection: (status, headers by lower name, body).
+
+    Cookies are sent by hand: production marks them Secure, and the bench talks plain HTTP to
+    the server as a TLS proxy would (X-Forwarded-Proto: https, see CORRIDOR_BEHIND_TLS_PROXY).
+    """
+    conn = http.client.HTTPConnection(host, port, timeout=120)
+    try:
+        conn.request(method, path, body=body or None, headers={**headers, **PROXY_HEADERS})
+        response = conn.getresponse()
+        data = response.read()
+        got: dict[str, list[str]] = {}
+        for name, value in response.getheaders():
+            got.setdefault(name.lower(), []).append(value)
+        return response.status, got, data
+    finally:
+        conn.close()
+
+
+PROXY_HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+
+
+def _cookies(headers: dict[str, list[str]]) -> dict[str, str]:
+    out = {}
+    for line in headers.get("set-cookie", []):
+        name, _, rest = line.partition("=")
+        out[name.strip()] = rest.split(";", 1)[0]
+    return out
+
+
+def sign_in(port: int, username: str) -> str:
+    """A Cookie header of a signed-in session."""
+    status, headers, page = request("127.0.0.1", port, "GET", "/accounts/login/", {})
+    jar = _cookies(headers)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.decode())
+    body = urllib.parse.urlencode(
         {
             "username": username,
             "password": PASSWORD,
             "csrfmiddlewaretoken": token.group(1) if token else "",
         }
     ).encode()
-    request = urllib.request.Request(
-        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+    status, headers, _ = request(
+        "127.0.0.1",
+        port,
+        "POST",
+        "/accounts/login/",
+        {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": "https://127.0.0.1/accounts/login/",
+            "Origin": "https://127.0.0.1",
+        },
+        body,
     )
-    opener.open(request, timeout=30).read()
-    if not any(c.name == "sessionid" for c in jar):
-        raise SystemExit(f"could not sign in as {username}")
-    return opener
+    jar.update(_cookies(headers))
+    if "sessionid" not in jar:
+        raise SystemExit(f"could not sign in as {username} (status {status})")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def run_load(base: str, users: int, seconds: float, ent: int) -> dict[str, float]:
-    openers = {who: [sign_in(base, who) for _ in range(3)] for who in {w for w, _ in MIX}}
-    urls = [(who, base + path.format(ent=ent)) for who, path in MIX]
+def run_load(port: int, users: int, seconds: float, ent: int) -> dict[str, float]:
+    """--users threads for --seconds, each requesting the next page of the mix at once."""
+    sessions = {who: [sign_in(port, who) for _ in range(3)] for who in {w for w, _ in MIX}}
+    urls = [(who, urllib.parse.quote(path.format(ent=ent), safe="/?=&")) for who, path in MIX]
     for who, url in urls:  # warm every page once (first requests build caches)
-        openers[who][0].open(url, timeout=120).read()
+        request("127.0.0.1", port, "GET", url, {"Cookie": sessions[who][0]})
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -111,21 +166,19 @@ def run_load(base: str, users: int, seconds: float, ent: int) -> dict[str, float
         while time.time() < stop:
             who, url = urls[i % len(urls)]
             i += 1
-            opener = openers[who][k % 3]
             start_at = time.perf_counter()
             try:
-                with opener.open(url, timeout=60) as response:
-                    response.read()
-                    ok = response.status == 200 and "/accounts/login" not in response.url
-            except (urllib.error.URLError, OSError) as exc:
-                ok, exc_text = False, str(exc)
-            else:
-                exc_text = "redirected to sign-in"
+                status, _, _ = request(
+                    "127.0.0.1", port, "GET", url, {"Cookie": sessions[who][k % 3]}
+                )
+                problem = "" if status == 200 else f"status {status}"
+            except OSError as exc:
+                problem = str(exc)
             took = time.perf_counter() - start_at
             with lock:
                 latencies.append(took)
-                if not ok:
-                    errors.append(f"{url}: {exc_text}")
+                if problem:
+                    errors.append(f"{url}: {problem}")
 
     began = time.time()
     threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
@@ -154,7 +207,7 @@ def run_load(base: str, users: int, seconds: float, ent: int) -> dict[str, float
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--db", default=str(ROOT / "var" / "corridor.sqlite3"))
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -173,17 +226,21 @@ def main() -> int:
             "CORRIDOR_DEBUG": "0",
             "CORRIDOR_VAR_DIR": str(work),
             "CORRIDOR_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # the bench stands in for the TLS proxy production expects (X-Forwarded-Proto)
+            "CORRIDOR_BEHIND_TLS_PROXY": "1",
+            "CORRIDOR_SECRET_KEY": os.environ.get("CORRIDOR_SECRET_KEY")
+            or secrets.token_urlsafe(64),
         }
         env.pop("CORRIDOR_DATABASE_URL", None)
-        ent = int(
-            subprocess.run(
-                [
-                    "sqlite3", str(work / "corridor.sqlite3"),
-                    "SELECT id FROM registry_enterprise WHERE is_local ORDER BY id LIMIT 1",
-                ],
-                capture_output=True, text=True, check=True,
-            ).stdout.strip() or 1
-        )  # fmt: skip
+        ent, total, local = (
+            int(v or 0)
+            for v in _sql(
+                work / "corridor.sqlite3",
+                "SELECT (SELECT id FROM registry_enterprise WHERE is_local ORDER BY id LIMIT 1), "
+                "(SELECT COUNT(*) FROM registry_enterprise), "
+                "(SELECT COUNT(*) FROM registry_enterprise WHERE is_local)",
+            ).split("|")
+        )
         addr = f"127.0.0.1:{args.port}"
         production = (
             shlex.split(args.server_cmd.format(addr=addr))
@@ -204,19 +261,22 @@ def main() -> int:
             f"mix of {len(MIX)} pages; registry copy {work / 'corridor.sqlite3'}; "
             f"{os.cpu_count()} cores; production workers {args.workers}"
         )
+        print(f"registry: {total:,} enterprises ({local:,} local)")
         print(
-            f"{'server':58} {'req':>6} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'errors':>6}"
+            f"{'server':58} {'req':>6} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7}"
+            f" {'errors':>6}  load avg before/after"
         )
         for title, cmd in servers:
             proc = start(cmd, env, args.port)
+            before = os.getloadavg()[0]
             try:
-                r = run_load(f"http://{addr}", args.users, args.seconds, ent)
+                r = run_load(args.port, args.users, args.seconds, ent)
             finally:
                 proc.terminate()
                 proc.wait(30)
             print(
                 f"{title[:58]:58} {r['requests']:6d} {r['rps']:7.1f} {r['p50']:7.2f} {r['p95']:7.2f}"
-                f" {r['p99']:7.2f} {r['errors']:6d}",
+                f" {r['p99']:7.2f} {r['errors']:6d}  {before:.1f}/{os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     finally:

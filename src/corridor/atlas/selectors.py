@@ -6,7 +6,7 @@ import copy
 import datetime as dt
 import hashlib
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -102,12 +102,8 @@ def versions_of(chain: Chain) -> QuerySet[ChainVersion]:
     return chain.versions.select_related("created_by").order_by("-number")
 
 
-# Parsed definitions by ChainVersion id: a version is never edited (an edit creates a new one).
-_PARSED: dict[int, ChainDef] = {}
-
-
 def all_definitions() -> dict[str, ChainDef]:
-    """Every chain's current definition by key (two small queries, once per request)."""
+    """Every chain's current definition by key (one query, once per request)."""
     return per_request("atlas:definitions", _load_definitions)
 
 
@@ -116,11 +112,7 @@ def _load_definitions() -> dict[str, ChainDef]:
     wanted = Q(pk__in=[])
     for c in current:
         wanted |= Q(chain_id=c.pk, number=c.current_version)
-    versions = ChainVersion.objects.filter(wanted).only("id", "chain_id") if current else []
-    by_chain = {v.chain_id: v.pk for v in versions}
-    missing = [pk for pk in by_chain.values() if pk not in _PARSED]
-    for version in ChainVersion.objects.filter(pk__in=missing) if missing else []:
-        _PARSED[version.pk] = parse_chain(version.definition)
+    by_chain = {v.chain_id: v for v in ChainVersion.objects.filter(wanted) if current}
     out: dict[str, ChainDef] = {}
     for chain in current:  # in the atlas order
         if chain.pk not in by_chain:
@@ -128,7 +120,7 @@ def _load_definitions() -> dict[str, ChainDef]:
                 _("Chain %(key)s has no version %(number)s.")
                 % {"key": chain.key, "number": chain.current_version}
             )
-        out[chain.key] = _PARSED[by_chain[chain.pk]]
+        out[chain.key] = parse_chain(by_chain[chain.pk].definition)
     return out
 
 
@@ -169,15 +161,31 @@ def _atlas_stamp() -> str:
     return f"{run}|{decided}|{versions}|{edited}|{registry.registry_stamp()}"
 
 
+# This process's recent values by key, newest last: keys carry the atlas stamp, so an entry never
+# goes stale; it saves unpickling the national matrix and the local statistics on every request.
+_RECENT: OrderedDict[str, Any] = OrderedDict()
+_RECENT_SIZE = 32
+
+
 def _cached(name: str, build: Any) -> Any:
+    """The value under the atlas stamp: this process's memo, else the shared cache, else built.
+
+    Values are shared between requests and workers' threads: callers must not change them.
+    """
     # A stable digest: Python's hash() of a str differs in every process (PYTHONHASHSEED), so
     # no worker would ever find what another one stored.
     digest = hashlib.sha256(atlas_stamp().encode()).hexdigest()[:32]
     key = f"atlas:{name}:{digest}"
+    if key in _RECENT:
+        _RECENT.move_to_end(key)
+        return _RECENT[key]
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, 3600)
+    _RECENT[key] = value
+    while len(_RECENT) > _RECENT_SIZE:
+        _RECENT.popitem(last=False)
     return value
 
 
@@ -287,6 +295,10 @@ def _build_national() -> NationalMatrix:
 
 def district_relatedness() -> tuple[NationalMatrix, complexity.DistrictView] | None:
     """The district's RCA, density and COG with φ and PCI from all cities; None without data."""
+    return _cached("relatedness", _build_relatedness)  # type: ignore[no-any-return]
+
+
+def _build_relatedness() -> tuple[NationalMatrix, complexity.DistrictView] | None:
     matrix = national_matrix()
     if matrix.counts.shape[0] < 2 or matrix.counts.sum() == 0 or matrix.district.sum() == 0:
         return None
@@ -691,10 +703,14 @@ def describe_chain_filter(key: str) -> str:
 
 def local_operating_per_chain() -> list[tuple[Chain, int]]:
     """Local operating enterprises on at least one node of each chain (the overview's chart)."""
-    rows = dict(
+    rows: dict[str, int] = _cached("operating_per_chain", _operating_per_chain)
+    return [(c, rows.get(c.key, 0)) for c in chains()]
+
+
+def _operating_per_chain() -> dict[str, int]:
+    return dict(
         _effective(local=True)
         .filter(enterprise__status=EnterpriseStatus.OPERATING)
         .values_list("chain")
         .annotate(n=Count("enterprise", distinct=True))
     )
-    return [(c, rows.get(c.key, 0)) for c in chains()]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from corridor.atlas import selectors as atlas_selectors
 from corridor.registry.models import Enterprise, EnterpriseStatus, EnterpriseYearFacts, TitleKind
-from corridor.registry.selectors import valid_title_filter
+from corridor.registry.selectors import under_registry_stamp, valid_title_filter
 
 
 @dataclass
@@ -35,16 +37,8 @@ def district_enterprises():  # type: ignore[no-untyped-def]
 
 def headline_figures() -> list[Headline]:
     """Enterprises, above-scale, 高企, 科技型中小企业, employees and revenue for the district."""
-    base = district_enterprises()
-    agg = base.aggregate(
-        n=Count("id"),
-        synthetic=Count("id", filter=Q(is_synthetic=True)),
-        employees=Sum("latest_employees"),
-        revenue=Sum("latest_revenue"),
-        with_facts=Count("id", filter=Q(latest_year__isnull=False)),
-        year_min=Min("latest_year"),
-        year_max=Max("latest_year"),
-    )
+    # titles in force depend on the day, the rest only on enterprise data
+    agg = under_registry_stamp("headlines", _headline_numbers, timezone.localdate())
     scope: list[tuple[str | Promise, str]] = [
         (
             _("Population"),
@@ -61,7 +55,7 @@ def headline_figures() -> list[Headline]:
     facts = (_("Enterprises with yearly facts"), f"{agg['with_facts']:,}")
 
     def titled(kind: str) -> int:
-        return base.filter(valid_title_filter(kind)).count()
+        return int(agg[f"titled_{kind}"])
 
     return [
         Headline(
@@ -125,6 +119,22 @@ def headline_figures() -> list[Headline]:
     ]
 
 
+def _headline_numbers() -> dict[str, Any]:
+    base = district_enterprises()
+    agg: dict[str, Any] = base.aggregate(
+        n=Count("id"),
+        synthetic=Count("id", filter=Q(is_synthetic=True)),
+        employees=Sum("latest_employees"),
+        revenue=Sum("latest_revenue"),
+        with_facts=Count("id", filter=Q(latest_year__isnull=False)),
+        year_min=Min("latest_year"),
+        year_max=Max("latest_year"),
+    )
+    for kind in (TitleKind.ABOVE_SCALE, TitleKind.HIGH_TECH, TitleKind.TECH_SME):
+        agg[f"titled_{kind}"] = base.filter(valid_title_filter(kind)).count()
+    return agg
+
+
 @dataclass
 class YearPoint:
     """The district's enterprises with yearly facts for one year, and their summed revenue."""
@@ -138,12 +148,7 @@ class YearPoint:
 def trend_by_year(last: int = 8) -> list[YearPoint]:
     """Per year (the last `last` years with facts): local operating enterprises with facts for that
     year and the sum of their revenue that year. The link opens exactly those enterprises."""
-    rows = (
-        EnterpriseYearFacts.objects.filter(enterprise__in=district_enterprises())
-        .values("year")
-        .annotate(n=Count("enterprise", distinct=True), revenue=Sum("revenue"))
-        .order_by("-year")[:last]
-    )
+    rows = under_registry_stamp("trend_by_year", lambda: _trend_rows(last), last)
     return [
         YearPoint(
             r["year"],
@@ -153,6 +158,16 @@ def trend_by_year(last: int = 8) -> list[YearPoint]:
         )
         for r in reversed(list(rows))
     ]
+
+
+def _trend_rows(last: int) -> list[dict[str, Any]]:
+    rows = (
+        EnterpriseYearFacts.objects.filter(enterprise__in=district_enterprises())
+        .values("year")
+        .annotate(n=Count("enterprise", distinct=True), revenue=Sum("revenue"))
+        .order_by("-year")[:last]
+    )
+    return [dict(r) for r in rows]
 
 
 @dataclass

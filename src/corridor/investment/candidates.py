@@ -141,8 +141,7 @@ def scored_pool(nodes: list[str]) -> Pool:
     registry data) and today's date (titles in force): in this process for the last few
     selections, and in the shared cache for every worker.
     """
-    raw = "|".join([atlas.atlas_stamp(), timezone.localdate().isoformat(), *sorted(nodes)])
-    key = f"investment:pool:v2:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    key = pool_key(nodes)
     pool = _RECENT.get(key)
     if pool is None:
         pool = cache.get(key)
@@ -155,6 +154,12 @@ def scored_pool(nodes: list[str]) -> Pool:
             _RECENT.popitem(last=False)
     _RECENT.move_to_end(key)
     return pool
+
+
+def pool_key(nodes: list[str]) -> str:
+    """Names the nodes' pool as of now: the atlas stamp, today's date and the nodes."""
+    raw = "|".join([atlas.atlas_stamp(), timezone.localdate().isoformat(), *sorted(nodes)])
+    return f"investment:pool:v2:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
 def enterprise_info(ids: list[int]) -> dict[int, dict[str, Any]]:

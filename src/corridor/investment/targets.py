@@ -3,17 +3,19 @@ leaders pull, suppliers follow."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from corridor.atlas import selectors as atlas
 from corridor.core.params import number_param
 from corridor.engine.targeting import DEFAULT_STRATEGY, PARTS, PRESETS, Strategy, rank
 from corridor.errors import NotFound, ValidationFailed
-from corridor.investment.candidates import Pool, enterprise_info, scored_pool
+from corridor.investment.candidates import Pool, enterprise_info, pool_key, scored_pool
 from corridor.investment.explain import reasons_in_words
 from corridor.investment.models import Project, TargetEntry, TargetList
 from corridor.investment.models import Strategy as SavedStrategy
@@ -69,28 +71,52 @@ def ranked(
     """The best targets outside the district for the nodes, each explained.
 
     ``pool`` is the nodes' candidate table when the caller built it already (the map also
-    totals every candidate by region).
+    totals every candidate by region). Without it the ranking itself is kept in this process
+    under the pool's key, the strategy, top and language (the same page asked again ranks
+    nothing); only the open projects are read for every request.
     """
     if not nodes:
         return {"rows": [], "considered": 0, "strategy": strategy}
-    pool = pool if pool is not None else scored_pool(nodes)
-    ranking = rank(pool.candidates, strategy, top=max(1, min(int(top), MAX_TOP)))
-    infos = enterprise_info([int(i) for i in ranking.ids])
+    top = max(1, min(int(top), MAX_TOP))
+    if pool is not None:
+        result = _ranked(nodes, strategy, top, pool)
+    else:
+        weights = sorted((k, float(v)) for k, v in strategy.weights.items())
+        key = f"{pool_key(nodes)}|{strategy.name}|{weights}|{top}|{get_language()}"
+        found = _RANKED.get(key)
+        if found is None:
+            found = _ranked(nodes, strategy, top, scored_pool(nodes))
+            _RANKED[key] = found
+            while len(_RANKED) > _RANKED_SIZE:
+                _RANKED.popitem(last=False)
+        _RANKED.move_to_end(key)
+        result = found
     open_projects = dict(
         Project.objects.filter(
-            target_id__in=[int(i) for i in ranking.ids], is_open=True
+            target_id__in=[row["id"] for row in result["rows"]], is_open=True
         ).values_list("target_id", "pk")
     )
+    rows = [{**row, "project": open_projects.get(row["id"])} for row in result["rows"]]
+    return {**result, "rows": rows}
+
+
+# This process's recent rankings (shared by requests: callers copy a row before changing it).
+_RANKED: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_RANKED_SIZE = 32
+
+
+def _ranked(nodes: list[str], strategy: Strategy, top: int, pool: Pool) -> dict[str, Any]:
+    ranking = rank(pool.candidates, strategy, top=top)
+    infos = enterprise_info([int(i) for i in ranking.ids])
     index = atlas.node_index()
     rows = []
     for target in ranking.targets():
-        info = infos[target.id]
         node = pool.node_of[target.id]
         rows.append(
             {
                 "rank": target.rank,
                 "id": target.id,
-                "enterprise": info,
+                "enterprise": infos[target.id],
                 "node": index.get(node),
                 "node_id": node,
                 "score": target.score,
@@ -98,7 +124,6 @@ def ranked(
                 "contributions": target.contributions,
                 "reasons": reasons_in_words(target.reasons, target.contributions),
                 "raw_reasons": target.reasons,
-                "project": open_projects.get(target.id),
             }
         )
     return {

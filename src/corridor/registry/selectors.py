@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
@@ -33,6 +33,8 @@ from corridor.registry.models import (
     TitleHeld,
     TitleKind,
 )
+
+T = TypeVar("T")
 
 SORTS = {
     "name": "name",
@@ -261,6 +263,17 @@ def registry_stamp() -> str:
     return per_request("registry:stamp", build)
 
 
+def under_registry_stamp(name: str, build: Callable[[], T], *parts: Any) -> T:
+    """build() cached under the registry's change stamp (and parts): figures over many rows that
+    change only when enterprise data do (e.g. the home page's headline counts)."""
+    key = _stamped_key(name, *parts)
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
 def _stamped_key(name: str, *parts: Any) -> str:
     raw = "|".join([registry_stamp(), *map(str, parts)])
     return f"registry:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
@@ -279,6 +292,7 @@ class EnterprisePaginator(Paginator):
 
     def __init__(self, queryset: QuerySet[Enterprise], per_page: int, filters: EnterpriseFilters):
         super().__init__(queryset, per_page)
+        self.queryset = queryset
         self.filters = filters
 
     @property
@@ -287,7 +301,7 @@ class EnterprisePaginator(Paginator):
             key = _stamped_key("count", self.filters)
             found = cache.get(key)
             if found is None:
-                found = self.object_list.count()
+                found = self.queryset.count()
                 cache.set(key, found, CACHE_SECONDS)
             self._count = int(found)
         return self._count
@@ -296,9 +310,9 @@ class EnterprisePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = self.object_list.model.all_objects.select_related("park").in_bulk(ids)
-        return self._get_page([rows[i] for i in ids if i in rows], number, self)
+        ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
+        rows = Enterprise.all_objects.select_related("park").in_bulk(ids)
+        return Page([rows[i] for i in ids if i in rows], number, self)
 
 
 def enterprise_page(filters: EnterpriseFilters, number: Any, per_page: int = 50) -> Page:
@@ -313,12 +327,25 @@ def county_options() -> list[dict[str, Any]]:
     change stamp; building it walks only the county-code index (one GROUP BY of codes) and reads
     one row per county for the names, never a GROUP BY of names over every row.
     """
-    key = _stamped_key("counties-v2")
-    found = cache.get(key)
+    key = county_options_key()
+    found = _COUNTIES.get(key)
     if found is None:
-        found = _build_county_options()
-        cache.set(key, found, CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
+        found = cache.get(key)
+        if found is None:
+            found = _build_county_options()
+            cache.set(key, found, CACHE_SECONDS)
+        _COUNTIES.clear()  # one stamp at a time: older ones are never asked for again
+        _COUNTIES[key] = found
+    return found
+
+
+def county_options_key() -> str:
+    """Names the current county options (moves with the registry stamp), e.g. for their HTML."""
+    return _stamped_key("counties-v2")
+
+
+# This process's county options under the current stamp (shared by requests: never changed).
+_COUNTIES: dict[str, list[dict[str, Any]]] = {}
 
 
 def county_name(code: str) -> str:

@@ -39,7 +39,7 @@ def enterprise_list(request: SignedInRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
-        "county_options": _county_options_html(selectors.county_options(), filters.county_code),
+        "county_options": _county_options_html(filters.county_code),
         "parks": selectors.parks(),
         "titles": TitleKind.choices,
         "sizes": SizeBand.choices,
@@ -51,17 +51,28 @@ def enterprise_list(request: SignedInRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _county_options_html(groups: list[dict], selected: str) -> SafeString:
-    """<optgroup>s of county <option>s (about 2,900 on the national registry), built in Python:
-    the template loop over them cost more than the rest of the page."""
-    parts = []
-    for group in groups:
-        parts.append(f'<optgroup label="{escape(group["label"])}">')
-        for code, name in group["counties"]:
-            mark = " selected" if code == selected else ""
-            parts.append(f'<option value="{escape(code)}"{mark}>{escape(name)}</option>')
-        parts.append("</optgroup>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+def _county_options_html(selected: str) -> SafeString:
+    """<optgroup>s of county <option>s (about 2,900 on the national registry), built in Python
+    (the template loop over them cost more than the rest of the page) once per registry stamp."""
+    key = selectors.county_options_key()
+    html = _COUNTY_HTML.get(key)
+    if html is None:
+        parts = []
+        for group in selectors.county_options():
+            parts.append(f'<optgroup label="{escape(group["label"])}">')
+            for code, name in group["counties"]:
+                parts.append(f'<option value="{escape(code)}">{escape(name)}</option>')
+            parts.append("</optgroup>")
+        html = "".join(parts)
+        _COUNTY_HTML.clear()
+        _COUNTY_HTML[key] = html
+    if selected:
+        value = f'<option value="{escape(selected)}"'
+        html = html.replace(f"{value}>", f"{value} selected>", 1)
+    return mark_safe(html)  # noqa: S308 - every value above is escaped
+
+
+_COUNTY_HTML: dict[str, str] = {}  # this process's options HTML under the current stamp
 
 
 # Filters reached by links (home figures, charts, imports) that the filter form has no control for:
