@@ -1,13 +1,15 @@
 """Load on loopback: 50 signed-in users with no think time, production server beside the dev server.
 
 Starts each server on a copy of the demo database (127.0.0.1 only, DEBUG off), signs in a few
-sessions, warms every URL once, then runs --users threads for --seconds each, every thread
+sessions, warms every URL once and runs the load --warm seconds uncounted, then runs --users threads for --seconds each, every thread
 requesting the next page of a mix (home, registry list with filters, enterprise detail, atlas
 chain, targets) as soon as the last one answered. Prints requests/s, p50/p95/p99 and errors for
 the production server (`corridor serve --production` when that command exists, else gunicorn with
 2*cores+1 workers, or --server-cmd) and for `corridor runserver`, in the same run.
 Target: 0 errors, p95 < 1 s at 50 users on 2 cores.
-Run: nice -n 10 .venv/bin/python bench/bench_load.py [--users 50] [--seconds 30] [--port 8101]
+The cpu ms column is the server's CPU time (all its processes) per answered request: the cost
+that does not depend on what else the machine runs; note the load average beside it.
+Run: .venv/bin/python bench/bench_load.py [--users 50] [--seconds 20] [--warm 5] [--port 8101]
      [--db var/corridor.sqlite3] [--workers N] [--server-cmd "gunicorn ... --bind {addr}"] [--no-dev]
 """
 
@@ -43,6 +45,29 @@ MIX = [
     ("analyst", "/investment/targets/?chain=nev"),
     ("analyst", "/investment/targets/?node=nev.battery"),
 ]
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by a process and its descendants (Linux /proc; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else []:
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, parent in parents.items() if parent == pid and p not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    return sum(used.get(pid, 0.0) for pid in tree)
 
 
 def _sql(db: Path, query: str) -> str:
@@ -150,12 +175,31 @@ def sign_in(port: int, username: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def run_load(port: int, users: int, seconds: float, ent: int) -> dict[str, float]:
-    """--users threads for --seconds, each requesting the next page of the mix at once."""
+def run_load(
+    port: int, users: int, seconds: float, ent: int, warm: float, server: int
+) -> dict[str, float]:
+    """--users threads for --seconds, each requesting the next page of the mix at once, after
+    --warm seconds of the same load whose figures are dropped (every worker process builds its
+    memos on its first requests: the steady state is measured, the warm-up reported apart)."""
     sessions = {who: [sign_in(port, who) for _ in range(3)] for who in {w for w, _ in MIX}}
     urls = [(who, urllib.parse.quote(path.format(ent=ent), safe="/?=&")) for who, path in MIX]
-    for who, url in urls:  # warm every page once (first requests build caches)
+    for who, url in urls:  # every page once (the first request builds the shared caches)
         request("127.0.0.1", port, "GET", url, {"Cookie": sessions[who][0]})
+    if warm > 0:
+        _load(port, users, warm, urls, sessions)
+    cpu = tree_cpu(server)
+    result = _load(port, users, seconds, urls, sessions)
+    result["cpu_ms"] = (tree_cpu(server) - cpu) * 1000 / max(1, result["requests"])
+    return result
+
+
+def _load(
+    port: int,
+    users: int,
+    seconds: float,
+    urls: list[tuple[str, str]],
+    sessions: dict[str, list[str]],
+) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -208,6 +252,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warm", type=float, default=5, help="seconds of load not counted")
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--db", default=str(ROOT / "var" / "corridor.sqlite3"))
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -257,26 +302,27 @@ def main() -> int:
                 )
             )
         print(
-            f"{args.users} users, no think time, {args.seconds:.0f} s per server, loopback; "
+            f"{args.users} users, no think time, {args.seconds:.0f} s per server after {args.warm:.0f} s"
+            " of warm-up, loopback; "
             f"mix of {len(MIX)} pages; registry copy {work / 'corridor.sqlite3'}; "
             f"{os.cpu_count()} cores; production workers {args.workers}"
         )
         print(f"registry: {total:,} enterprises ({local:,} local)")
         print(
             f"{'server':58} {'req':>6} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7}"
-            f" {'errors':>6}  load avg before/after"
+            f" {'errors':>6} {'cpu ms':>7}  load avg before/after"
         )
         for title, cmd in servers:
             proc = start(cmd, env, args.port)
             before = os.getloadavg()[0]
             try:
-                r = run_load(args.port, args.users, args.seconds, ent)
+                r = run_load(args.port, args.users, args.seconds, ent, args.warm, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(30)
             print(
                 f"{title[:58]:58} {r['requests']:6d} {r['rps']:7.1f} {r['p50']:7.2f} {r['p95']:7.2f}"
-                f" {r['p99']:7.2f} {r['errors']:6d}  {before:.1f}/{os.getloadavg()[0]:.1f}",
+                f" {r['p99']:7.2f} {r['errors']:6d} {r['cpu_ms']:7.0f}  {before:.1f}/{os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     finally:

@@ -103,8 +103,14 @@ def versions_of(chain: Chain) -> QuerySet[ChainVersion]:
 
 
 def all_definitions() -> dict[str, ChainDef]:
-    """Every chain's current definition by key (one query, once per request)."""
+    """Every chain's current definition by key (one small query, once per request)."""
     return per_request("atlas:definitions", _load_definitions)
+
+
+# Parsed definitions by (ChainVersion id, its creation time): a version is never edited (an edit
+# creates a new one); parsing all chains cost ~20 ms per request. The creation time is in the key
+# because ids alone repeat where a database is rolled back and rebuilt (tests, a restored backup).
+_PARSED: dict[tuple[int, str], ChainDef] = {}
 
 
 def _load_definitions() -> dict[str, ChainDef]:
@@ -112,7 +118,11 @@ def _load_definitions() -> dict[str, ChainDef]:
     wanted = Q(pk__in=[])
     for c in current:
         wanted |= Q(chain_id=c.pk, number=c.current_version)
-    by_chain = {v.chain_id: v for v in ChainVersion.objects.filter(wanted) if current}
+    versions = ChainVersion.objects.filter(wanted).only("id", "chain_id", "created_at")
+    by_chain = {v.chain_id: (v.pk, v.created_at.isoformat()) for v in versions} if current else {}
+    missing = {pk for pk, at in by_chain.values() if (pk, at) not in _PARSED}
+    for version in ChainVersion.objects.filter(pk__in=missing) if missing else []:
+        _PARSED[(version.pk, version.created_at.isoformat())] = parse_chain(version.definition)
     out: dict[str, ChainDef] = {}
     for chain in current:  # in the atlas order
         if chain.pk not in by_chain:
@@ -120,7 +130,7 @@ def _load_definitions() -> dict[str, ChainDef]:
                 _("Chain %(key)s has no version %(number)s.")
                 % {"key": chain.key, "number": chain.current_version}
             )
-        out[chain.key] = parse_chain(by_chain[chain.pk].definition)
+        out[chain.key] = _PARSED[by_chain[chain.pk]]
     return out
 
 
@@ -578,7 +588,14 @@ def inbound_cross_edges(key: str) -> list[Any]:
 
 
 def _neighbours(node_ids: list[str], limit: int = 12) -> list[dict[str, Any]]:
-    """Local enterprises on the given nodes, largest first, grouped by node."""
+    """Local enterprises on the given nodes, largest first, grouped by node (kept under the
+    atlas stamp: two queries per neighbouring node, on every node page otherwise)."""
+    return _cached(  # type: ignore[no-any-return]
+        f"neighbours:{','.join(node_ids)}:{limit}", lambda: _build_neighbours(node_ids, limit)
+    )
+
+
+def _build_neighbours(node_ids: list[str], limit: int) -> list[dict[str, Any]]:
     out = []
     for nid in node_ids:
         links = list(node_enterprises(nid)[:limit])
@@ -596,13 +613,10 @@ def node_detail(node_id: str) -> dict[str, Any]:
     top = node.top
     links = node_enterprises(node_id)
     local = local_nodes().get(top)
+    day = timezone.localdate()
     title_counts = [
         (TitleKind(t).label, n)
-        for t, n in registry.titles_held_in_force()
-        .filter(enterprise_id__in=links.values("enterprise_id"), enterprise__is_local=True)
-        .values_list("title")
-        .annotate(n=Count("enterprise", distinct=True))
-        .order_by("title")
+        for t, n in _cached(f"titles:{node_id}:{day}", lambda: _title_counts(links, day))
     ]
     leader_ids = set(local.leaders) if local else set()
     return {
@@ -619,6 +633,16 @@ def node_detail(node_id: str) -> dict[str, Any]:
         "nodes": nodes,
         "lq": location_quotients().get(top),
     }
+
+
+def _title_counts(links: QuerySet[NodeLink], day: dt.date) -> list[tuple[str, int]]:
+    return list(
+        registry.titles_held_in_force(day)
+        .filter(enterprise_id__in=links.values("enterprise_id"), enterprise__is_local=True)
+        .values_list("title")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by("title")
+    )
 
 
 def current_model() -> dict[str, Any]:

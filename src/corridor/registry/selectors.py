@@ -240,19 +240,21 @@ def registry_stamp() -> str:
 
     One small query (max ids and import times, all from indexes or small tables), once per
     request: every edit, delete, restore and merge writes an audit event on a registry record;
-    every import creates a batch and stamps its apply and revert; records created without either
-    raise the max id. Audit events on other apps' records (a project moved, a user changed) do
+    every import creates a batch and stamps its apply and revert; records, yearly facts, titles
+    and tags created without either raise their table's max id. Audit events on other apps' records (a project moved, a user changed) do
     not move it, so they do not throw away the registry's, the atlas's or the targets' caches.
     """
 
     def build() -> str:
         ent, audit, batch = (m._meta.db_table for m in (Enterprise, AuditEvent, ImportBatch))
+        rows = [m._meta.db_table for m in (EnterpriseYearFacts, TitleHeld, EnterpriseTag)]
         types = [m._meta.label_lower for m in apps.get_app_config("registry").get_models()]
         marks = ", ".join(["%s"] * len(types))
         with connection.cursor() as cursor:
             cursor.execute(
                 f'SELECT (SELECT MAX(id) FROM "{ent}"), '
-                f'(SELECT MAX(id) FROM "{audit}" WHERE target_type IN ({marks})), '
+                + "".join(f'(SELECT MAX(id) FROM "{table}"), ' for table in rows)
+                + f'(SELECT MAX(id) FROM "{audit}" WHERE target_type IN ({marks})), '
                 f'(SELECT MAX(id) FROM "{batch}"), (SELECT MAX(applied_at) FROM "{batch}"), '
                 f'(SELECT MAX(reverted_at) FROM "{batch}")',
                 types,
