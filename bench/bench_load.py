@@ -260,7 +260,7 @@ def main() -> int:
     parser.add_argument("--no-dev", action="store_true", help="skip the development-server run")
     args = parser.parse_args()
     if not Path(args.db).exists():
-        print(f"no database at {args.db}: cp /work/demo/corridor.sqlite3 var/ first")
+        print(f"no database at {args.db}: cp /work/demo/var/corridor.sqlite3 var/ first")
         return 0
     work = Path(tempfile.mkdtemp(prefix="corridor-load-"))
     try:

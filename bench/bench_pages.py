@@ -6,7 +6,7 @@ first request a new worker serves after a registry change), then --runs times wa
 warm runs are printed beside the cold time, with the number of SQL queries and the registry size.
 Budget: p95 under 150 ms for every page.
 Run on a copy of the demo database (never the template):
-  mkdir -p var && cp /work/demo/corridor.sqlite3 var/
+  mkdir -p var && cp /work/demo/var/corridor.sqlite3 var/
   nice -n 10 .venv/bin/python bench/bench_pages.py [--runs 20] [--db var/corridor.sqlite3] [--only registry]
   --profile NAME prints a cProfile of one page's warm request.
 """
@@ -99,7 +99,7 @@ def main() -> int:
     parser.add_argument("--profile", default="")
     args = parser.parse_args()
     if not Path(args.db).exists():
-        print(f"no database at {args.db}: cp /work/demo/corridor.sqlite3 var/ first")
+        print(f"no database at {args.db}: cp /work/demo/var/corridor.sqlite3 var/ first")
         return 0
     setup(args.db)
     from django.contrib.auth import get_user_model
