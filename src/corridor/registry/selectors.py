@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import AuditEvent
 from corridor.core.channels import channel_label
-from corridor.core.params import ascii_int, id_param, year_param
 from corridor.core.memo import per_request
+from corridor.core.params import ascii_int, id_param, year_param
 from corridor.engine.regions import region_label
 from corridor.imports.models import ImportBatch, ImportChange
 from corridor.registry.models import (
