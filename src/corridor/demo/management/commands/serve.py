@@ -98,6 +98,9 @@ class Command(BaseCommand):
                 self._serve_production(opts)
             else:
                 self._banner(opts["addr"], worker is not None)
+                # WhiteNoise serves the source folders here (finders) but warns on every start
+                # when STATIC_ROOT does not exist yet; `make demo` should print nothing alarming.
+                Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
                 call_command("runserver", opts["addr"], use_reloader=False)
         finally:
             if worker is not None:
