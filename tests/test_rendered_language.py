@@ -330,3 +330,28 @@ def test_english_pages_show_no_chinese(world) -> None:  # type: ignore[no-untype
     findings, checked = _audit(world, "en")
     assert checked > 80, checked
     assert not findings, "\n".join(findings)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_pages_show_node_names_not_node_ids(world, language) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9 §2 "names, never internal ids": no node id (e.g. nev.motor) in any page's visible
+    text, pickers included; the chain editor, which edits the definition itself, is left out."""
+    from corridor.atlas import selectors as atlas
+
+    node_ids = sorted(atlas.node_index(), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(n) for n in node_ids))
+    findings = []
+    for role in ("administrator", "investment_analyst", "leader"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.cookies["django_language"] = language
+        client.force_login(world["users"][role])
+        for url in _pages(world):
+            if url.endswith("/edit/") and url.startswith("/atlas/"):
+                continue
+            response = client.get(url)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                shown = pattern.findall(visible_text(response.content.decode()))
+                if shown:
+                    findings.append(f"{role} {url}: {sorted(set(shown))[:5]}")
+    assert not findings, "\n".join(findings)

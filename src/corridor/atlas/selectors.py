@@ -141,6 +141,11 @@ def node_index() -> dict[str, Node]:
     )
 
 
+def node_groups() -> list[tuple[ChainDef, list[Node]]]:
+    """Each chain with its nodes, in definition order: for pickers grouped by chain (names, not ids)."""
+    return [(d, list(d.nodes)) for d in all_definitions().values()]
+
+
 def _effective(local: bool | None = None) -> QuerySet[NodeLink]:
     qs = NodeLink.objects.filter(effective=True, enterprise__deleted_at__isnull=True)
     if local is not None:

@@ -165,7 +165,7 @@ def enterprise_links(request: SignedInRequest, pk: int) -> HttpResponse:
         "ent": enterprise,
         "links": selectors.links_of(enterprise),
         "nodes": selectors.node_index(),
-        "node_groups": [(d, d.nodes) for d in selectors.all_definitions().values()],
+        "node_groups": selectors.node_groups(),
         "statuses": LinkStatus.choices,
         "lang": _lang(),
     }

@@ -356,6 +356,7 @@ def targets_page(request: SignedInRequest) -> HttpResponse:
         "part_names": {p: explain.part_name(p) for p in PARTS},
         "chains": atlas_selectors.chains(),
         "node_index": atlas_selectors.node_index(),
+        "node_groups": atlas_selectors.node_groups(),
         "lists": selectors.target_lists()[:20],
         "query": request.GET.urlencode(),
         "lang": _lang(),
@@ -444,6 +445,7 @@ def investment_map(request: SignedInRequest) -> HttpResponse:
         "placements": charts.placement_labels(),
         "chains": atlas_selectors.chains(),
         "node_index": node_index,
+        "node_groups": atlas_selectors.node_groups(),
         "strategies": explain.strategy_labels(list(targets.strategies())),
         "query": request.GET.urlencode(),
     }
