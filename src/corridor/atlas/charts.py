@@ -55,6 +55,7 @@ def chain_graph(
     for n in tops:
         by_stage[n.stage].append(n)
     top_count = max([counts.get(n.id, 0) for n in tops] + [1])
+    gap = _row_gap(max(len(nodes) for nodes in by_stage.values()))
     data = []
     for stage, nodes in by_stage.items():
         for i, n in enumerate(nodes):
@@ -66,7 +67,7 @@ def chain_graph(
                     "id": n.id,
                     "name": name,
                     "x": STAGE_X[stage] * 420,
-                    "y": (i - (len(nodes) - 1) / 2) * 100,
+                    "y": (i - (len(nodes) - 1) / 2) * gap,
                     "symbolSize": 26 + 44 * math.sqrt(count / top_count),
                     "value": count,
                     "itemStyle": dict(NO_DATA_STYLE)
@@ -117,6 +118,15 @@ def chain_graph(
     }
 
 
+GRAPH_HEIGHT = 1250  # chart units the tallest column spans: about the chart's height at its width
+
+
+def _row_gap(rows: int) -> float:
+    """Vertical distance between nodes of a column, so the tallest column fills the chart's height
+    (the graph is scaled to fit its widest extent; a fixed gap packed 8 nodes into overlapping discs)."""
+    return 100.0 if rows <= 1 else min(200.0, max(100.0, GRAPH_HEIGHT / (rows - 1)))
+
+
 def _cross_nodes(
     chain: Chain,
     foreign: Mapping[str, Node],
@@ -129,6 +139,7 @@ def _cross_nodes(
     inbound = [(e.source, e.target) for e in inbound_edges]
     outbound = [(e.source, e.target) for e in chain.cross_edges]
     seen: set[str] = set()
+    sides: dict[int, list[dict[str, Any]]] = {}
     for src, dst in inbound + outbound:
         other = src if (src, dst) in inbound else dst
         if other not in foreign or other in seen:
@@ -136,19 +147,23 @@ def _cross_nodes(
             continue
         seen.add(other)
         x = -330 if (src, dst) in inbound else 1170
-        nodes.append(
+        sides.setdefault(x, []).append(
             {
                 "id": other,
                 "name": f"{foreign[other].name(language)} "
                 f"({chain_names.get(foreign[other].chain, foreign[other].chain)})",
                 "x": x,
-                "y": (len(seen) - 1) * 80 - 200,
                 "symbolSize": 16,
                 "itemStyle": {"color": "#cbd5e0"},
                 "label": {"show": True, "color": "#718096", "fontSize": 10},
             }
         )
         links.append({"source": src, "target": dst, "lineStyle": {"type": "dashed"}})
+    for side in sides.values():  # each edge's column centred, spaced like the chain's own nodes
+        gap = min(120.0, _row_gap(len(side)))
+        for i, node in enumerate(side):
+            node["y"] = (i - (len(side) - 1) / 2) * gap
+        nodes += side
     return {"nodes": nodes, "links": links}
 
 
