@@ -355,3 +355,20 @@ def test_pages_show_node_names_not_node_ids(world, language) -> None:  # type: i
                 if shown:
                     findings.append(f"{role} {url}: {sorted(set(shown))[:5]}")
     assert not findings, "\n".join(findings)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_error_page_details_are_labelled_in_the_language(world, language) -> None:  # type: ignore[no-untyped-def]
+    """A refused query (park=²) names the parameter and value as typed in the address; the labels
+    around them ("field", "value") are in the page's language."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["django_language"] = language
+    client.force_login(world["users"]["administrator"])
+    response = client.get("/registry/", {"park": "²"})
+    assert response.status_code == 422
+    text = _strip(visible_text(response.content.decode()), ["park", "²", *world["users"]])
+    if language == "zh-hans":
+        assert "字段" in text and not english_in_zh(text), english_in_zh(text)
+    else:
+        assert "Field" in text and not chinese_in_en(text, GLOSSES_IN_EN)

@@ -10,6 +10,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from corridor.core.channels import channel_label
 from corridor.core.glossary import gloss as definition_of
@@ -109,3 +110,25 @@ def gloss(term: str) -> str:
     if found is None:
         return format_html("{}", term)
     return format_html('<abbr class="gloss" title="{}">{}</abbr>', found, term)
+
+
+# The names an error page shows for the details a DomainError carries (field=…, value=…).
+DETAIL_LABELS = {
+    "field": _("Field"),
+    "value": _("Value"),
+    "code": _("Code"),
+    "name": _("Name"),
+    "rank": _("Rank"),
+    "project": _("Project"),
+    "nodes": _("Nodes"),
+    "enterprise": _("Enterprise"),
+    "row": _("Row"),
+    "column": _("Column"),
+    "reason": _("Reason"),
+}
+
+
+@register.filter
+def detail_label(key: str) -> str:
+    """An error detail's name in the user's language (an unknown key is shown as it is)."""
+    return str(DETAIL_LABELS.get(key, key))
