@@ -232,3 +232,38 @@ def test_the_api_reports_a_long_csv_cell_per_row_not_a_500(
         response = client.post("/api/v1/imports?dry_run=true", {"file": f}, **api)
     assert response.status_code == 201, response.content[:300]
     assert (response.json()["rows_valid"], response.json()["rows_error"]) == (2, 1)
+
+
+def test_a_failure_recorded_in_one_language_reads_in_each_readers_language(
+    admin, api, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The worker fails an import with no reader (default language); the page and the API show
+    the reason in the language each reader asked for, not the worker's."""
+    from django.utils import translation
+
+    from corridor.errors import ImportRejected
+    from corridor.imports import services
+
+    path = write_csv(
+        tmp_path / "a.csv",
+        [["甲有限公司", U1, "", 2024, 1, 1, 1], ["", U2, "", 2024, 1, 1, 1]],  # row 2: no name
+    )
+    batch = services.receive_path(path, admin)
+    with translation.override("zh-hans"), pytest.raises(ImportRejected):
+        services.apply_batch(batch, admin, mode="all_or_nothing")
+    batch.refresh_from_db()
+    assert batch.status == "failed" and Enterprise.objects.count() == 0
+    client = Client()
+    client.force_login(admin)
+    for language, expected, other in (
+        ("en", "All-or-nothing import stopped: 1 row has errors", "全部导入"),
+        ("zh-hans", "1", "All-or-nothing"),
+    ):
+        client.cookies["django_language"] = language
+        page = client.get(f"/imports/batch/{batch.pk}/").content.decode()
+        message = page.split('id="import-message">', 1)[1].split("</dd>", 1)[0]
+        assert expected in message and other not in message, message
+        body = (
+            Client().get(f"/api/v1/imports/{batch.pk}", HTTP_ACCEPT_LANGUAGE=language, **api).json()
+        )
+        assert expected in body["message"] and other not in body["message"], body["message"]

@@ -38,6 +38,10 @@ class ImportOut(Schema):
     year: int | None = None
 
     @staticmethod
+    def resolve_message(obj: ImportBatch) -> str:
+        return obj.message_text  # in the caller's language (Accept-Language)
+
+    @staticmethod
     def resolve_year(obj: ImportBatch) -> int | None:
         return obj.options.get("year")
 

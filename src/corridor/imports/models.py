@@ -58,6 +58,10 @@ class ImportBatch(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     facts_written = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
+    # The message as a code and parameters (imports.outcomes), rendered in each reader's language;
+    # `message` keeps the sentence in the language it was written in, for codes a later version lacks.
+    message_code = models.CharField(max_length=40, blank=True, default="")
+    message_params = models.JSONField(default=dict, blank=True)
     # The queued job applying it (core.tasks), so a job whose worker died is told from a running one.
     task_id = models.CharField(max_length=64, blank=True, default="")
     applied_at = models.DateTimeField(null=True, blank=True)
@@ -77,6 +81,13 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.filename}"
+
+    @property
+    def message_text(self) -> str:
+        """Why the import failed, in the active language."""
+        from corridor.imports.outcomes import outcome_text
+
+        return outcome_text(self.message_code, self.message_params, self.message)
 
 
 class ImportIssue(models.Model):

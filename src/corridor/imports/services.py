@@ -41,6 +41,7 @@ from corridor.engine.sheets.tabular import Layout, Table, TableError, auto_map, 
 from corridor.errors import Conflict, ImportRejected, ValidationFailed
 from corridor.imports import signals
 from corridor.imports.models import ImportBatch, ImportIssue, ImportMode, ImportStatus
+from corridor.imports.outcomes import outcome_text
 from corridor.imports.seam import (
     HEAD_ROWS,
     Chunk,
@@ -586,22 +587,13 @@ def apply_batch(
         with bulk_gc():
             _apply_rows(batch, importer, actor, report, source or current_channel())
     except AbortImport:
-        _mark(
-            batch,
-            ImportStatus.FAILED,
-            _("All-or-nothing import stopped: %(n)d rows have errors. Nothing was changed.")
-            % {"n": batch.rows_error},
-        )
+        _mark(batch, ImportStatus.FAILED, "rows_invalid", n=batch.rows_error)
         _store_issues_after_failure(batch, actor)
         raise ImportRejected(
-            batch.message, code="rows_invalid", rows_error=batch.rows_error
+            batch.message_text, code="rows_invalid", rows_error=batch.rows_error
         ) from None
     except Exception as exc:
-        _mark(
-            batch,
-            ImportStatus.FAILED,
-            _("The import failed and nothing was changed: %(e)s") % {"e": str(exc)[:300]},
-        )
+        _mark(batch, ImportStatus.FAILED, "failed", e=str(exc)[:300])
         raise
     finally:
         clear_progress(progress_key(batch))
@@ -639,7 +631,7 @@ def _apply_rows(
         timezone.now(),
         actor,
     )
-    batch.message = ""
+    batch.message, batch.message_code, batch.message_params = "", "", {}
     batch.save()
     signals.import_applied.send(
         ImportBatch, batch=batch, actor=actor, counts=batch_counts(batch), source=source
@@ -648,14 +640,19 @@ def _apply_rows(
 
 def _store_issues_after_failure(batch: ImportBatch, actor: User | None) -> None:
     """After a rolled-back all-or-nothing import, re-run validation so the report is kept."""
+    code, params = batch.message_code, dict(batch.message_params)
     batch.status = ImportStatus.UPLOADED
     validate_batch(batch, actor=actor)
-    _mark(batch, ImportStatus.FAILED, batch.message)
+    _mark(batch, ImportStatus.FAILED, code, **params)
 
 
-def _mark(batch: ImportBatch, status: str, message: str) -> None:
-    batch.status, batch.message = status, message[:500]
-    ImportBatch.objects.filter(pk=batch.pk).update(status=status, message=batch.message)
+def _mark(batch: ImportBatch, status: str, code: str, **params: Any) -> None:
+    """Record the batch's status and why (imports.outcomes code and parameters, and the sentence)."""
+    batch.status, batch.message_code, batch.message_params = status, code, params
+    batch.message = outcome_text(code, params)[:500]
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status, message=batch.message, message_code=code, message_params=params
+    )
 
 
 def batch_counts(batch: ImportBatch) -> dict[str, int]:
@@ -705,7 +702,10 @@ def queue_apply(batch: ImportBatch, actor: User | None, mode: str | None = None)
             raise Conflict(_("This import was already applied."))
         batch.mode = mode or batch.mode
         batch.status, batch.message, batch.task_id = ImportStatus.APPLYING, "", ""
-        batch.save(update_fields=["mode", "status", "message", "task_id"])
+        batch.message_code, batch.message_params = "", {}
+        batch.save(
+            update_fields=["mode", "status", "message", "message_code", "message_params", "task_id"]
+        )
         actor_id = actor.pk if actor else None
         task_id = run_task(apply_queued, batch.pk, actor_id, batch.mode)
         if task_id:
@@ -739,19 +739,17 @@ def fail_if_lost(batch: ImportBatch) -> ImportBatch:
     if batch.status != ImportStatus.APPLYING or not batch.task_id:
         return batch
     state = task_state(batch.task_id)
-    reasons = {
-        "lost": _("its worker process stopped"),
-        "failed": _("its job failed in the worker"),
-        "unknown": _("its job is no longer in the queue"),
-    }
-    if state.status not in reasons:
+    if state.status not in ("lost", "failed", "unknown"):
         return batch
-    message = _(
-        "The import stopped before finishing (%(reason)s). Nothing was changed; apply it again."
-    ) % {"reason": reasons[state.status]}
+    params = {"reason": state.status}
     ImportBatch.objects.filter(
         pk=batch.pk, status=ImportStatus.APPLYING, task_id=batch.task_id
-    ).update(status=ImportStatus.FAILED, message=message[:500])
+    ).update(
+        status=ImportStatus.FAILED,
+        message=outcome_text("stopped", params)[:500],
+        message_code="stopped",
+        message_params=params,
+    )
     clear_progress(progress_key(batch))
     batch.refresh_from_db()
     return batch
