@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from corridor.accounts.auth import require_perm
 from corridor.atlas import permissions as perms
@@ -40,6 +41,20 @@ class WeakLinkOut(Schema):
     lq: float | None
     upstream: list[str]
     upstream_covered: list[str]
+
+
+class WeightsIn(Schema):
+    """Weak-link weights w_<measure>, each 0..10 (the default where absent), declared so clients
+    and schemathesis know the range; selectors.parse_weights reads them (one rule, one home).
+    One field per measure of engine.gaps.DEFAULT_WEIGHTS (a test keeps them in step)."""
+
+    w_enterprises: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_revenue: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_employees: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_titled: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_leader: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_lq: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_coverage: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
 
 
 class LinkOut(Schema):
@@ -95,7 +110,7 @@ def chain_definition(request: SignedInRequest, key: str):  # type: ignore[no-unt
 
 
 @router.get("/chains/{key}/weak-links", response=responses({200: list[WeakLinkOut]}, 404))
-def weak_links(request: SignedInRequest, key: str):  # type: ignore[no-untyped-def]
+def weak_links(request: SignedInRequest, key: str, weights: Query[WeightsIn]):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     ranked = selectors.weak_links(selectors.get_chain(key), selectors.parse_weights(request.GET))
     return [
