@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -11,7 +11,7 @@ from pydantic import Field
 from corridor.accounts.auth import require_perm
 from corridor.atlas import permissions as perms
 from corridor.atlas import selectors, services
-from corridor.core.api_errors import BodyIn, responses
+from corridor.core.api_errors import TEXT_RULE, BodyIn, domain_rules, responses
 from corridor.core.views import SignedInRequest
 from corridor.engine.chains import chain_to_dict
 from corridor.errors import ValidationFailed
@@ -70,14 +70,21 @@ class LinkOut(Schema):
 
 class DecisionIn(BodyIn):
     node: str
-    status: str
-    note: str = ""
+    status: Literal["confirmed", "uncertain", "rejected"]  # models.DECIDED
+    note: str = Field("", max_length=300)
+
+
+# What a decision can be refused for that the schema cannot state.
+DECISION_RULES = domain_rules(
+    ("node", "", "node is a node of the current atlas"),
+    TEXT_RULE,
+)
 
 
 class TextIn(BodyIn):
-    name: str = ""
-    scope: str = ""
-    products: str = ""
+    name: str = Field("", max_length=MAX_TEXT)
+    scope: str = Field("", max_length=MAX_TEXT)
+    products: str = Field("", max_length=MAX_TEXT)
 
 
 class ClassifiedOut(Schema):
@@ -145,7 +152,9 @@ def enterprise_links(request: SignedInRequest, enterprise_id: int):  # type: ign
 
 
 @router.post(
-    "/enterprises/{enterprise_id}/decisions", response=responses({200: LinkOut}, 400, 404, 409)
+    "/enterprises/{enterprise_id}/decisions",
+    response=responses({200: LinkOut}, 400, 404, 409),
+    openapi_extra=DECISION_RULES,
 )
 def decide(request: SignedInRequest, enterprise_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.REVIEW_LINKS)

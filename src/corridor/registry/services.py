@@ -85,7 +85,9 @@ def _refuse_control_characters(values: dict[str, Any]) -> None:
             not ch.isprintable() and ch not in "\n\r\t" for ch in value
         ):
             raise ValidationFailed(
-                _("%(field)s contains control characters.") % {"field": key}, field=key
+                _("%(field)s contains control characters.") % {"field": key},
+                field=key,
+                code="control_characters",
             )
 
 
