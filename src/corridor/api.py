@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -29,10 +32,15 @@ def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     where = ".".join(str(part) for part in first.get("loc", ()))
     message = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", ""))
+    details: dict[str, Any] = {"errors": exc.errors}
+    names = [part for part in first.get("loc", ()) if isinstance(part, str)]
+    if names and names[-1] not in ("body", "payload", "query", "path"):
+        details["field"] = names[-1]  # as a domain error names it (the parameter or body field)
+        found, value = _given(request, first.get("loc", ()), names[-1])
+        if found:
+            details["value"] = value
     return api.create_response(
-        request,
-        {"error": "validation_failed", "message": message, "details": {"errors": exc.errors}},
-        status=422,
+        request, {"error": "validation_failed", "message": message, "details": details}, status=422
     )
 
 
@@ -73,3 +81,19 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+def _given(request: HttpRequest, loc: tuple[Any, ...] | list[Any], name: str) -> tuple[bool, Any]:
+    """(True, the value the client sent for the field) when it is a plain query or JSON value."""
+    if loc and loc[0] == "query" and name in request.GET:
+        return True, request.GET.get(name)
+    if loc and loc[0] == "body" and request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return False, None
+        if isinstance(body, dict) and name in body:
+            value = body[name]
+            if value is None or isinstance(value, (str, int, float, bool)):
+                return True, value
+    return False, None

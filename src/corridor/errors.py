@@ -52,6 +52,8 @@ def printable_text(value: str, field: str, keep: str = "\n\t") -> str:
     (PostgreSQL refuses NUL; nothing a user types needs the others)."""
     if any(not ch.isprintable() and ch not in keep for ch in value):
         raise ValidationFailed(
-            _("%(field)s contains control characters") % {"field": field}, field=field
+            _("%(field)s contains control characters") % {"field": field},
+            field=field,
+            code="control_characters",
         )
     return value

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from corridor.accounts.auth import require_perm
 from corridor.atlas import permissions as perms
 from corridor.atlas import selectors, services
-from corridor.core.api_errors import BodyIn, responses
+from corridor.core.api_errors import TEXT_RULE, BodyIn, domain_rules, responses
 from corridor.core.views import SignedInRequest
 from corridor.engine.chains import chain_to_dict
 from corridor.errors import ValidationFailed
@@ -42,6 +43,20 @@ class WeakLinkOut(Schema):
     upstream_covered: list[str]
 
 
+class WeightsIn(Schema):
+    """Weak-link weights w_<measure>, each 0..10 (the default where absent), declared so clients
+    and schemathesis know the range; selectors.parse_weights reads them (one rule, one home).
+    One field per measure of engine.gaps.DEFAULT_WEIGHTS (a test keeps them in step)."""
+
+    w_enterprises: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_revenue: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_employees: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_titled: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_leader: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_lq: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+    w_coverage: float | None = Field(None, ge=0, le=selectors.WEIGHT_MAX)
+
+
 class LinkOut(Schema):
     node: str
     confidence: float
@@ -55,14 +70,21 @@ class LinkOut(Schema):
 
 class DecisionIn(BodyIn):
     node: str
-    status: str
-    note: str = ""
+    status: Literal["confirmed", "uncertain", "rejected"]  # models.DECIDED
+    note: str = Field("", max_length=300)
+
+
+# What a decision can be refused for that the schema cannot state.
+DECISION_RULES = domain_rules(
+    ("node", "", "node is a node of the current atlas"),
+    TEXT_RULE,
+)
 
 
 class TextIn(BodyIn):
-    name: str = ""
-    scope: str = ""
-    products: str = ""
+    name: str = Field("", max_length=MAX_TEXT)
+    scope: str = Field("", max_length=MAX_TEXT)
+    products: str = Field("", max_length=MAX_TEXT)
 
 
 class ClassifiedOut(Schema):
@@ -95,7 +117,7 @@ def chain_definition(request: SignedInRequest, key: str):  # type: ignore[no-unt
 
 
 @router.get("/chains/{key}/weak-links", response=responses({200: list[WeakLinkOut]}, 404))
-def weak_links(request: SignedInRequest, key: str):  # type: ignore[no-untyped-def]
+def weak_links(request: SignedInRequest, key: str, weights: Query[WeightsIn]):  # type: ignore[no-untyped-def]
     require_perm(request, perms.VIEW_CHAIN)
     ranked = selectors.weak_links(selectors.get_chain(key), selectors.parse_weights(request.GET))
     return [
@@ -130,7 +152,9 @@ def enterprise_links(request: SignedInRequest, enterprise_id: int):  # type: ign
 
 
 @router.post(
-    "/enterprises/{enterprise_id}/decisions", response=responses({200: LinkOut}, 400, 404, 409)
+    "/enterprises/{enterprise_id}/decisions",
+    response=responses({200: LinkOut}, 400, 404, 409),
+    openapi_extra=DECISION_RULES,
 )
 def decide(request: SignedInRequest, enterprise_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.REVIEW_LINKS)

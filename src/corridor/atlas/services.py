@@ -24,6 +24,7 @@ from corridor.atlas.models import (
     NodeLink,
 )
 from corridor.atlas.selectors import current_definition, live_classifier
+from corridor.core.signals import announce_data_changed
 from corridor.core.tasks import run_task
 from corridor.engine.chains import ChainDefinitionError, chain_to_dict, parse_chain
 from corridor.engine.classify import THRESHOLD
@@ -117,6 +118,7 @@ def save_chain_definition(
         record_audit(
             user, AuditAction.UPDATE, chain, before, {"version": version.number}, note=note
         )
+        announce_data_changed("atlas")  # the chains that place enterprises on nodes changed
     return version
 
 
@@ -168,6 +170,7 @@ def set_chain_owners(
             chain.save(update_fields=["leader_name", "leader_title"])
             chain.anchors.set(anchors)
             record_audit(user, AuditAction.UPDATE, chain, before, after)
+            announce_data_changed("atlas")
     return chain
 
 
@@ -259,6 +262,7 @@ def classify_registry(
         run.kept_decisions = counts["kept"]
         run.finished_at, run.status = timezone.now(), "done"
         run.save()
+        announce_data_changed("atlas")  # links replaced: what reads them (target pools) is stale
     return run
 
 
@@ -422,6 +426,7 @@ def decide_link(
             before,
             snapshot(link),
         )
+        announce_data_changed("atlas")
     return link
 
 

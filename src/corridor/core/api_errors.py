@@ -3,10 +3,18 @@ route answers only with statuses it declares): one shape for every error, see co
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ModelWrapValidatorHandler, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    WithJsonSchema,
+    model_validator,
+)
 
 
 class ErrorOut(Schema):
@@ -39,3 +47,70 @@ class BodyIn(Schema):
         if isinstance(data, (list, str, int, float, bool)) or data is None:
             raise ValueError("the request body must be a JSON object")
         return handler(data)
+
+
+# Some rules refuse input the schema allows, because no JSON Schema can state them: a USCC's check
+# character, a node that must exist in the current atlas, a file that must be a spreadsheet, text
+# without control characters (Unicode categories no portable pattern names). A route that applies
+# such rules lists them with `domain_rules`: they appear under its 422 response as
+# `x-domain-rules`, each naming the `details.field` and/or `details.code` of the 422 it gives, so a
+# client (and the schemathesis test) can tell a documented refusal from a schema that says too little.
+CONTROL_CHARACTERS = "control_characters"
+
+
+def domain_rules(*rules: tuple[str, ...]) -> dict[str, Any]:
+    """openapi_extra declaring the route's domain rules: (field, code, rule in words[, error]) each,
+    naming the 422's details.field, details.code and error; an empty one matches any."""
+    keys = ("field", "code", "rule", "error")
+    listed = [{k: v for k, v in zip(keys, rule, strict=False) if v} for rule in rules]
+    return {
+        "responses": {
+            "422": {
+                "description": "The input does not validate, or breaks a rule the schema cannot "
+                "state (x-domain-rules: the error, details.field and details.code of each)",
+                "x-domain-rules": listed,
+            }
+        }
+    }
+
+
+TEXT_RULE = ("", CONTROL_CHARACTERS, "text holds no control or other non-printable characters")
+
+
+# Input types whose schema says what the services accept.
+# A sum of money (10k yuan): a JSON number, never negative, within what the columns hold. Pydantic
+# also reads a numeric string, but the schema promised strings of any form before ("" included).
+MONEY_MAX = 10**12
+Money = Annotated[
+    Decimal,
+    Field(ge=0, le=MONEY_MAX),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": MONEY_MAX}),
+]
+# A record number in a query string (core.params.id_param): ASCII digits, no leading zero (at most
+# 18 digits: always below the bigint limit); empty means "not given".
+ID_TEXT = r"^([1-9][0-9]{0,17})?$"
+# A calendar year 1900-2100 in a query string (core.params.year_param); empty means "not given".
+YEAR_TEXT = r"^((19[0-9]{2})|(20[0-9]{2})|2100)?$"
+# Text that is more than blanks (a name).
+NOT_BLANK = r"\S"
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def given_not_null(**constraints: Any) -> Any:
+    """A PATCH field that may be left out but, when given, is not null: the schema says its type
+    (no null, no null default); pydantic leaves it None when absent (exclude_unset drops it)."""
+    return Field(None, json_schema_extra=_drop_default, **constraints)
+
+
+def _written_date(value: Any) -> Any:
+    """A date is written as text (YYYY-MM-DD), as the schema says; pydantic alone also took a
+    number as seconds since 1970 (`0` became 1970-01-01)."""
+    if value is None or isinstance(value, (str, dt.date)):
+        return value
+    raise ValueError("a date is written as text, YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_written_date)]

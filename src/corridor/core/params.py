@@ -74,9 +74,12 @@ def year_param(params: Any, name: str) -> int | None:
     return value
 
 
-def number_param(params: Any, name: str) -> float | None:
+def number_param(
+    params: Any, name: str, low: float | None = None, high: float | None = None
+) -> float | None:
     """A finite decimal number from params[name] (ASCII: '1.5', '2', '1e-2'): None when absent or
-    empty, ValidationFailed (422) naming the parameter when it is not one ('nan', 'inf', '1e400')."""
+    empty, ValidationFailed (422) naming the parameter when it is not one ('nan', 'inf', '1e400')
+    or lies outside [low, high] (when given)."""
     raw = str(params.get(name, "") or "").strip()
     if not raw:
         return None
@@ -90,4 +93,18 @@ def number_param(params: Any, name: str) -> float | None:
             field=name,
             value=raw[:40],
         )
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValidationFailed(
+            _("%(name)s must be between %(low)s and %(high)s, not %(value)s")
+            % {"name": name, "low": _plain(low), "high": _plain(high), "value": raw[:40]},
+            field=name,
+            value=raw[:40],
+        )
     return value
+
+
+def _plain(bound: float | None) -> str:
+    """A bound as people write it: 10, not 10.0; no bound as '…'."""
+    if bound is None:
+        return "…"
+    return str(int(bound)) if float(bound).is_integer() else str(bound)

@@ -68,6 +68,28 @@ def run_task(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
     return str(result.id)
 
 
+def queue_once(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
+    """Queue fn for the worker unless the same call already waits in the queue; the job's id.
+
+    For work that only refreshes what later requests would otherwise build themselves (warming a
+    cache after a data change): a burst of changes queues one job, since a job not yet started
+    reads the data as they are when it runs. A job already running may have read the data before
+    the latest change, so it does not count. With CORRIDOR_TASKS_INLINE (no worker: tests, a
+    single-process set-up) nothing is queued and None is returned: the requests build as before.
+    """
+    if getattr(settings, "CORRIDOR_TASKS_INLINE", False):
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    target, values = _dotted(fn), [list(args), kwargs]
+    waiting = DBTaskResult.objects.filter(status="READY", args_kwargs__args__0=target)
+    for pk, stored in waiting.values_list("pk", "args_kwargs"):
+        if stored.get("args", [None])[1:] == values:
+            return str(pk)
+    result = call.enqueue(target, list(args), kwargs)
+    return str(result.id)
+
+
 def current_task_id() -> str | None:
     """The id of the queued job running now in this worker, or None (inline, web, CLI)."""
     return _CURRENT_TASK.get()

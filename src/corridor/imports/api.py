@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ninja import File, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from corridor.core.api_errors import responses
+from corridor.core.api_errors import domain_rules, responses
 from corridor.core.pagination import BoundedPagination
 from corridor.core.views import SignedInRequest, require_perm
 from corridor.errors import ValidationFailed
@@ -17,6 +17,22 @@ from corridor.imports import selectors, services
 from corridor.imports.models import ImportBatch, ImportMode
 
 router = Router(tags=["imports"])
+
+# What an upload can be refused for that its schema cannot state: the kinds are registered by the
+# apps (enterprises, projects, …), and whether a file is a table the importer can read is known
+# only once it is opened.
+UPLOAD_RULES = domain_rules(
+    ("kind", "", "kind is one of the registered import kinds"),
+    ("file", "", "the file has content: an empty part is no file (Django drops it)"),
+    ("year", "", "the year of the figures is not after next year"),
+    (
+        "",
+        "",
+        "the file is a spreadsheet (.xlsx, .xls, .csv) the importer can read",
+        "import_rejected",
+    ),
+)
+MONEY_UNIT = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"  # yuan per unit of the file's money columns
 
 
 class ImportOut(Schema):
@@ -91,16 +107,16 @@ def upload_file(
     return services.apply_batch(batch, request.user, mode=mode)
 
 
-@router.post("", response=responses({201: ImportOut}, 400, 409))
+@router.post("", response=responses({201: ImportOut}, 400, 409), openapi_extra=UPLOAD_RULES)
 def upload_import(
     request: SignedInRequest,
     file: File[UploadedFile],
     kind: str = "enterprises",
-    mode: str = ImportMode.VALID_ROWS,
+    mode: ImportMode = ImportMode.VALID_ROWS,
     dry_run: bool = False,
     accept_warnings: bool = False,
-    money_unit: str = "1",
-    year: int | None = None,
+    money_unit: str = Query("1", pattern=MONEY_UNIT),
+    year: int | None = Query(None, ge=1949, le=2100),
 ):  # type: ignore[no-untyped-def]
     """Upload a file of a kind (enterprises, projects); validate only (dry_run) or apply it."""
     batch = upload_file(request, file, kind, mode, dry_run, accept_warnings, money_unit, year)
@@ -121,7 +137,9 @@ def import_issues(request: SignedInRequest, import_id: int, severity: str = ""):
 
 
 @router.post("/{import_id}/apply", response=responses({200: ImportOut}, 400, 404, 409))
-def apply_import(request: SignedInRequest, import_id: int, mode: str = ImportMode.VALID_ROWS):  # type: ignore[no-untyped-def]
+def apply_import(
+    request: SignedInRequest, import_id: int, mode: ImportMode = ImportMode.VALID_ROWS
+):  # type: ignore[no-untyped-def]
     """Apply a validated (dry-run) import."""
     return services.apply_batch(_batch(request, import_id), request.user, mode=mode)
 

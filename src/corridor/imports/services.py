@@ -27,6 +27,7 @@ from corridor.core.channel import current_channel
 from corridor.core.issue_text import issue_text
 from corridor.core.pipeline import bulk_gc
 from corridor.core.reading import Opening, in_reading_child, open_import_table, reads_in_child
+from corridor.core.signals import announce_data_changed
 from corridor.core.tasks import (
     clear_progress,
     current_task_id,
@@ -636,6 +637,7 @@ def _apply_rows(
     signals.import_applied.send(
         ImportBatch, batch=batch, actor=actor, counts=batch_counts(batch), source=source
     )
+    announce_data_changed("imports")
 
 
 def _store_issues_after_failure(batch: ImportBatch, actor: User | None) -> None:
@@ -803,5 +805,6 @@ def revert_batch(
             removed=removed,
             source=source or current_channel(),
         )
+        announce_data_changed("imports")
     transaction.on_commit(lambda: importer.after_revert(batch))
     return batch

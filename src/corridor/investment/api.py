@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from corridor.accounts.auth import require_perm
-from corridor.core.api_errors import BodyIn, responses
+from corridor.core.api_errors import (
+    NOT_BLANK,
+    TEXT_RULE,
+    BodyIn,
+    IsoDate,
+    Money,
+    domain_rules,
+    responses,
+)
 from corridor.core.pagination import BoundedPagination
 from corridor.core.views import SignedInRequest
 from corridor.errors import NotFound, ValidationFailed
@@ -51,24 +61,43 @@ class ProjectOut(Schema):
 
 class ProjectIn(BodyIn):
     target_id: int
-    name: str = ""
-    node: str = ""
-    investment_amount: Decimal | None = None
-    source_channel: str = ""
-    referred_by: str = ""
-    next_step: str = ""
-    next_follow_up: dt.date | None = None
+    name: str = Field("", max_length=200)
+    node: str = Field("", max_length=80)
+    investment_amount: Money | None = None
+    source_channel: str = Field("", max_length=24)
+    referred_by: str = Field("", max_length=120)
+    next_step: str = Field("", max_length=200)
+    next_follow_up: IsoDate | None = None
+
+
+# What the pipeline's services refuse that the schemas cannot state.
+PROJECT_RULES = domain_rules(
+    ("node", "", "node is a node of the current atlas"),
+    ("referred_by", "", "a referral (source_channel referral) says who referred it"),
+    ("target", "", "the target enterprise is not deleted"),
+    TEXT_RULE,
+)
+MOVE_RULES = domain_rules(
+    (
+        "stage",
+        "",
+        "stage is a stage of the pipeline (data: investment/data/stages.yaml), and the "
+        "project meets its entry requirements",
+    ),
+    ("lost_reason", "", "lost_reason is one of the pipeline's lost reasons"),
+    TEXT_RULE,
+)
 
 
 class MoveIn(BodyIn):
     stage: str
-    note: str = ""
+    note: str = Field("", max_length=300)
     lost_reason: str = ""
 
 
 class ActivityIn(BodyIn):
-    kind: str = "note"
-    summary: str
+    kind: Literal["visit", "call", "meeting", "note"] = "note"
+    summary: str = Field(pattern=NOT_BLANK)
 
 
 class TargetsIn(Schema):
@@ -103,7 +132,11 @@ def get_project(request: SignedInRequest, project_id: int):  # type: ignore[no-u
     return selectors.get_project(request.user, project_id)
 
 
-@router.post("/projects", response=responses({201: ProjectOut}, 400, 404, 409))
+@router.post(
+    "/projects",
+    response=responses({201: ProjectOut}, 400, 404, 409),
+    openapi_extra=PROJECT_RULES,
+)
 def create_project(request: SignedInRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     target = registry_selectors.get_enterprise(payload.target_id)
@@ -113,7 +146,11 @@ def create_project(request: SignedInRequest, payload: ProjectIn):  # type: ignor
     return 201, services.create_project(target, request.user, data)
 
 
-@router.post("/projects/{project_id}/move", response=responses({200: ProjectOut}, 400, 404, 409))
+@router.post(
+    "/projects/{project_id}/move",
+    response=responses({200: ProjectOut}, 400, 404, 409),
+    openapi_extra=MOVE_RULES,
+)
 def move_project(request: SignedInRequest, project_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)
@@ -133,7 +170,11 @@ def move_project(request: SignedInRequest, project_id: int, payload: MoveIn):  #
     return services.move_stage(project, stage, request.user, payload.note, reason)
 
 
-@router.post("/projects/{project_id}/activities", response=responses({201: dict}, 400, 404, 409))
+@router.post(
+    "/projects/{project_id}/activities",
+    response=responses({201: dict}, 400, 404, 409),
+    openapi_extra=domain_rules(TEXT_RULE),
+)
 def add_activity(request: SignedInRequest, project_id: int, payload: ActivityIn):  # type: ignore[no-untyped-def]
     require_perm(request, perms.MANAGE_PIPELINE)
     project = selectors.get_project(request.user, project_id)

@@ -15,6 +15,11 @@ class InvestmentConfig(AppConfig):
         from corridor.investment.intake import ProjectImporter
 
         register(ProjectImporter())  # project imports go through the intake wing's flow
+        from corridor.core.signals import data_changed
+        from corridor.investment.tasks import queue_pool_warming
+
+        # Registry, imports and atlas data changed: the worker builds the target pools again.
+        data_changed.connect(queue_pool_warming, dispatch_uid="corridor-warm-pools")
 
 
 def _load_stages(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]

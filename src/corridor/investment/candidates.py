@@ -139,21 +139,80 @@ def scored_pool(nodes: list[str]) -> Pool:
     Building it reads every external enterprise on the nodes with its facts and titles (a whole
     chain: ~30,000 enterprises, 2-3 s), so it is kept under the atlas stamp (links, chains and
     registry data) and today's date (titles in force): in this process for the last few
-    selections, and in the shared cache for every worker.
+    selections, and in the shared cache for every worker. After a data change the worker builds
+    the pools again in the background (warm_pools, queued by the investment app when registry,
+    imports or atlas announce a change); a request that comes first builds its pool itself.
     """
     key = pool_key(nodes)
     pool = _RECENT.get(key)
     if pool is None:
         pool = cache.get(key)
         if pool is None:
-            full = build_pool(nodes)
-            pool = Pool(full.candidates, full.node_of, {}, full.places)
+            pool = _shareable(build_pool(nodes))
             cache.set(key, pool, POOL_SECONDS)
+            _remember_selection(nodes)
         _RECENT[key] = pool
         while len(_RECENT) > _RECENT_MAX:
             _RECENT.popitem(last=False)
     _RECENT.move_to_end(key)
     return pool
+
+
+def _shareable(full: Pool) -> Pool:
+    """The pool as cached: without the enterprises' details (names are read for the ranked few)."""
+    return Pool(full.candidates, full.node_of, {}, full.places)
+
+
+# The selections (sorted node lists) whose pools were last built by a request: warmed again
+# after the next change beside every whole chain, so a page in use stays warm.
+SELECTIONS_KEY = "investment:pool:selections"
+SELECTIONS_MAX = 12
+SELECTIONS_SECONDS = 7 * 24 * 3600
+
+
+def _remember_selection(nodes: list[str]) -> None:
+    chosen = sorted(nodes)
+    recent = [s for s in cache.get(SELECTIONS_KEY) or [] if s != chosen]
+    cache.set(SELECTIONS_KEY, [chosen, *recent][:SELECTIONS_MAX], SELECTIONS_SECONDS)
+
+
+def whole_chains() -> list[list[str]]:
+    """Each chain's top-level nodes (sorted), in the atlas order: the chain=… selections."""
+    index = atlas.node_index()
+    out: list[list[str]] = []
+    for chain in atlas.all_definitions():
+        nodes = sorted(
+            n for n, node in index.items() if node.chain == chain and node.parent is None
+        )
+        if nodes:
+            out.append(nodes)
+    return out
+
+
+def selections_to_warm() -> list[list[str]]:
+    """Every whole chain (the costliest pools) first, then the selections requests built lately
+    that are still top-level nodes of the current atlas."""
+    index = atlas.node_index()
+    out = whole_chains()
+    for chosen in cache.get(SELECTIONS_KEY) or []:
+        valid = [n for n in chosen if n in index and index[n].parent is None]
+        if valid == chosen and chosen not in out:
+            out.append(chosen)
+    return out
+
+
+def warm_pool(nodes: list[str]) -> bool:
+    """Build and share the nodes' pool under the current stamp unless it is there; True if built."""
+    key = pool_key(nodes)
+    if cache.has_key(key):  # a probe: nothing is unpickled
+        return False
+    cache.set(key, _shareable(build_pool(nodes)), POOL_SECONDS)
+    return True
+
+
+def pool_is_warm(nodes: list[str]) -> bool:
+    """Whether the nodes' pool as of now is in the shared cache (a request would not build it)."""
+    return bool(cache.has_key(pool_key(nodes)))
 
 
 def pool_key(nodes: list[str]) -> str:

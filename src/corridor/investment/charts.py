@@ -57,11 +57,16 @@ def map_payload(nodes: list[str], strategy: Strategy, top: int) -> dict[str, Any
     Cached under the atlas stamp (it changes with every link, chain, registry edit or import), so
     the ranking and the candidate totals are computed once per data change and selection.
     """
+    key = map_key(nodes, strategy, top)
+    return _memo(key, lambda: {**_build_payload(nodes, strategy, top), "key": key})
+
+
+def map_key(nodes: list[str], strategy: Strategy, top: int) -> str:
+    """The cache key of the map payload of the selection as of now (the atlas stamp)."""
     weights = sorted((k, float(v)) for k, v in strategy.weights.items())
     selection = json.dumps([sorted(nodes), strategy.name, weights, int(top)])
     digest = hashlib.sha256(f"{atlas_selectors.atlas_stamp()}|{selection}".encode()).hexdigest()
-    key = f"investment:map:v2:{digest[:40]}"  # v2: the payload holds its key
-    return _memo(key, lambda: {**_build_payload(nodes, strategy, top), "key": key})
+    return f"investment:map:v2:{digest[:40]}"  # v2: the payload holds its key
 
 
 # Values by key, newest last: a process memo in front of the shared cache. Keys carry the atlas

@@ -115,7 +115,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             not ch.isprintable() and ch not in "\n\t" for ch in value
         ):
             raise ValidationFailed(
-                _("%(field)s contains control characters.") % {"field": key}, field=key
+                _("%(field)s contains control characters.") % {"field": key},
+                field=key,
+                code="control_characters",
             )
     return out
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from corridor.registry.models import Enterprise
 
 MAX_TOP = 200
+DEFAULT_TOP = 50  # targets shown when the page does not say (top=…)
 
 
 def strategies() -> dict[str, Strategy]:

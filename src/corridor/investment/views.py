@@ -338,7 +338,7 @@ def _chain_name(key: str) -> str:
 def _target_context(request: SignedInRequest, index: dict | None = None) -> dict:
     nodes = targets.selected_nodes(request.GET, index)
     strategy = targets.strategy_from(request.GET)
-    top = int_param(request.GET, "top", 50, 1, targets.MAX_TOP)
+    top = int_param(request.GET, "top", targets.DEFAULT_TOP, 1, targets.MAX_TOP)
     return {"nodes": nodes, "strategy": strategy, "top": top}
 
 

@@ -6,15 +6,28 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field, StrictBool
 
 from corridor.accounts.auth import require_perm
-from corridor.core.api_errors import BodyIn, responses
+from corridor.core.api_errors import (
+    ID_TEXT,
+    NOT_BLANK,
+    TEXT_RULE,
+    YEAR_TEXT,
+    BodyIn,
+    IsoDate,
+    Money,
+    domain_rules,
+    given_not_null,
+    responses,
+)
 from corridor.core.pagination import BoundedPagination
 from corridor.core.views import SignedInRequest
 from corridor.errors import ValidationFailed
 from corridor.imports import api as imports_api
 from corridor.registry import permissions as perms
 from corridor.registry import selectors, services
+from corridor.registry.models import EnterpriseStatus
 
 router = Router(tags=["registry"])
 
@@ -50,45 +63,58 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseIn(BodyIn):
-    name: str
+    name: str = Field(pattern=NOT_BLANK, max_length=200)
     uscc: str | None = None
-    confirm_checksum: bool = False
-    legal_form: str = ""
-    established_on: dt.date | None = None
-    registered_capital: Decimal | None = None
-    address: str = ""
-    industry_code: str = ""
+    confirm_checksum: StrictBool = False
+    legal_form: str = Field("", max_length=60)
+    established_on: IsoDate | None = None
+    registered_capital: Money | None = None
+    address: str = Field("", max_length=300)
+    industry_code: str = Field("", max_length=5)
     business_scope: str = ""
     main_products: str = ""
-    is_local: bool = False
-    status: str = "operating"
+    is_local: StrictBool = False
+    status: EnterpriseStatus = EnterpriseStatus.OPERATING
 
 
 class EnterprisePatch(BodyIn):
-    name: str | None = None
+    """Only the fields given change; a field given is never null (the service refuses nulls)."""
+
+    name: str = given_not_null(pattern=NOT_BLANK, max_length=200)
     uscc: str | None = None
-    confirm_checksum: bool = False
-    legal_form: str | None = None
-    established_on: dt.date | None = None
-    address: str | None = None
-    industry_code: str | None = None
-    business_scope: str | None = None
-    main_products: str | None = None
-    is_local: bool | None = None
-    status: str | None = None
+    confirm_checksum: StrictBool = False
+    legal_form: str = given_not_null(max_length=60)
+    established_on: IsoDate | None = None
+    address: str = given_not_null(max_length=300)
+    industry_code: str = given_not_null(max_length=5)
+    business_scope: str = given_not_null()
+    main_products: str = given_not_null()
+    is_local: StrictBool = given_not_null()
+    status: EnterpriseStatus = given_not_null()
+
+
+# What the registry's services refuse that the schema above cannot state.
+ENTERPRISE_RULES = domain_rules(
+    (
+        "uscc",
+        "",
+        "a USCC has 18 characters of its alphabet; a failed check character needs confirm_checksum",
+    ),
+    TEXT_RULE,
+)
 
 
 class FiltersIn(Schema):
     q: str = ""
     county: str = ""
-    park: str = ""
+    park: str = Field("", pattern=ID_TEXT)  # read by core.params.id_param, like the page's
     title: str = ""
     size: str = ""
     locality: str = ""
     status: str = ""
     tag: str = ""
     synthetic: str = ""
-    facts_year: str = ""  # read by core.params.year_param, like the page's
+    facts_year: str = Field("", pattern=YEAR_TEXT)  # read by core.params.year_param
     sort: str = "-revenue"
 
 
@@ -127,7 +153,11 @@ def get_enterprise(request: SignedInRequest, enterprise_id: int):  # type: ignor
     return selectors.get_enterprise(enterprise_id)
 
 
-@router.post("/enterprises", response=responses({201: EnterpriseOut}, 400, 409))
+@router.post(
+    "/enterprises",
+    response=responses({201: EnterpriseOut}, 400, 409),
+    openapi_extra=ENTERPRISE_RULES,
+)
 def create_enterprise(request: SignedInRequest, payload: EnterpriseIn):  # type: ignore[no-untyped-def]
     """Create an enterprise (a USCC failing its checksum needs confirm_checksum)."""
     require_perm(request, perms.ADD_ENTERPRISE)
@@ -139,7 +169,9 @@ def create_enterprise(request: SignedInRequest, payload: EnterpriseIn):  # type:
 
 
 @router.patch(
-    "/enterprises/{enterprise_id}", response=responses({200: EnterpriseOut}, 400, 404, 409)
+    "/enterprises/{enterprise_id}",
+    response=responses({200: EnterpriseOut}, 400, 404, 409),
+    openapi_extra=ENTERPRISE_RULES,
 )
 def update_enterprise(request: SignedInRequest, enterprise_id: int, payload: EnterprisePatch):  # type: ignore[no-untyped-def]
     """Change some fields of an enterprise."""
@@ -192,6 +224,7 @@ router.add_api_operation(
     imports_api.upload_import,
     response=responses({201: imports_api.ImportOut}, 400, 409),
     operation_id="registry_upload_import",
+    openapi_extra=imports_api.UPLOAD_RULES,
 )
 for _path, _methods, _view, _errors in (
     ("/imports/{import_id}", ["GET"], imports_api.get_import, (404,)),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from corridor.accounts.models import AuditAction
 from corridor.accounts.services import record_audit, snapshot
 from corridor.core.issue_text import uscc_text
+from corridor.core.signals import announce_data_changed
 from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
 from corridor.registry.bulk import ENTERPRISE_COLUMNS, FACT_COLUMNS, refresh_latest_facts
@@ -63,6 +64,7 @@ def announce_enterprises_changed(ids: Iterable[int]) -> None:
     changed = sorted(set(ids))
     if changed:
         transaction.on_commit(lambda: _send_changed(changed), robust=True)
+        announce_data_changed("registry")  # and read models over all enterprises are stale
 
 
 def _send_changed(ids: list[int]) -> None:
@@ -83,7 +85,9 @@ def _refuse_control_characters(values: dict[str, Any]) -> None:
             not ch.isprintable() and ch not in "\n\r\t" for ch in value
         ):
             raise ValidationFailed(
-                _("%(field)s contains control characters.") % {"field": key}, field=key
+                _("%(field)s contains control characters.") % {"field": key},
+                field=key,
+                code="control_characters",
             )
 
 
