@@ -104,3 +104,21 @@ def test_a_refusal_of_schema_valid_input_names_a_rule_its_route_declares(admin_t
     assert _declared_rule(Case, Answer)
     Case.operation.path = "/api/v1/investment/projects"  # declares no rule on uscc
     assert not _declared_rule(Case, Answer)
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_has_no_duplicate_keys(client) -> None:  # type: ignore[no-untyped-def]
+    """Swagger UI reads the document as YAML and refuses a key given twice (a "422" string beside
+    django-ninja's 422 made every route with domain rules list two), leaving the docs page blank."""
+    import json
+
+    duplicated: list[list[str]] = []
+
+    def no_twice(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in pairs]
+        if len(keys) != len(set(keys)):
+            duplicated.append(keys)
+        return dict(pairs)
+
+    document = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_twice)
+    assert document["paths"] and not duplicated, duplicated[:3]

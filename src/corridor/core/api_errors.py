@@ -63,9 +63,12 @@ def domain_rules(*rules: tuple[str, ...]) -> dict[str, Any]:
     naming the 422's details.field, details.code and error; an empty one matches any."""
     keys = ("field", "code", "rule", "error")
     listed = [{k: v for k, v in zip(keys, rule, strict=False) if v} for rule in rules]
+    # The status as an int, as `responses` gives it: django-ninja merges openapi_extra into the
+    # operation, and a "422" string key beside its 422 made two "422" keys in the JSON, which
+    # Swagger UI refuses (duplicated mapping key) and so the API docs page showed nothing.
     return {
         "responses": {
-            "422": {
+            422: {
                 "description": "The input does not validate, or breaks a rule the schema cannot "
                 "state (x-domain-rules: the error, details.field and details.code of each)",
                 "x-domain-rules": listed,
