@@ -95,9 +95,11 @@ def production_command(addr: str, workers: int) -> list[str]:
 
 def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     """Start a server and wait until it answers (a minute at most)."""
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
-    )
+    # The server's log goes to a file: a pipe nobody reads fills at 64 KiB and then blocks every
+    # process that logs (a run stalled that way with all gunicorn workers waiting to write).
+    log = tempfile.NamedTemporaryFile(prefix=f"corridor-load-{port}-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    proc.log_path = log.name  # type: ignore[attr-defined]
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -105,11 +107,19 @@ def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[by
             return proc
         except OSError:
             if proc.poll() is not None:
-                tail = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                tail = Path(log.name).read_text(errors="replace")[-2000:]
                 raise SystemExit(f"server exited: {tail}") from None
             time.sleep(0.5)
     proc.terminate()
     raise SystemExit("server did not start")
+
+
+def _report_server_log(path: Path, errors: int) -> None:
+    """Print the tail of a server's log when its run had errors or it logged a traceback; delete it."""
+    text = path.read_text(errors="replace")
+    if errors or "Traceback" in text:
+        print(f"  server log ({path.stat().st_size:,} bytes), last lines:\n{text[-1500:]}")
+    path.unlink(missing_ok=True)
 
 
 def request(
@@ -277,6 +287,11 @@ def main() -> int:
             or secrets.token_urlsafe(64),
         }
         env.pop("CORRIDOR_DATABASE_URL", None)
+        # The copy is brought to this checkout's schema: a template built before a migration
+        # made every page reading the new column a 500 (and tracebacks flooded the server's log).
+        subprocess.run(
+            [PY, "-m", "corridor", "migrate", "--verbosity", "0"], env=env, check=True, cwd=ROOT
+        )
         ent, total, local = (
             int(v or 0)
             for v in _sql(
@@ -325,6 +340,7 @@ def main() -> int:
                 f" {r['p99']:7.2f} {r['errors']:6d} {r['cpu_ms']:7.0f}  {before:.1f}/{os.getloadavg()[0]:.1f}",
                 flush=True,
             )
+            _report_server_log(Path(proc.log_path), r["errors"])  # type: ignore[attr-defined]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -102,6 +102,11 @@ def main() -> int:
         print(f"no database at {args.db}: cp /work/demo/var/corridor.sqlite3 var/ first")
         return 0
     setup(args.db)
+    from django.core.management import call_command
+
+    # The copy is brought to this checkout's schema (a template built before a migration would
+    # make the pages that read a new column fail).
+    call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client
