@@ -139,3 +139,39 @@ def test_leaders_pull_suppliers_follow(registry) -> None:  # type: ignore[no-unt
     assert all(g["for_node"].id == "nev.vehicle" for g in gaps)
     page = client.get(f"/investment/targets/leader/{leader.pk}/").content.decode()
     assert "婺城整车有限公司" in page and gaps[0]["node"].name_zh in page
+
+
+def test_kept_target_rows_carry_each_readers_csrf_token_and_the_current_projects(registry) -> None:  # type: ignore[no-untyped-def]
+    """The ranked rows are rendered once and kept; each reader still gets forms that pass the
+    CSRF check with his own session, a lead made meanwhile shows at once, and a leader (who may
+    not make leads) never sees the buttons an analyst's rendering had."""
+    import re
+
+    url = "/investment/targets/?node=nev.battery&top=10"
+    tokens = []
+    for name in ("ana1", "ana2"):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user_with_role("investment_analyst", name))
+        page = client.get(url).content.decode()
+        row_form = page[page.index('id="targets"') :]
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row_form)[1])
+        assert "__corridor_csrf_slot__" not in page
+    big = registry["big"]
+    response = client.post(
+        "/investment/projects/new/",
+        {"target": big.pk, "node": "nev.battery", "quick": "1", "csrfmiddlewaretoken": tokens[1]},
+    )
+    assert response.status_code == 302  # the kept rows' form passed ana2's CSRF check
+    project = Project.objects.get(target=big)
+    assert f'href="/investment/projects/{project.pk}/"' in client.get(url).content.decode()
+    viewer = user_with_role("investment_analyst", "ana3")
+    viewer.groups.clear()  # an analyst's ranking rights without the pipeline's
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["rank_targets", "view_targetlist"])
+    )
+    reader = Client()
+    reader.force_login(viewer)
+    page = reader.get(url).content.decode()
+    assert "常州大电池有限公司" in page and "make-lead" not in page

@@ -79,6 +79,7 @@ def ranked(
     if not nodes:
         return {"rows": [], "considered": 0, "strategy": strategy}
     top = max(1, min(int(top), MAX_TOP))
+    key = ""
     if pool is not None:
         result = _ranked(nodes, strategy, top, pool)
     else:
@@ -98,7 +99,9 @@ def ranked(
         ).values_list("target_id", "pk")
     )
     rows = [{**row, "project": open_projects.get(row["id"])} for row in result["rows"]]
-    return {**result, "rows": rows}
+    # `key` names this ranking in this process (empty when the caller gave the pool): with the
+    # open projects it is everything the rows show, so a page may keep their rendering under it.
+    return {**result, "rows": rows, "key": key}
 
 
 # This process's recent rankings (shared by requests: callers copy a row before changing it).
