@@ -82,8 +82,7 @@ def test_a_new_policy_version_leaves_stored_evaluations_untouched(officer) -> No
     assess_all(ent, officer)
     services.evaluate_enterprises(None, ON)
     stored = {
-        r.pk: (r.verdict, r.criteria, r.inputs_hash, r.is_current)
-        for r in Evaluation.objects.all()
+        r.pk: (r.verdict, r.criteria, r.inputs_hash, r.is_current) for r in Evaluation.objects.all()
     }
     text = (POLICY_DIR / "high_tech@2016.yaml").read_text(encoding="utf-8")
     text = text.replace('version: "2016"', 'version: "2026"').replace(
@@ -96,7 +95,10 @@ def test_a_new_policy_version_leaves_stored_evaluations_untouched(officer) -> No
         assert (row.verdict, row.criteria, row.inputs_hash, row.is_current) == stored[row.pk]
     new = Evaluation.objects.get(enterprise=ent, policy_id="high_tech", version="2026")
     assert new.verdict in ("near", "not_qualified") and new.pk not in stored
-    assert policies.in_force(ON)[[p.id for p in policies.in_force(ON)].index("high_tech")].version == "2026"
+    assert (
+        policies.in_force(ON)[[p.id for p in policies.in_force(ON)].index("high_tech")].version
+        == "2026"
+    )
 
 
 def test_upload_refuses_bad_yaml_precisely(officer) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +125,9 @@ def test_assessments_are_validated_and_kept_as_history(officer) -> None:  # type
     assert latest["value"] == 75 and latest["source"] == "b" and latest["by"] == "tech"
 
 
-def test_registry_edit_and_import_signals_reevaluate(officer, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_registry_edit_and_import_signals_reevaluate(
+    officer, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     from corridor.registry import services as registry_services
 
     ent = near_high_tech()
@@ -157,7 +161,9 @@ def test_qualified_not_titled_list_and_counts(officer) -> None:  # type: ignore[
     services.evaluate_enterprises(None, ON)
     policy = selectors.policy_in_force("high_tech", ON)
     f = selectors.ListFilters()
-    assert [r.enterprise_id for r in selectors.cultivation_list(policy, "qualified", f, ON)] == [ent.pk]
+    assert [r.enterprise_id for r in selectors.cultivation_list(policy, "qualified", f, ON)] == [
+        ent.pk
+    ]
     expiring = selectors.cultivation_list(policy, "expiring", f, ON)
     assert [r.enterprise_id for r in expiring] == [titled.pk]
     short = selectors.ListFilters(days=30)

@@ -21,6 +21,10 @@ router = Router(tags=["qualify"])
 MAX_ROWS = 500
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 class EvaluationOut(Schema):
     enterprise: int | None
     as_of: str
@@ -53,7 +57,9 @@ def _day(request: SignedInRequest) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed(f"as_of must be a date YYYY-MM-DD, not {raw[:20]!r}", field="as_of") from None
+        raise ValidationFailed(
+            f"as_of must be a date YYYY-MM-DD, not {raw[:20]!r}", field="as_of"
+        ) from None
 
 
 @router.get(
@@ -97,7 +103,7 @@ class _BadInput(ValidationFailed):
 
 
 @router.post(
-    "/enterprises/{enterprise_id}/what-if", response=responses({200: EvaluationOut}, 404)
+    "/enterprises/{enterprise_id}/what-if", response=responses({200: EvaluationOut}, 400, 404)
 )
 def what_if(request: SignedInRequest, enterprise_id: int, payload: dict[str, Any] = Body(...)):  # type: ignore[no-untyped-def]  # noqa: B008
     """The verdicts with overrides {facts: {year: {fact: v}}, assessments, ip_holdings}; writes nothing."""
@@ -136,9 +142,7 @@ def cultivation_list(request: SignedInRequest, policy_id: str, kind: str):  # ty
                 "as_of": r.as_of.isoformat(),
                 "path": r.path,
                 "gap_count": r.gap_count,
-                "title_expires_on": expiry[r.enterprise_id].isoformat()
-                if expiry.get(r.enterprise_id)
-                else None,
+                "title_expires_on": _iso(expiry.get(r.enterprise_id)),
             }
             for r in rows
         ],

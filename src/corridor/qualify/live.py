@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from corridor.core.params import MAX_ID
 from corridor.engine.qualify import PolicyResult, evaluate, what_if
 from corridor.engine.qualify.inputs import InputError, parse_enterprise, parse_request
 from corridor.engine.qualify.model import Enterprise
@@ -16,7 +17,7 @@ from corridor.qualify import policies, records
 
 
 def stored_enterprise(pk: int, on: date) -> Enterprise:
-    record = records.enterprise_record(pk, on)
+    record = records.enterprise_record(pk, on) if 1 <= pk <= MAX_ID else None
     if record is None:
         raise NotFound(_("No such enterprise, or its registry figures cannot be read."))
     return record

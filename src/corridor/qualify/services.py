@@ -21,6 +21,7 @@ from corridor.engine.qualify.columnar import columns_from_enterprises, evaluate_
 from corridor.engine.qualify.command import criterion_json
 from corridor.engine.qualify.inputs import parse_enterprise
 from corridor.engine.qualify.loader import POLICY_DIR, Problem
+from corridor.engine.qualify.messages import explain
 from corridor.engine.qualify.model import NEAR, QUALIFIED, Enterprise, PolicyResult
 from corridor.errors import Conflict, ValidationFailed
 from corridor.qualify import policies as stored
@@ -145,9 +146,17 @@ def record_assessment(
 
 
 def result_record(result: PolicyResult) -> dict[str, Any]:
-    """The stored form of an explained result: criteria and path as the engine's JSON (English)."""
+    """The stored form of an explained result: criteria and path as the engine's JSON (English
+    labels and sentences, the Chinese ones beside them as label_zh and message_zh)."""
+    criteria = []
+    for r in result.criteria:
+        row = criterion_json(r, "en")
+        row["label_zh"] = r.label.zh
+        if "message" in row:
+            row["message_zh"] = explain(r, "zh-hans")
+        criteria.append(row)
     return {
-        "criteria": [criterion_json(r, "en") for r in result.criteria],
+        "criteria": criteria,
         "path": [r.id for r in result.path],
         "gap_count": len(result.path),
         "gap_progress": min((r.progress or 0.0 for r in result.path), default=None),

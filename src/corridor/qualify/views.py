@@ -1,1 +1,307 @@
-"""Cultivation pages."""
+"""Cultivation pages: overview, enterprise qualification with what-if and assessments, cultivation
+lists with export, policy versions with upload."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from corridor.core.tasks import read_progress
+from corridor.core.views import SignedInRequest
+from corridor.core.views import active_language as _lang
+from corridor.core.views import perm_required as _perm
+from corridor.engine.qualify import PolicyError, PolicyResult
+from corridor.engine.qualify import metrics as m
+from corridor.engine.qualify.messages import explain
+from corridor.errors import Conflict, ValidationFailed
+from corridor.qualify import exporting, forms, live, selectors, services
+from corridor.qualify import permissions as perms
+from corridor.registry import selectors as registry_selectors
+
+LIST_LABELS = {
+    "qualified": gettext_lazy("Qualified, not yet titled"),
+    "near": gettext_lazy("Near (smallest shortfall first)"),
+    "expiring": gettext_lazy("Titles expiring"),
+}
+VERDICT_LABELS = {
+    "qualified": gettext_lazy("Qualified"),
+    "near": gettext_lazy("Near"),
+    "not_qualified": gettext_lazy("Not qualified"),
+    "needs_data": gettext_lazy("Needs data"),
+}
+STATUS_LABELS = {
+    "met": gettext_lazy("met"),
+    "unmet": gettext_lazy("unmet"),
+    "unknown": gettext_lazy("unknown"),
+    "manual_review": gettext_lazy("expert review"),
+    "not_applicable": gettext_lazy("not applicable"),
+}
+WHAT_IF_FACTS = ("revenue", "rd_expense", "employees", "rd_staff", "high_tech_income")
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@login_required
+@_perm(perms.VIEW_QUALIFICATION)
+def index(request: SignedInRequest) -> HttpResponse:
+    """Qualified and near counts per policy in force, each with its rule version and lists."""
+    context = {
+        "counts": selectors.verdict_counts(_today()),
+        "evaluated": selectors.evaluated_count(),
+        "progress": read_progress(services.RUN_KEY),
+        "lists": LIST_LABELS,
+        "today": _today(),
+    }
+    return render(request, "qualify/index.html", context)
+
+
+@login_required
+@_perm(perms.MANAGE_POLICIES)
+@require_POST
+def run_batch(request: SignedInRequest) -> HttpResponse:
+    """Evaluate the whole registry in the background (incremental), with progress on the overview."""
+    try:
+        services.start_batch(_today())
+        messages.success(request, _("Qualification run started."))
+    except Conflict as exc:
+        messages.info(request, exc.message)
+    return redirect("qualify:index")
+
+
+def _shown(results: list[PolicyResult]) -> list[dict[str, Any]]:
+    """Results with each criterion's sentence in the user's language, for the templates."""
+    lang = _lang()
+    policies = {p.key: p for p in selectors.stored.in_force(_today())}
+    policies |= selectors.stored.stored_policies()
+    out = []
+    for r in results:
+        policy = policies.get(r.policy_key)
+        rows = [
+            {
+                "row": c,
+                "label": c.label.get(lang),
+                "status": STATUS_LABELS.get(c.status, c.status),
+                "message": explain(c, lang),
+                "indent": c.depth,
+            }
+            for c in r.criteria
+        ]
+        out.append(
+            {
+                "result": r,
+                "policy": policy,
+                "name": policy.name.get(lang) if policy else r.policy,
+                "verdict": VERDICT_LABELS.get(r.verdict, r.verdict),
+                "rows": rows,
+                "path": [explain(c, lang) for c in r.path],
+            }
+        )
+    return out
+
+
+@login_required
+@_perm(perms.VIEW_QUALIFICATION)
+def enterprise(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Every policy in force for one enterprise: verdict, score, criteria, shortfalls; what-if."""
+    ent = registry_selectors.get_enterprise(pk)
+    results = live.evaluate_stored(pk, _today())
+    context = {
+        "ent": ent,
+        "shown": _shown(results),
+        "history": selectors.assessment_history(pk)[:50],
+        "form": forms.AssessmentForm(initial={"as_of": _today()}),
+        "what_if_facts": [(k, m.FACTS[k]) for k in WHAT_IF_FACTS],
+        "assessments": list(m.ASSESSMENTS.items()),
+        "year": _today().year - 1,
+        "lang": _lang(),
+    }
+    return render(request, "qualify/enterprise.html", context)
+
+
+def _overrides(post: Any, year: int) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for key in WHAT_IF_FACTS:
+        raw = str(post.get(f"fact_{key}", "") or "").strip()
+        if raw:
+            try:
+                facts[key] = float(raw)
+            except ValueError:
+                raise ValidationFailed(
+                    _("%(f)s must be a number.") % {"f": m.FACTS[key].en}, field=key
+                ) from None
+    judged: dict[str, Any] = {}
+    for key, metric in m.ASSESSMENTS.items():
+        raw = str(post.get(f"assess_{key}", "") or "").strip()
+        if not raw:
+            continue
+        if metric.value_type == m.BOOLEAN:
+            judged[key] = raw == "yes"
+        else:
+            try:
+                judged[key] = float(raw)
+            except ValueError:
+                raise ValidationFailed(
+                    _("%(f)s must be a number.") % {"f": metric.en}, field=key
+                ) from None
+    ip: dict[str, Any] = {}
+    raw = str(post.get("ip_invention_patent", "") or "").strip()
+    if raw:
+        try:
+            ip["invention_patent"] = int(raw)
+        except ValueError:
+            raise ValidationFailed(_("Patents must be a whole number."), field="ip") from None
+    return {"facts": {year: facts} if facts else {}, "assessments": judged, "ip_holdings": ip}
+
+
+@login_required
+@_perm(perms.ASSESS_ENTERPRISE)
+@require_POST
+def what_if(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The verdicts re-rendered with the posted overrides; nothing is written."""
+    year = _today().year - 1
+    try:
+        results = live.what_if_stored(pk, _today(), _overrides(request.POST, year))
+        context: dict[str, Any] = {"shown": _shown(results), "what_if": True}
+    except ValidationFailed as exc:
+        context = {"shown": [], "error": exc.message, "what_if": True}
+    return render(request, "qualify/_results.html", context)
+
+
+@login_required
+@_perm(perms.ASSESS_ENTERPRISE)
+@require_POST
+def assess(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Record one assessment (who, when, source) and evaluate the enterprise again."""
+    form = forms.AssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_assessment(
+                pk,
+                form.cleaned_data["key"],
+                form.parsed_value(),
+                form.cleaned_data["source"],
+                form.cleaned_data["as_of"],
+                request.user,
+            )
+            messages.success(request, _("Assessment recorded."))
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request, _("Check the assessment form: %(e)s") % {"e": form.errors.as_text()}
+        )
+    return redirect("qualify:enterprise", pk=pk)
+
+
+def _list_context(request: SignedInRequest, policy_id: str, kind: str) -> dict[str, Any]:
+    on = _today()
+    filters = selectors.ListFilters.from_query(request.GET)
+    policy = selectors.policy_in_force(policy_id, on)
+    qs = selectors.cultivation_list(policy, kind, filters, on)
+    return {"policy": policy, "kind": kind, "filters": filters, "qs": qs, "on": on}
+
+
+@login_required
+@_perm(perms.VIEW_QUALIFICATION)
+def cultivation_list(request: SignedInRequest, policy_id: str, kind: str) -> HttpResponse:
+    """One cultivation list of the version in force, filtered by park, node, county, size band."""
+    context = _list_context(request, policy_id, kind)
+    page = Paginator(context["qs"], 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    expiry = selectors.title_expiry([r.enterprise_id for r in rows], policy_id)
+    lang = _lang()
+    field = "message" if lang.startswith("en") else "message_zh"
+    context |= {
+        "page": page,
+        "rows": [
+            {
+                "eval": r,
+                "verdict": VERDICT_LABELS.get(r.verdict, r.verdict),
+                "expires": expiry.get(r.enterprise_id),
+                "messages": [c.get(field, "") for c in r.criteria if c["id"] in r.path],
+            }
+            for r in rows
+        ],
+        "lists": LIST_LABELS,
+        "label": LIST_LABELS.get(kind, kind),
+        "name": context["policy"].name.get(lang),
+        "parks": registry_selectors.parks(),
+        "counties": registry_selectors.county_options(),
+        "query": context["filters"].query(),
+    }
+    return render(request, "qualify/list.html", context)
+
+
+@login_required
+@_perm(perms.EXPORT_CULTIVATION)
+def cultivation_export(request: SignedInRequest, policy_id: str, kind: str) -> HttpResponseBase:
+    """The cultivation list as Excel (at most 50,000 rows), with the rule version."""
+    context = _list_context(request, policy_id, kind)
+    rows = list(context["qs"][:50_000])
+    expiry = selectors.title_expiry([r.enterprise_id for r in rows], policy_id)
+    label = str(LIST_LABELS.get(kind, kind))
+    stream = exporting.cultivation_xlsx(context["policy"], label, rows, expiry, _lang())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        stream, as_attachment=True, filename=f"cultivation-{policy_id}-{kind}-{stamp}.xlsx"
+    )
+
+
+@login_required
+@_perm(perms.VIEW_QUALIFICATION)
+def policy_list(request: SignedInRequest) -> HttpResponse:
+    """Every stored policy version, which is in force, and the upload form."""
+    in_force = {p.key for p in selectors.stored.in_force(_today())}
+    parsed = selectors.stored.stored_policies()
+    lang = _lang()
+    rows = [
+        {"row": v, "policy": parsed.get(v.key), "in_force": v.key in in_force}
+        for v in selectors.policy_versions()
+    ]
+    context = {"rows": rows, "form": forms.PolicyUploadForm(), "errors": [], "lang": lang}
+    if request.method == "POST":
+        if not request.user.has_perm(perms.MANAGE_POLICIES):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        form = forms.PolicyUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read(300_000).decode("utf-8")
+                row = services.upload_policy(text, request.user, upload.name[:80])
+                messages.success(request, _("Policy version %(k)s stored.") % {"k": row.key})
+                return redirect("qualify:policies")
+            except UnicodeDecodeError:
+                context["errors"] = [_("The file is not UTF-8 text.")]
+            except PolicyError as exc:
+                context["errors"] = [str(p) for p in exc.problems]
+    return render(request, "qualify/policies.html", context)
+
+
+@login_required
+@_perm(perms.VIEW_QUALIFICATION)
+def policy_detail(request: SignedInRequest, key: str) -> HttpResponse:
+    """One stored policy version's YAML as stored."""
+    row = selectors.get_policy_version(key)
+    policy = selectors.stored.stored_policies().get(row.key)
+    return render(request, "qualify/policy.html", {"row": row, "policy": policy, "lang": _lang()})
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

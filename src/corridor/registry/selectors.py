@@ -598,13 +598,17 @@ def enterprise_with_uscc(uscc: str) -> Enterprise | None:
 
 def enterprises_written_by_import(batch_id: int) -> Iterator[int]:
     """Ids of every enterprise an import created or whose record or yearly facts it wrote."""
-    yield from Enterprise.all_objects.filter(created_by_import_id=batch_id).values_list(
-        "pk", flat=True
-    ).iterator(chunk_size=5000)
+    yield from (
+        Enterprise.all_objects.filter(created_by_import_id=batch_id)
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=5000)
+    )
     changes = ImportChange.objects.filter(batch_id=batch_id)
-    yield from changes.filter(record_type="enterprise").values_list(
-        "record_id", flat=True
-    ).iterator(chunk_size=5000)
+    yield from (
+        changes.filter(record_type="enterprise")
+        .values_list("record_id", flat=True)
+        .iterator(chunk_size=5000)
+    )
     facts = changes.filter(record_type="facts").values("record_id")
     for rows in (
         EnterpriseYearFacts.objects.filter(created_by_import_id=batch_id),
@@ -647,8 +651,9 @@ def qualification_inputs(
     for row in Enterprise.objects.filter(pk__in=enterprise_ids).values(
         "pk", "name", "established_on", "industry_code", "park_id", "county_code", "size_band"
     ):
-        pk = row.pop("pk")
-        found[pk] = {**row, "year_facts": [], "ip": [], "titles": [], "platforms": []}
+        values: dict[str, Any] = dict(row)
+        pk: int = values.pop("pk")
+        found[pk] = {**values, "year_facts": [], "ip": [], "titles": [], "platforms": []}
     facts = EnterpriseYearFacts.objects.filter(enterprise_id__in=list(found))
     if first_year is not None:
         facts = facts.filter(year__gte=first_year)

@@ -7,76 +7,189 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0004_list_sort_indexes'),
+        ("registry", "0004_list_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=48, verbose_name='assessment')),
-                ('value', models.JSONField(verbose_name='value')),
-                ('source', models.CharField(max_length=200, verbose_name='source')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualification_assessments', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=48, verbose_name="assessment")),
+                ("value", models.JSONField(verbose_name="value")),
+                ("source", models.CharField(max_length=200, verbose_name="source")),
+                ("as_of", models.DateField(verbose_name="as of")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualification_assessments",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment',
-                'verbose_name_plural': 'assessments',
-                'indexes': [models.Index(fields=['enterprise', 'key', '-as_of', '-id'], name='qualify_assess_idx')],
+                "verbose_name": "assessment",
+                "verbose_name_plural": "assessments",
+                "indexes": [
+                    models.Index(
+                        fields=["enterprise", "key", "-as_of", "-id"], name="qualify_assess_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy_id', models.CharField(max_length=48, verbose_name='policy')),
-                ('version', models.CharField(max_length=16, verbose_name='version')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('verdict', models.CharField(choices=[('qualified', 'Qualified'), ('near', 'Near'), ('not_qualified', 'Not qualified'), ('needs_data', 'Needs data')], max_length=16, verbose_name='verdict')),
-                ('score', models.FloatField(blank=True, null=True, verbose_name='score')),
-                ('criteria', models.JSONField(default=list, verbose_name='criteria')),
-                ('path', models.JSONField(default=list, verbose_name='cheapest path')),
-                ('gap_count', models.PositiveSmallIntegerField(default=0, verbose_name='criteria to close')),
-                ('gap_progress', models.FloatField(blank=True, null=True, verbose_name='progress towards the threshold')),
-                ('to_confirm', models.BooleanField(default=False, verbose_name='to be confirmed')),
-                ('inputs_hash', models.CharField(max_length=40, verbose_name='inputs hash')),
-                ('is_current', models.BooleanField(default=True, verbose_name='current')),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='computed at')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualification_evaluations', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("policy_id", models.CharField(max_length=48, verbose_name="policy")),
+                ("version", models.CharField(max_length=16, verbose_name="version")),
+                ("as_of", models.DateField(verbose_name="as of")),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("qualified", "Qualified"),
+                            ("near", "Near"),
+                            ("not_qualified", "Not qualified"),
+                            ("needs_data", "Needs data"),
+                        ],
+                        max_length=16,
+                        verbose_name="verdict",
+                    ),
+                ),
+                ("score", models.FloatField(blank=True, null=True, verbose_name="score")),
+                ("criteria", models.JSONField(default=list, verbose_name="criteria")),
+                ("path", models.JSONField(default=list, verbose_name="cheapest path")),
+                (
+                    "gap_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="criteria to close"),
+                ),
+                (
+                    "gap_progress",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="progress towards the threshold"
+                    ),
+                ),
+                ("to_confirm", models.BooleanField(default=False, verbose_name="to be confirmed")),
+                ("inputs_hash", models.CharField(max_length=40, verbose_name="inputs hash")),
+                ("is_current", models.BooleanField(default=True, verbose_name="current")),
+                (
+                    "computed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="computed at"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualification_evaluations",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation',
-                'verbose_name_plural': 'evaluations',
-                'indexes': [models.Index(fields=['policy_id', 'version', 'verdict', 'is_current'], name='qualify_eval_list'), models.Index(fields=['enterprise', 'is_current'], name='qualify_eval_ent')],
+                "verbose_name": "evaluation",
+                "verbose_name_plural": "evaluations",
+                "indexes": [
+                    models.Index(
+                        fields=["policy_id", "version", "verdict", "is_current"],
+                        name="qualify_eval_list",
+                    ),
+                    models.Index(fields=["enterprise", "is_current"], name="qualify_eval_ent"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy_id', models.CharField(max_length=48, verbose_name='policy')),
-                ('version', models.CharField(max_length=16, verbose_name='version')),
-                ('yaml_text', models.TextField(verbose_name='YAML')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('origin', models.CharField(choices=[('shipped', 'Shipped with the software'), ('uploaded', 'Uploaded by an administrator')], default='shipped', max_length=12, verbose_name='origin')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("policy_id", models.CharField(max_length=48, verbose_name="policy")),
+                ("version", models.CharField(max_length=16, verbose_name="version")),
+                ("yaml_text", models.TextField(verbose_name="YAML")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("shipped", "Shipped with the software"),
+                            ("uploaded", "Uploaded by an administrator"),
+                        ],
+                        default="shipped",
+                        max_length=12,
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy version',
-                'verbose_name_plural': 'policy versions',
-                'ordering': ['policy_id', 'version'],
-                'permissions': [('view_qualification', 'Can view qualifications and cultivation lists'), ('assess_enterprise', 'Can enter assessments and run what-if'), ('manage_policies', 'Can upload policy versions and run the batch'), ('export_cultivation', 'Can export cultivation lists')],
-                'constraints': [models.UniqueConstraint(fields=('policy_id', 'version'), name='qualify_policy_version')],
+                "verbose_name": "policy version",
+                "verbose_name_plural": "policy versions",
+                "ordering": ["policy_id", "version"],
+                "permissions": [
+                    ("view_qualification", "Can view qualifications and cultivation lists"),
+                    ("assess_enterprise", "Can enter assessments and run what-if"),
+                    ("manage_policies", "Can upload policy versions and run the batch"),
+                    ("export_cultivation", "Can export cultivation lists"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("policy_id", "version"), name="qualify_policy_version"
+                    )
+                ],
             },
         ),
     ]
