@@ -651,9 +651,9 @@ def qualification_inputs(
     for row in Enterprise.objects.filter(pk__in=enterprise_ids).values(
         "pk", "name", "established_on", "industry_code", "park_id", "county_code", "size_band"
     ):
-        values: dict[str, Any] = dict(row)
-        pk: int = values.pop("pk")
-        found[pk] = {**values, "year_facts": [], "ip": [], "titles": [], "platforms": []}
+        base: dict[str, Any] = dict(row)
+        pk: int = base.pop("pk")
+        found[pk] = {**base, "year_facts": [], "ip": [], "titles": [], "platforms": []}
     facts = EnterpriseYearFacts.objects.filter(enterprise_id__in=list(found))
     if first_year is not None:
         facts = facts.filter(year__gte=first_year)
