@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from corridor.engine.qualify import metrics as m
 
 
 def assessment_choices() -> list[tuple[str, str]]:
-    return [(k, f"{v.zh} / {v.en}") for k, v in m.ASSESSMENTS.items()]
+    """The assessments an officer may enter, named in the active language (read at each render)."""
+    english = (get_language() or "zh-hans").startswith("en")
+    return [(k, v.en if english else v.zh) for k, v in m.ASSESSMENTS.items()]
 
 
 class AssessmentForm(forms.Form):

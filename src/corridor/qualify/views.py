@@ -24,7 +24,7 @@ from corridor.core.views import active_language as _lang
 from corridor.core.views import perm_required as _perm
 from corridor.engine.qualify import PolicyError, PolicyResult
 from corridor.engine.qualify import metrics as m
-from corridor.engine.qualify.messages import explain
+from corridor.engine.qualify.messages import explain, number
 from corridor.errors import Conflict, ValidationFailed
 from corridor.qualify import exporting, forms, live, selectors, services
 from corridor.qualify import permissions as perms
@@ -48,6 +48,38 @@ STATUS_LABELS = {
     "manual_review": gettext_lazy("expert review"),
     "not_applicable": gettext_lazy("not applicable"),
 }
+PERIOD_LABELS = {
+    "latest": gettext_lazy("latest year"),
+    "last_3_years": gettext_lazy("last 3 fiscal years"),
+    "each_last_2_years": gettext_lazy("each of the last 2 years"),
+    "sum_last_2_years": gettext_lazy("last 2 years combined"),
+    "sum_last_3_years": gettext_lazy("last 3 years combined"),
+    "avg_last_2_years": gettext_lazy("2-year average"),
+    "cagr_2_years": gettext_lazy("2-year CAGR"),
+    "growth_1_year": gettext_lazy("growth over the prior year"),
+    "growth_avg_2_years": gettext_lazy("2-year average growth"),
+    "current": gettext_lazy("on the day"),
+}
+UNIT_LABELS = {
+    m.MONEY: gettext_lazy("10k yuan"),
+    m.PERSONS: gettext_lazy("persons"),
+    m.ITEMS: gettext_lazy("items"),
+    m.YEARS: gettext_lazy("years"),
+    m.PERCENT: "%",
+    m.POINTS: gettext_lazy("points"),
+}
+SOURCE_LABELS = {
+    "year_facts": gettext_lazy("registry yearly facts"),
+    "ip_holdings": gettext_lazy("registry IP holdings"),
+    "established_on": gettext_lazy("registration date"),
+    "assessments": gettext_lazy("assessment"),
+    "titles": gettext_lazy("registry titles"),
+    "platforms": gettext_lazy("registry R&D platforms"),
+    "industry_code": gettext_lazy("industry code"),
+    "sectors": gettext_lazy("industry code"),
+    "what-if": gettext_lazy("what-if"),
+}
+RUN_LABELS = {"running": gettext_lazy("running"), "done": gettext_lazy("finished")}
 WHAT_IF_FACTS = ("revenue", "rd_expense", "employees", "rd_staff", "high_tech_income")
 
 
@@ -63,6 +95,7 @@ def index(request: SignedInRequest) -> HttpResponse:
         "counts": selectors.verdict_counts(_today()),
         "evaluated": selectors.evaluated_count(),
         "progress": read_progress(services.RUN_KEY),
+        "run_labels": RUN_LABELS,
         "lists": LIST_LABELS,
         "today": _today(),
     }
@@ -82,6 +115,20 @@ def run_batch(request: SignedInRequest) -> HttpResponse:
     return redirect("qualify:index")
 
 
+def _figure(value: Any, unit: str) -> str:
+    """A criterion's value or threshold as a person reads it: yes/no, a percentage, a number."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, str):  # a tiers node on the sector: the sector's name
+        labels = m.SECTOR_LABELS.get(value)
+        return labels[1 if _lang().startswith("en") else 0] if labels else value
+    if unit == m.PERCENT:
+        return f"{number(float(value) * 100)}%"
+    return number(value)
+
+
 def _shown(results: list[PolicyResult]) -> list[dict[str, Any]]:
     """Results with each criterion's sentence in the user's language, for the templates."""
     lang = _lang()
@@ -97,6 +144,11 @@ def _shown(results: list[PolicyResult]) -> list[dict[str, Any]]:
                 "status": STATUS_LABELS.get(c.status, c.status),
                 "message": explain(c, lang),
                 "indent": c.depth,
+                "value": _figure(c.value, c.unit),
+                "threshold": _figure(c.threshold, c.unit),
+                "unit": "" if c.unit == m.PERCENT else UNIT_LABELS.get(c.unit, c.unit),
+                "period": PERIOD_LABELS.get(c.period, c.period),
+                "source": SOURCE_LABELS.get(c.source, c.source),
             }
             for c in r.criteria
         ]
@@ -122,7 +174,12 @@ def enterprise(request: SignedInRequest, pk: int) -> HttpResponse:
     context = {
         "ent": ent,
         "shown": _shown(results),
-        "history": selectors.assessment_history(pk)[:50],
+        "history": [
+            {"row": a, "value": _figure(a.value, m.ASSESSMENTS[a.key].unit)}
+            if a.key in m.ASSESSMENTS
+            else {"row": a, "value": str(a.value)}
+            for a in selectors.assessment_history(pk)[:50]
+        ],
         "form": forms.AssessmentForm(initial={"as_of": _today()}),
         "what_if_facts": [(k, m.FACTS[k]) for k in WHAT_IF_FACTS],
         "assessments": list(m.ASSESSMENTS.items()),
