@@ -28,6 +28,7 @@ from corridor.investment.models import (
     TargetEntry,
     Team,
 )
+from corridor.qualify.models import Assessment, Evaluation
 from corridor.registry.models import Enterprise
 
 # --- atlas -----------------------------------------------------------------------------------
@@ -165,3 +166,16 @@ def forget_synthetic_projects() -> None:
     Project.all_objects.filter(Q(is_synthetic=True) | Q(target__is_synthetic=True)).delete()
     Project.all_objects.filter(landed_enterprise__is_synthetic=True).update(landed_enterprise=None)
     TargetEntry.objects.filter(enterprise__is_synthetic=True).delete()
+
+
+def forget_synthetic_qualifications() -> None:
+    """Before the demo deletes its synthetic enterprises: drop their evaluations and assessments."""
+    table = Evaluation._meta.db_table
+    ent = Enterprise._meta.db_table
+    with connection.cursor() as cursor:  # millions of rows: one statement, not a queryset delete
+        cursor.execute(
+            f"DELETE FROM {table} WHERE enterprise_id IN "
+            f"(SELECT id FROM {ent} WHERE is_synthetic = %s)",
+            [True],
+        )
+    Assessment.objects.filter(enterprise__is_synthetic=True).delete()
