@@ -170,3 +170,19 @@ def test_qualified_not_titled_list_and_counts(officer) -> None:  # type: ignore[
     assert not selectors.cultivation_list(policy, "expiring", short, ON).exists()
     counts = {c["policy"].id: c for c in selectors.verdict_counts(ON)}
     assert counts["high_tech"]["qualified"] == 2
+
+
+def test_stored_criteria_are_the_engines_json(officer) -> None:  # type: ignore[no-untyped-def]
+    from corridor.engine.qualify import evaluate
+    from corridor.engine.qualify.command import criterion_json
+
+    ent = near_high_tech()
+    assess_all(ent, officer)
+    record = records.enterprise_record(ent.pk, ON)
+    assert record is not None
+    for policy in policies.in_force(ON):
+        for row in evaluate(policy, record, ON).criteria:
+            assert services.criterion_row(row) == criterion_json(row, "en")
+    stored = _current(ent)
+    assert stored.criteria and all("label_zh" in c for c in stored.criteria)
+    assert stored.computed_at is not None and stored.as_of == ON

@@ -27,13 +27,14 @@ def latest_assessments(ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
     """Per enterprise, the latest assessment of each key (by as-of day, then entry) in the engine's
     input shape: {key: {value, source, as_of, by}}."""
     found: dict[int, dict[str, dict[str, Any]]] = {}
+    wanted = set(ids)
     rows = (
-        Assessment.objects.filter(enterprise_id__in=ids)
+        Assessment.objects.filter(registry_selectors.ids_condition("enterprise_id", sorted(ids)))
         .order_by("enterprise_id", "key", "as_of", "pk")
         .values_list("enterprise_id", "key", "value", "source", "as_of", "entered_by__username")
     )
     for pk, key, value, source, as_of, by in rows:
-        if key not in m.ASSESSMENTS:
+        if pk not in wanted or key not in m.ASSESSMENTS:
             continue  # a key a later engine dropped: kept in history, not read
         found.setdefault(pk, {})[key] = {
             "value": value,

@@ -3,13 +3,15 @@ stores evaluations incrementally (only where an enterprise's inputs or the polic
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +20,16 @@ from corridor.core.tasks import run_task, write_progress
 from corridor.engine.qualify import Policy, PolicyError, evaluate, load_policy_text
 from corridor.engine.qualify import metrics as m
 from corridor.engine.qualify.columnar import columns_from_enterprises, evaluate_columns
-from corridor.engine.qualify.command import criterion_json
 from corridor.engine.qualify.inputs import parse_enterprise
 from corridor.engine.qualify.loader import POLICY_DIR, Problem
 from corridor.engine.qualify.messages import explain
-from corridor.engine.qualify.model import NEAR, QUALIFIED, Enterprise, PolicyResult
+from corridor.engine.qualify.model import (
+    NEAR,
+    QUALIFIED,
+    CriterionResult,
+    Enterprise,
+    PolicyResult,
+)
 from corridor.errors import Conflict, ValidationFailed
 from corridor.qualify import policies as stored
 from corridor.qualify import records
@@ -145,12 +152,34 @@ def record_assessment(
 # --- evaluation -----------------------------------------------------------------------------
 
 
+_SKIPPED = frozenset({"label", "message", "depth", "closable", "progress"})
+_ALWAYS = ("value", "threshold", "unit", "period", "shortfall", "shortfall_unit")
+_FIELDS = [f.name for f in dataclasses.fields(CriterionResult) if f.name not in _SKIPPED]
+
+
+def criterion_row(row: CriterionResult) -> dict[str, Any]:
+    """command.criterion_json(row, "en") without dataclasses.asdict (the batch's hot spot): the
+    same keys and values, asserted equal in tests/qualify/test_services.py."""
+    out: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(row, name)
+        if value not in ("", (), None):
+            out[name] = value
+    out["id"], out["status"], out["label"] = row.id, row.status, row.label.en
+    for key in _ALWAYS:
+        out.setdefault(key, None)
+    out["years"] = list(row.years)
+    if row.message is not None:
+        out["message"] = explain(row, "en")
+    return out
+
+
 def result_record(result: PolicyResult) -> dict[str, Any]:
     """The stored form of an explained result: criteria and path as the engine's JSON (English
     labels and sentences, the Chinese ones beside them as label_zh and message_zh)."""
     criteria = []
     for r in result.criteria:
-        row = criterion_json(r, "en")
+        row = criterion_row(r)
         row["label_zh"] = r.label.zh
         if "message" in row:
             row["message_zh"] = explain(r, "zh-hans")
@@ -192,11 +221,12 @@ def _evaluate_chunk(
     chunk: list[int], chosen: list[Policy], on: date, force: bool = False
 ) -> dict[str, int]:
     found, problems = records.enterprise_records(chunk, on)
+    wanted = set(chunk)
+    rows = Evaluation.objects.filter(
+        registry_selectors.ids_condition("enterprise_id", chunk), is_current=True
+    ).values_list("pk", "enterprise_id", "policy_id", "version", "inputs_hash")
     current: dict[tuple[int, str, str], tuple[int, str]] = {
-        (e, p, v): (pk, h)
-        for pk, e, p, v, h in Evaluation.objects.filter(
-            enterprise_id__in=chunk, is_current=True
-        ).values_list("pk", "enterprise_id", "policy_id", "version", "inputs_hash")
+        (e, p, v): (pk, h) for pk, e, p, v, h in rows if e in wanted
     }
     gone = [pk for (e, _p, _v), (pk, _h) in current.items() if e not in found]
     todo: dict[str, list[int]] = {}
@@ -210,9 +240,8 @@ def _evaluate_chunk(
                 todo.setdefault(policy.key, []).append(e)
     new_rows, stale = _new_rows(chosen, found, todo, current, on)
     with transaction.atomic():
-        if stale or gone:
-            Evaluation.objects.filter(pk__in=stale + gone).update(is_current=False)
-        Evaluation.objects.bulk_create(new_rows, batch_size=1000)
+        no_longer_current(stale + gone)
+        insert_evaluations(new_rows)
     return {
         "enterprises": len(found),
         "written": len(new_rows),
@@ -221,20 +250,100 @@ def _evaluate_chunk(
     }
 
 
+COLUMNS = (
+    "enterprise_id",
+    "policy_id",
+    "version",
+    "as_of",
+    "verdict",
+    "score",
+    "criteria",
+    "path",
+    "gap_count",
+    "gap_progress",
+    "to_confirm",
+    "inputs_hash",
+    "is_current",
+    "computed_at",
+)
+JSON_COLUMNS = {"criteria", "path"}
+
+
+def no_longer_current(pks: list[int]) -> None:
+    """Mark evaluations superseded (their results stay as they were), a thousand ids a statement."""
+    table = Evaluation._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), 1000):
+            ids = ", ".join(str(int(pk)) for pk in pks[start : start + 1000])
+            cursor.execute(f"UPDATE {table} SET is_current = %s WHERE id IN ({ids})", [False])
+
+
+def insert_evaluations(rows: list[tuple[Any, ...]]) -> None:
+    """Insert evaluation rows (tuples in COLUMNS order, JSON already text) with one executemany per
+    thousand: the ORM's per-object work took most of a registry-wide run."""
+    if not rows:
+        return
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    marks = ", ".join(f"%s{cast}" if c in JSON_COLUMNS else "%s" for c in COLUMNS)
+    sql = f"INSERT INTO {Evaluation._meta.db_table} ({', '.join(COLUMNS)}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
+
+
 def _new_rows(
     chosen: list[Policy],
     found: dict[int, tuple[Enterprise, str]],
     todo: dict[str, list[int]],
     current: dict[tuple[int, str, str], tuple[int, str]],
     on: date,
-) -> tuple[list[Evaluation], list[int]]:
-    """Verdicts and scores of the enterprises to evaluate by the columnar path, with qualified and
-    near results explained criterion by criterion by the per-enterprise path."""
-    rows: list[Evaluation] = []
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """Rows (COLUMNS order) for the enterprises to evaluate: verdicts and scores by the columnar
+    path, qualified and near results explained criterion by criterion by the per-enterprise path."""
+    rows: list[tuple[Any, ...]] = []
     stale: list[int] = []
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    day = connection.ops.adapt_datefield_value(on)
+    empty = json.dumps([])
     if not todo:
         return rows, stale
+    order = list(found)
+    index = {e: i for i, e in enumerate(order)}
+    cols = columns_from_enterprises([found[e][0] for e in order], on)
+    for policy in chosen:
+        ids = todo.get(policy.key, [])
+        if not ids:
+            continue
+        verdicts = evaluate_columns(policy, cols)
+        names, scores = verdicts.names(), verdicts.score()
+        for e in ids:
+            i = index[e]
+            score = None if scores is None or scores[i] != scores[i] else float(scores[i])
+            explained: dict[str, Any] = {}
+            if names[i] in EXPLAINED:
+                explained = result_record(evaluate(policy, found[e][0], on))
+            held = current.get((e, policy.id, policy.version))
+            if held is not None:
+                stale.append(held[0])
+            rows.append(
+                (
+                    e,
+                    policy.id,
+                    policy.version,
+                    day,
+                    names[i],
+                    score,
+                    json.dumps(explained["criteria"], ensure_ascii=False) if explained else empty,
+                    json.dumps(explained["path"]) if explained else empty,
+                    explained.get("gap_count", 0),
+                    explained.get("gap_progress"),
+                    explained.get("to_confirm", False),
+                    found[e][1],
+                    True,
+                    now,
+                )
+            )
+    return rows, stale
     order = list(found)
     index = {e: i for i, e in enumerate(order)}
     cols = columns_from_enterprises([found[e][0] for e in order], on)
