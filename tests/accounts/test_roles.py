@@ -57,6 +57,7 @@ MATRIX = [
     ("get", "/imports/projects/", {A, N}, 200),
     ("get", "/imports/projects/template.xlsx", {A, N}, 200),
     ("get", "/qualify/", {A, T, L}, 200),
+    ("get", "/qualify/numbers/", {A, T, L}, 200),
     ("get", "/qualify/enterprise/{ent}/", {A, T, L}, 200),
     ("post", "/qualify/enterprise/{ent}/what-if/", {A, T}, 200),
     ("post", "/qualify/enterprise/{ent}/assess/", {A, T}, 302),

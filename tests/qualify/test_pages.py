@@ -169,3 +169,17 @@ def test_overview_counts_link_to_lists(client_officer, language) -> None:  # typ
     assert "/qualify/lists/high_tech/near/" in body and "high_tech@2016" in body
     registry = client.get(f"/registry/{ent.pk}/").content.decode()
     assert f"/qualify/enterprise/{ent.pk}/" in registry
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_home_and_registry_show_qualified_and_near_per_title(client_officer, language) -> None:  # type: ignore[no-untyped-def]
+    client, officer = client_officer
+    ent = near_high_tech()
+    _assess(ent, officer)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    registry = client.get("/registry/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'hx-get="/qualify/numbers/"' in home and 'hx-get="/qualify/numbers/"' in registry
+    body = client.get("/qualify/numbers/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    row = body[body.index('data-policy="high_tech"') :].split("</tr>")[0]
+    assert '/qualify/lists/high_tech/near/">1<' in row and "high_tech@2016" in row
+    assert ("How is this computed?" if language == "en" else "计算") in body

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from corridor.atlas import selectors as atlas_selectors
@@ -172,9 +173,25 @@ def title_expiry(enterprise_ids: list[int], title: str) -> dict[int, dt.date | N
 
 
 def verdict_counts(on: dt.date) -> list[dict[str, Any]]:
-    """Per policy version in force: how many enterprises are qualified and near (current rows)."""
-    out = []
-    policies = stored.in_force(on)
+    """Per policy version in force: how many enterprises are qualified and near (current rows),
+    kept in the cache until an evaluation is written or an enterprise changes."""
+    last = Evaluation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    key = f"qualify-counts:{last}:{registry_selectors.registry_stamp()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _verdict_counts()
+        cache.set(key, counts, 3600)
+    return [
+        {
+            "policy": policy,
+            "qualified": counts.get((policy.id, policy.version, Verdict.QUALIFIED), 0),
+            "near": counts.get((policy.id, policy.version, Verdict.NEAR), 0),
+        }
+        for policy in stored.in_force(on)
+    ]
+
+
+def _verdict_counts() -> dict[tuple[str, str, str], int]:
     rows = (
         Evaluation.objects.filter(
             is_current=True,
@@ -184,16 +201,7 @@ def verdict_counts(on: dt.date) -> list[dict[str, Any]]:
         .values_list("policy_id", "version", "verdict")
         .annotate(n=Count("pk"))
     )
-    counts = {(p, v, verdict): n for p, v, verdict, n in rows}
-    for policy in policies:
-        out.append(
-            {
-                "policy": policy,
-                "qualified": counts.get((policy.id, policy.version, Verdict.QUALIFIED), 0),
-                "near": counts.get((policy.id, policy.version, Verdict.NEAR), 0),
-            }
-        )
-    return out
+    return {(p, v, verdict): n for p, v, verdict, n in rows}
 
 
 def evaluated_count() -> int:

@@ -6,6 +6,7 @@ app_name = "qualify"
 urlpatterns = [
     path("", views.index, name="index"),
     path("run/", views.run_batch, name="run"),
+    path("numbers/", views.home_numbers, name="numbers"),
     path("policies/", views.policy_list, name="policies"),
     path("policies/<str:key>/", views.policy_detail, name="policy"),
     path("enterprise/<int:pk>/", views.enterprise, name="enterprise"),

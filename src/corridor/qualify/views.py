@@ -103,6 +103,14 @@ def index(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
+@_perm(perms.VIEW_QUALIFICATION)
+def home_numbers(request: SignedInRequest) -> HttpResponse:
+    """The partial the overview and the registry list load: qualified and near per title."""
+    context = {"counts": selectors.verdict_counts(_today()), "lists": LIST_LABELS}
+    return render(request, "qualify/_home_numbers.html", context)
+
+
+@login_required
 @_perm(perms.MANAGE_POLICIES)
 @require_POST
 def run_batch(request: SignedInRequest) -> HttpResponse:
