@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from corridor.engine.qualify import PolicyError, PolicyResult
 from corridor.engine.qualify import metrics as m
 from corridor.engine.qualify.messages import explain, number
 from corridor.errors import Conflict, ValidationFailed
-from corridor.qualify import exporting, forms, live, selectors, services
+from corridor.qualify import charts, exporting, forms, live, selectors, services
 from corridor.qualify import permissions as perms
 from corridor.registry import selectors as registry_selectors
 
@@ -91,8 +92,24 @@ def _today() -> date:
 @_perm(perms.VIEW_QUALIFICATION)
 def index(request: SignedInRequest) -> HttpResponse:
     """Qualified and near counts per policy in force, each with its rule version and lists."""
+    counts = selectors.verdict_counts(_today())
+    lang = _lang()
+    chart = charts.verdict_chart(
+        [c["policy"].name.get(lang) for c in counts],
+        [c["qualified"] for c in counts],
+        [c["near"] for c in counts],
+        [
+            (
+                reverse("qualify:list", args=[c["policy"].id, "qualified"]),
+                reverse("qualify:list", args=[c["policy"].id, "near"]),
+            )
+            for c in counts
+        ],
+        (str(VERDICT_LABELS["qualified"]), str(VERDICT_LABELS["near"])),
+    )
     context = {
-        "counts": selectors.verdict_counts(_today()),
+        "chart": chart,
+        "counts": counts,
         "evaluated": selectors.evaluated_count(),
         "progress": read_progress(services.RUN_KEY),
         "run_labels": RUN_LABELS,

@@ -1,0 +1,39 @@
+"""ECharts option dicts for the cultivation pages (pure functions over plain data)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def verdict_chart(
+    names: Sequence[str],
+    qualified: Sequence[int],
+    near: Sequence[int],
+    hrefs: Sequence[tuple[str, str]],
+    labels: tuple[str, str],
+) -> dict[str, Any]:
+    """Qualified and near per policy, horizontal stacked bars, each opening its cultivation list."""
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0},
+        "grid": {"left": 170, "right": 40, "top": 30, "bottom": 30},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {"type": "category", "data": list(names), "inverse": True},
+        "series": [
+            {
+                "name": labels[0],
+                "type": "bar",
+                "stack": "total",
+                "cursor": "pointer",
+                "data": [{"value": n, "href": h[0]} for n, h in zip(qualified, hrefs, strict=True)],
+            },
+            {
+                "name": labels[1],
+                "type": "bar",
+                "stack": "total",
+                "cursor": "pointer",
+                "data": [{"value": n, "href": h[1]} for n, h in zip(near, hrefs, strict=True)],
+            },
+        ],
+    }
