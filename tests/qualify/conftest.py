@@ -13,12 +13,13 @@ from tests.factories import EnterpriseFactory, FactsFactory, user_with_role
 ON = dt.date(2026, 6, 1)  # reference fiscal year 2025
 
 
-def near_high_tech(rd_2025: float = 190, **extra: object):  # type: ignore[no-untyped-def]
-    """Revenue 4,000万 a year 2023–2025, R&D 190万 a year (4.75 % < 5 %): 30万 more R&D in 2025
-    meets the 5 % band; every other 高企 criterion is met once the assessments are entered."""
+def near_high_tech(rd_2025: float = 190, last_year: int = 2025, **extra: object):  # type: ignore[no-untyped-def]
+    """Revenue 4,000万 a year 2023–2025 (or the three years to last_year), R&D 190万 a year (4.75 %
+    < 5 %): 30万 more R&D in the last year meets the 5 % band; every other 高企 criterion is met
+    once the assessments are entered."""
     ent = EnterpriseFactory(established_on=dt.date(2015, 3, 1), industry_code="C3911", **extra)
-    for year in (2023, 2024, 2025):
-        rd = rd_2025 if year == 2025 else 190
+    for year in (last_year - 2, last_year - 1, last_year):
+        rd = rd_2025 if year == last_year else 190
         FactsFactory(
             enterprise=ent,
             year=year,
@@ -30,7 +31,7 @@ def near_high_tech(rd_2025: float = 190, **extra: object):  # type: ignore[no-un
             high_tech_income=3000,
             total_costs=3500,
         )
-    IPHolding.objects.create(enterprise=ent, year=2025, kind="invention_patent", count=2)
+    IPHolding.objects.create(enterprise=ent, year=last_year, kind="invention_patent", count=2)
     return ent
 
 

@@ -140,8 +140,9 @@ def run_batch(request: SignedInRequest) -> HttpResponse:
     return redirect("qualify:index")
 
 
-def _figure(value: Any, unit: str) -> str:
-    """A criterion's value or threshold as a person reads it: yes/no, a percentage, a number."""
+def _figure(value: Any, unit: str, metric_id: str = "") -> str:
+    """A criterion's value or threshold as a person reads it: yes/no, a percentage, a number. The
+    engine reports ratios in percent already; a share entered as an assessment is a fraction."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -150,7 +151,9 @@ def _figure(value: Any, unit: str) -> str:
         labels = m.SECTOR_LABELS.get(value)
         return labels[1 if _lang().startswith("en") else 0] if labels else value
     if unit == m.PERCENT:
-        return f"{number(float(value) * 100)}%"
+        metric = m.lookup(metric_id)
+        scale = 1.0 if metric is not None and metric.kind == m.RATIO else 100.0
+        return f"{number(float(value) * scale)}%"
     return number(value)
 
 
@@ -169,8 +172,8 @@ def _shown(results: list[PolicyResult]) -> list[dict[str, Any]]:
                 "status": STATUS_LABELS.get(c.status, c.status),
                 "message": explain(c, lang),
                 "indent": c.depth,
-                "value": _figure(c.value, c.unit),
-                "threshold": _figure(c.threshold, c.unit),
+                "value": _figure(c.value, c.unit, c.metric),
+                "threshold": _figure(c.threshold, c.unit, c.metric),
                 "unit": "" if c.unit == m.PERCENT else UNIT_LABELS.get(c.unit, c.unit),
                 "period": PERIOD_LABELS.get(c.period, c.period),
                 "source": SOURCE_LABELS.get(c.source, c.source),
