@@ -110,6 +110,10 @@ def test_lists_filter_and_export(client_officer) -> None:  # type: ignore[no-unt
     _assess(other, officer)
     body = client.get("/qualify/lists/high_tech/near/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ent.name in body and other.name in body and "must rise by 30" in body
+    assert 'id="history-chart"' not in body  # no run over the whole registry yet
+    services.evaluate_enterprises(None, timezone.localdate())
+    body = client.get("/qualify/lists/high_tech/near/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="history-chart"' in body and "history-chart-data" in body
     small = client.get("/qualify/lists/high_tech/near/?size_band=large").content.decode()
     assert other.name in small and ent.name not in small
     assert client.get("/qualify/lists/high_tech/near/?size_band=huge").status_code == 422

@@ -186,3 +186,20 @@ def test_stored_criteria_are_the_engines_json(officer) -> None:  # type: ignore[
     stored = _current(ent)
     assert stored.criteria and all("label_zh" in c for c in stored.criteria)
     assert stored.computed_at is not None and stored.as_of == ON
+
+
+def test_runs_over_the_registry_record_the_lists_history(officer) -> None:  # type: ignore[no-untyped-def]
+    from corridor.qualify.models import CultivationSnapshot
+
+    ent = near_high_tech()
+    assess_all(ent, officer)  # evaluations of one enterprise: no snapshot
+    assert not CultivationSnapshot.objects.exists()
+    services.evaluate_enterprises(None, ON)
+    services.evaluate_enterprises(None, ON)  # the same day again: replaced, not added
+    day = CultivationSnapshot.objects.get(policy_id="high_tech", day=ON)
+    assert (day.near, day.qualified_not_titled, day.titled) == (1, 0, 0)
+    TitleFactory(enterprise=ent, issued_on=dt.date(2025, 1, 1))
+    later = dt.date(2026, 6, 2)
+    services.evaluate_enterprises(None, later)
+    assert CultivationSnapshot.objects.get(policy_id="high_tech", day=later).titled == 1
+    assert CultivationSnapshot.objects.filter(policy_id="high_tech").count() == 2

@@ -37,3 +37,17 @@ def verdict_chart(
             },
         ],
     }
+
+
+def history_chart(
+    days: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]
+) -> dict[str, Any]:
+    """The lists' sizes day by day: near, qualified not titled, titled (one line each)."""
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 60, "right": 30, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": list(days)},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": name, "type": "line", "data": list(values)} for name, values in series],
+    }

@@ -131,3 +131,27 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.policy_id}@{self.version}: {self.verdict}"
+
+
+class CultivationSnapshot(models.Model):
+    """A day's size of each cultivation list of a policy version (its history as a chart): written
+    after every run over the whole registry; a second run on a day replaces that day's figures."""
+
+    policy_id = models.CharField(_("policy"), max_length=48)
+    version = models.CharField(_("version"), max_length=16)
+    day = models.DateField(_("day"))
+    qualified_not_titled = models.PositiveIntegerField(_("qualified, not titled"))
+    near = models.PositiveIntegerField(_("near"))
+    titled = models.PositiveIntegerField(_("titled"))
+
+    class Meta:
+        verbose_name = _("cultivation snapshot")
+        verbose_name_plural = _("cultivation snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy_id", "version", "day"], name="qualify_snapshot_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id}@{self.version} {self.day}"

@@ -15,7 +15,13 @@ from corridor.engine.qualify import Policy
 from corridor.engine.qualify import metrics as m
 from corridor.errors import NotFound, ValidationFailed
 from corridor.qualify import policies as stored
-from corridor.qualify.models import Assessment, Evaluation, PolicyVersion, Verdict
+from corridor.qualify.models import (
+    Assessment,
+    CultivationSnapshot,
+    Evaluation,
+    PolicyVersion,
+    Verdict,
+)
 from corridor.registry import selectors as registry_selectors
 
 LISTS = ("qualified", "near", "expiring")
@@ -206,3 +212,31 @@ def _verdict_counts() -> dict[tuple[str, str, str], int]:
 
 def evaluated_count() -> int:
     return Evaluation.objects.filter(is_current=True).values("enterprise_id").distinct().count()
+
+
+def list_sizes(policy: Policy, on: dt.date) -> dict[str, int]:
+    """Today's size of the lists of a policy version: qualified not titled, near, titled."""
+    f = ListFilters()
+    titled = 0
+    if policy.id in TITLE_POLICIES:
+        titled = (
+            registry_selectors.titles_held_in_force(on)
+            .filter(title=policy.id, enterprise__deleted_at__isnull=True)
+            .values("enterprise_id")
+            .distinct()
+            .count()
+        )
+    return {
+        "qualified_not_titled": cultivation_list(policy, "qualified", f, on).count(),
+        "near": cultivation_list(policy, "near", f, on).count(),
+        "titled": titled,
+    }
+
+
+def snapshots(policy: Policy) -> list[CultivationSnapshot]:
+    """The recorded daily sizes of a policy version's lists, oldest first."""
+    return list(
+        CultivationSnapshot.objects.filter(policy_id=policy.id, version=policy.version).order_by(
+            "day"
+        )
+    )

@@ -32,8 +32,14 @@ from corridor.engine.qualify.model import (
 )
 from corridor.errors import Conflict, ValidationFailed
 from corridor.qualify import policies as stored
-from corridor.qualify import records
-from corridor.qualify.models import Assessment, Evaluation, PolicyOrigin, PolicyVersion
+from corridor.qualify import records, selectors
+from corridor.qualify.models import (
+    Assessment,
+    CultivationSnapshot,
+    Evaluation,
+    PolicyOrigin,
+    PolicyVersion,
+)
 from corridor.registry import selectors as registry_selectors
 
 logger = logging.getLogger(__name__)
@@ -214,7 +220,20 @@ def evaluate_enterprises(
             totals[k] += v
         if progress is not None:
             progress(min(start + CHUNK, len(wanted)), len(wanted))
+    if ids is None:
+        record_snapshots(chosen, on)
     return totals
+
+
+def record_snapshots(chosen: list[Policy], on: date) -> None:
+    """Store the day's size of each list (the lists' history), replacing an earlier one that day."""
+    for policy in chosen:
+        CultivationSnapshot.objects.update_or_create(
+            policy_id=policy.id,
+            version=policy.version,
+            day=on,
+            defaults=selectors.list_sizes(policy, on),
+        )
 
 
 def _evaluate_chunk(

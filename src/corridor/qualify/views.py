@@ -310,7 +310,17 @@ def cultivation_list(request: SignedInRequest, policy_id: str, kind: str) -> Htt
     expiry = selectors.title_expiry([r.enterprise_id for r in rows], policy_id)
     lang = _lang()
     field = "message" if lang.startswith("en") else "message_zh"
+    history = selectors.snapshots(context["policy"])
     context |= {
+        "history": history,
+        "history_chart": charts.history_chart(
+            [h.day.isoformat() for h in history],
+            [
+                (str(LIST_LABELS["near"]), [h.near for h in history]),
+                (str(LIST_LABELS["qualified"]), [h.qualified_not_titled for h in history]),
+                (str(_("Titled")), [h.titled for h in history]),
+            ],
+        ),
         "page": page,
         "rows": [
             {
