@@ -53,8 +53,9 @@ BASELINE: dict[str, tuple[str, int]] = {
     "/qualify/": ("technology_officer", 9),
     "/qualify/numbers/": ("technology_officer", 8),
     "/qualify/enterprise/{ent}/": ("technology_officer", 19),
-    "/qualify/lists/high_tech/near/": ("technology_officer", 9),  # 9th: the lists' history
-    "/qualify/lists/high_tech/qualified/": ("technology_officer", 9),
+    # lists: + the lists' history, + the chain nodes of the filter (atlas node index: 2)
+    "/qualify/lists/high_tech/near/": ("technology_officer", 11),
+    "/qualify/lists/high_tech/qualified/": ("technology_officer", 11),
 }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from corridor.atlas import selectors as atlas_selectors
 from corridor.core.tasks import read_progress
 from corridor.core.views import SignedInRequest
 from corridor.core.views import active_language as _lang
@@ -335,6 +336,7 @@ def cultivation_list(request: SignedInRequest, policy_id: str, kind: str) -> Htt
         "label": LIST_LABELS.get(kind, kind),
         "name": context["policy"].name.get(lang),
         "parks": registry_selectors.parks(),
+        "nodes": [(k, n.name(lang)) for k, n in atlas_selectors.node_index().items()],
         "counties": registry_selectors.county_options(),
         "query": context["filters"].query(),
     }
