@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from corridor.academy.models import Academy, Programme
 from corridor.accounts.roles import Role
@@ -118,7 +119,8 @@ def qualify_demo(progress: Callable[[str, int, int], None] | None = None) -> Non
         seen[0] = done
 
     qualify_services.sync_shipped_policies()
-    qualify_services.evaluate_enterprises(None, dt.date.today(), report)
+    services.seed_demo_assessments()
+    qualify_services.evaluate_enterprises(None, timezone.localdate(), report)
 
 
 def seed_projects(per_node: int = 4) -> int:

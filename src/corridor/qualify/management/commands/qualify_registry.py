@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from corridor.qualify import services
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            on = date.fromisoformat(options["as_of"]) if options["as_of"] else date.today()
+            on = date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"--as-of: expected YYYY-MM-DD, got {options['as_of']!r}") from None
         services.sync_shipped_policies()
