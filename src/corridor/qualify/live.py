@@ -32,7 +32,7 @@ def evaluate_stored(pk: int, on: date) -> list[PolicyResult]:
 def parse_overrides(data: dict[str, Any]) -> dict[str, Any]:
     """What-if overrides {facts: {year: {fact: v}}, assessments: {k: v}, ip_holdings: {kind: n}},
     validated by the engine's input rules (ValidationFailed names the field)."""
-    unknown = set(data) - {"facts", "assessments", "ip_holdings", "as_of"}
+    unknown = set(data) - {"facts", "assessments", "ip_holdings"}
     if unknown:
         raise ValidationFailed(
             _("Unknown field %(f)s; expected facts, assessments, ip_holdings.")
