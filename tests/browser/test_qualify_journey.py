@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from corridor.qualify import services
 from tests.browser.conftest import sign_in
+from tests.browser.test_content_security_policy import _watch
 from tests.factories import user_with_role
 from tests.qualify.conftest import near_high_tech
 
@@ -25,6 +26,7 @@ def test_near_high_tech_what_if_and_export(page) -> None:  # type: ignore[no-unt
         "no_major_incident": True,
     }.items():
         services.record_assessment(ent.pk, key, value, "专家评审", today, officer)
+    seen = _watch(page)  # no Content-Security-Policy violation on the way
     sign_in(page, "tech")
     page.goto(page.base_url + f"/registry/{ent.pk}/")
     page.click("#qualification")
@@ -40,3 +42,7 @@ def test_near_high_tech_what_if_and_export(page) -> None:  # type: ignore[no-unt
     with page.expect_download() as download:
         page.click("#export")
     assert download.value.suggested_filename.startswith("cultivation-high_tech-near-")
+    page.goto(page.base_url + "/qualify/")
+    page.wait_for_selector("#verdict-chart canvas")  # the overview's ECharts bars
+    assert "high_tech@2016" in page.inner_text("#verdict-counts")
+    assert seen == []
