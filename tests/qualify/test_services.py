@@ -203,3 +203,17 @@ def test_runs_over_the_registry_record_the_lists_history(officer) -> None:  # ty
     services.evaluate_enterprises(None, later)
     assert CultivationSnapshot.objects.get(policy_id="high_tech", day=later).titled == 1
     assert CultivationSnapshot.objects.filter(policy_id="high_tech").count() == 2
+
+
+def test_a_registry_figure_the_engine_refuses_leaves_the_enterprise_out() -> None:
+    from tests.factories import FactsFactory
+
+    ent = near_high_tech()
+    bad = EnterpriseFactory()
+    FactsFactory(enterprise=bad, year=2025, total_assets=-5)  # negative assets: not evaluable
+    totals = services.evaluate_enterprises(None, ON)
+    assert totals["unreadable"] == 1 and totals["enterprises"] == 2
+    assert not Evaluation.objects.filter(enterprise=bad).exists()
+    assert Evaluation.objects.filter(enterprise=ent, is_current=True).count() == len(
+        policies.in_force(ON)
+    )

@@ -81,24 +81,43 @@ def inputs_hash(doc: dict[str, Any], on: date) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def enterprise_records(
-    ids: list[int], on: date
-) -> tuple[dict[int, tuple[Enterprise, str]], list[InputProblem]]:
-    """Engine records with their inputs hash for the live enterprises among ids; the registry rows
-    the engine's parser refuses (a figure out of range) are left out and their problems returned."""
+def enterprise_documents(ids: list[int], on: date) -> dict[int, tuple[dict[str, Any], str]]:
+    """The input document and its hash of each live enterprise among ids (nothing parsed yet: a
+    batch parses only the enterprises whose hash moved)."""
     year = reference_year(on)
     rows = registry_selectors.qualification_inputs(ids, year - YEARS_READ + 1, year)
     judged = selectors.latest_assessments(list(rows))
-    found: dict[int, tuple[Enterprise, str]] = {}
-    problems: list[InputProblem] = []
+    found = {}
     for pk, row in rows.items():
         doc = input_document(pk, row, judged.get(pk, {}))
+        found[pk] = (doc, inputs_hash(doc, on))
+    return found
+
+
+def parse_documents(
+    docs: dict[int, dict[str, Any]],
+) -> tuple[dict[int, Enterprise], list[InputProblem]]:
+    """Engine records from input documents; the ones the engine's parser refuses (a registry figure
+    out of range) are left out and their problems returned."""
+    found: dict[int, Enterprise] = {}
+    problems: list[InputProblem] = []
+    for pk, doc in docs.items():
         ent = parse_enterprise(0, doc, problems)
         if ent is None:
             logger.warning("enterprise %s left out of qualification: %s", pk, problems[-1])
             continue
-        found[pk] = (ent, inputs_hash(doc, on))
+        found[pk] = ent
     return found, problems
+
+
+def enterprise_records(
+    ids: list[int], on: date
+) -> tuple[dict[int, tuple[Enterprise, str]], list[InputProblem]]:
+    """Engine records with their inputs hash for the live enterprises among ids (unreadable ones
+    left out, their problems returned)."""
+    docs = enterprise_documents(ids, on)
+    parsed, problems = parse_documents({pk: doc for pk, (doc, _h) in docs.items()})
+    return {pk: (ent, docs[pk][1]) for pk, ent in parsed.items()}, problems
 
 
 def enterprise_record(pk: int, on: date) -> Enterprise | None:

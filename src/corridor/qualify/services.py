@@ -239,7 +239,7 @@ def record_snapshots(chosen: list[Policy], on: date) -> None:
 def _evaluate_chunk(
     chunk: list[int], chosen: list[Policy], on: date, force: bool = False
 ) -> dict[str, int]:
-    found, problems = records.enterprise_records(chunk, on)
+    docs = records.enterprise_documents(chunk, on)
     wanted = set(chunk)
     rows = Evaluation.objects.filter(
         registry_selectors.ids_condition("enterprise_id", chunk), is_current=True
@@ -247,22 +247,29 @@ def _evaluate_chunk(
     current: dict[tuple[int, str, str], tuple[int, str]] = {
         (e, p, v): (pk, h) for pk, e, p, v, h in rows if e in wanted
     }
-    gone = [pk for (e, _p, _v), (pk, _h) in current.items() if e not in found]
     todo: dict[str, list[int]] = {}
     unchanged = 0
     for policy in chosen:
-        for e, (_ent, digest) in found.items():
+        for e, (_doc, digest) in docs.items():
             held = current.get((e, policy.id, policy.version))
             if held is not None and held[1] == digest and not force:
                 unchanged += 1
             else:
                 todo.setdefault(policy.key, []).append(e)
+    moved = {e for ids in todo.values() for e in ids}
+    parsed, problems = records.parse_documents({e: docs[e][0] for e in sorted(moved)})
+    found = {e: (ent, docs[e][1]) for e, ent in parsed.items()}
+    todo = {k: [e for e in ids if e in found] for k, ids in todo.items()}
+    # evaluations of enterprises no longer live, or no longer readable, stop being current
+    gone = [
+        pk for (e, _p, _v), (pk, _h) in current.items() if e not in docs or e in moved - set(found)
+    ]
     new_rows, stale = _new_rows(chosen, found, todo, current, on)
     with transaction.atomic():
         no_longer_current(stale + gone)
         insert_evaluations(new_rows)
     return {
-        "enterprises": len(found),
+        "enterprises": len(docs),
         "written": len(new_rows),
         "unchanged": unchanged,
         "unreadable": len(problems),
