@@ -132,6 +132,7 @@ DOMAIN_APPS = (
     "registry",
     "atlas",
     "investment",
+    "qualify",
     "accounts",
     "dashboard",
     "parks",
@@ -267,7 +268,16 @@ NOT_NEEDED = {
 
 def test_every_domain_app_has_the_fixed_files() -> None:
     missing = []
-    for app in ("registry", "atlas", "investment", "accounts", "dashboard", "parks", "academy"):
+    for app in (
+        "registry",
+        "atlas",
+        "investment",
+        "qualify",
+        "accounts",
+        "dashboard",
+        "parks",
+        "academy",
+    ):
         for name in FIXED_FILES:
             if name not in NOT_NEEDED.get(app, {}) and not (SRC / app / name).is_file():
                 missing.append(f"{app}/{name}")

@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from corridor.atlas import services as atlas_services
+from corridor.qualify import services as qualify_services
 from corridor.registry.bulk import refresh_latest_facts
 from corridor.registry.models import Enterprise
 from tests.factories import EnterpriseFactory, FactsFactory, TitleFactory, user_with_role
@@ -47,6 +48,14 @@ BASELINE: dict[str, tuple[str, int]] = {
     "/investment/targets/?node=nev.battery": ("investment_analyst", 16),
     "/investment/targets/?chain=nev": ("investment_analyst", 16),
     "/investment/analytics/": ("investment_analyst", 13),
+    # qualify: the enterprise page reads the record (with its titles, tags, IP, platforms), the
+    # stored policy versions' stamp, the five registry reads of the input adapter, the assessments
+    "/qualify/": ("technology_officer", 9),
+    "/qualify/numbers/": ("technology_officer", 8),
+    "/qualify/enterprise/{ent}/": ("technology_officer", 19),
+    # lists: + the lists' history, + the chain nodes of the filter (atlas node index: 2)
+    "/qualify/lists/high_tech/near/": ("technology_officer", 11),
+    "/qualify/lists/high_tech/qualified/": ("technology_officer", 11),
 }
 
 
@@ -72,6 +81,7 @@ def _grow(n: int, start: int) -> None:
             )
     refresh_latest_facts(list(Enterprise.objects.values_list("pk", flat=True)))
     atlas_services.classify_registry()
+    qualify_services.evaluate_enterprises(None, dt.date.today())
 
 
 def _counts(clients: dict[str, Client], ent: int) -> dict[str, int]:

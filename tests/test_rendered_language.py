@@ -46,6 +46,7 @@ ALLOWED_IN_ZH = {
     "UTC", "IP", "KPI", "AUC", "NNLS", "SQL", "PDF", "Token", "token", "Bearer", "AI", "R", "D",
     "Chromium", "English", "vs", "T", "BOM", "GBK", "XLS", "UTF", "m", "M", "km", "kg",
     "SME", "CAGR", "Growth", "Lab", "Atlas", "Metroverse", "Harvard",
+    "YAML", "II",  # II: Class-II IP (II类知识产权), as the official texts write it
     # protocol text shown as it must be typed (API token header, paths)
     "Authorization", "api", "docs", "v",
     # formula notation: functions and the package that computes them
@@ -63,6 +64,22 @@ FILE_VOCABULARY = {
 IMPORT_PAGES = ("/imports/", "/investment/projects/import/")
 # the chain editor explains Chinese text patterns the classifier handles (不含… = 'not including')
 CHAIN_EDITOR_VOCABULARY = {"不含"}
+
+
+def _policy_vocabulary() -> set[str]:
+    """Qualification pages name the issuing documents by their official Chinese numbers (国科发火
+    〔2016〕32号), identifiers rather than text to translate, and money in 万元 as the engine does."""
+    from corridor.engine.qualify import load_policies
+    from corridor.engine.qualify import metrics as qm
+
+    found = {"万元", "万", "亿", "（", "）"}
+    texts = [p.number + " " + p.document for p in load_policies().values()]
+    texts += [metric.en for metric in qm.ASSESSMENTS.values()]
+    for text in texts:
+        found |= set(CJK.findall(text)) | set(CJK_PUNCT.findall(text))
+    return found
+
+
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 CJK_PUNCT = re.compile(r"[，。；：、（）《》“”！？【】]")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
@@ -268,6 +285,11 @@ def _pages(w: dict[str, Any]) -> list[str]:
         f"/investment/projects/{p}/edit/",
         "/investment/projects/import/",
         "/accounts/profile/",
+        "/qualify/",
+        f"/qualify/enterprise/{e}/",
+        "/qualify/lists/high_tech/near/",
+        "/qualify/lists/high_tech/expiring/",
+        "/qualify/policies/",
     ]
 
 
@@ -292,6 +314,8 @@ def _audit(world: dict[str, Any], language: str) -> tuple[list[str], int]:
                 )
                 if url.startswith("/atlas/") and url.endswith("/edit/"):
                     allowed = allowed | CHAIN_EDITOR_VOCABULARY
+                if url.startswith("/qualify/"):
+                    allowed = allowed | _policy_vocabulary()
                 bad = chinese_in_en(_strip(text, world["zh_data"]), allowed)
             if bad:
                 findings.append(f"{role} {url}: {' | '.join(bad[:20])}")

@@ -71,6 +71,7 @@ def _register_routers() -> None:
     from corridor.atlas.api import router as atlas_router
     from corridor.imports.api import router as imports_router
     from corridor.investment.api import router as investment_router
+    from corridor.qualify.api import router as qualify_router
     from corridor.registry.api import router as registry_router
 
     api.add_router("/accounts", accounts_router)
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/imports", imports_router)
     api.add_router("/atlas", atlas_router)
     api.add_router("/investment", investment_router)
+    api.add_router("/qualify", qualify_router)
 
 
 _register_routers()

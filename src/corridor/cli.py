@@ -18,6 +18,7 @@ ALIASES = {
     "investment": "investment",
     "import-projects": "import_projects",
     "import-enterprises": "import_data",
+    "qualify-registry": "qualify_registry",
 }
 # Verbs that run without Django (no settings, no database): module with a main(argv).
 PURE = {"qualify": "corridor.engine.qualify.command"}

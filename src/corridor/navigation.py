@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from corridor.accounts import permissions as accounts_perms
 from corridor.atlas import permissions as atlas_perms
 from corridor.investment import permissions as investment_perms
+from corridor.qualify import permissions as qualify_perms
 from corridor.registry import permissions as registry_perms
 
 
@@ -41,7 +42,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         investment_perms.VIEW_PIPELINE_SUMMARY,  # the leader's board is the funnel
     ),
     NavItem("parks", _("Science park"), None),
-    NavItem("qualify", _("Cultivation"), None),
+    NavItem("qualify", _("Cultivation"), "qualify:index", qualify_perms.VIEW_QUALIFICATION),
     NavItem("academy", _("Talent academy"), None),
     NavItem(
         "admin",

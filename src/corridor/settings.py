@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "corridor.registry",
     "corridor.atlas",
     "corridor.investment",
+    "corridor.qualify",
     "corridor.parks",
     "corridor.academy",
     "corridor.dashboard",

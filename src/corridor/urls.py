@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("corridor.imports.urls")),
     path("atlas/", include("corridor.atlas.urls")),
     path("investment/", include("corridor.investment.urls")),
+    path("qualify/", include("corridor.qualify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from corridor.accounts.roles import ROLE_PERMISSIONS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "corridor"
-APPS_WITH_PERMISSIONS = ("registry", "atlas", "investment", "dashboard", "accounts")
+APPS_WITH_PERMISSIONS = ("registry", "atlas", "investment", "qualify", "dashboard", "accounts")
 LITERAL_ALLOWED: set[str] = set()  # no module spells a permission itself
 
 pytestmark = pytest.mark.django_db

@@ -56,7 +56,27 @@ MATRIX = [
     ("get", "/api/v1/investment/projects", {A, N}, 200),
     ("get", "/imports/projects/", {A, N}, 200),
     ("get", "/imports/projects/template.xlsx", {A, N}, 200),
+    ("get", "/qualify/", {A, T, L}, 200),
+    ("get", "/qualify/numbers/", {A, T, L}, 200),
+    ("get", "/qualify/enterprise/{ent}/", {A, T, L}, 200),
+    ("post", "/qualify/enterprise/{ent}/what-if/", {A, T}, 200),
+    ("post", "/qualify/enterprise/{ent}/assess/", {A, T}, 302),
+    ("get", "/qualify/lists/high_tech/near/", {A, T, L}, 200),
+    ("get", "/qualify/lists/high_tech/expiring/", {A, T, L}, 200),
+    ("get", "/qualify/lists/high_tech/near.xlsx", {A, T}, 200),
+    ("get", "/qualify/policies/", {A, T, L}, 200),
+    ("get", "/qualify/policies/high_tech@2016/", {A, T, L}, 200),
+    ("post", "/qualify/run/", {A, T}, 302),
+    ("get", "/api/v1/qualify/enterprises/{ent}/evaluation", {A, T, L}, 200),
+    ("post", "/api/v1/qualify/enterprises/{ent}/what-if", {A, T}, 200),
+    ("post", "/api/v1/qualify/evaluate", {A, T, L}, 200),
+    ("get", "/api/v1/qualify/lists/high_tech/near", {A, T, L}, 200),
 ]
+# JSON bodies of the API calls that post one
+BODIES = {
+    "/api/v1/qualify/enterprises/{ent}/what-if": '{"facts": {"2025": {"rd_expense": 10}}}',
+    "/api/v1/qualify/evaluate": '{"as_of": "2026-06-01", "enterprises": [{"key": "a"}]}',
+}
 
 
 def _denied_statuses(url: str) -> set[int]:
@@ -80,6 +100,8 @@ def test_role_matrix(role: str) -> None:
             if method == "patch"
             else {}
         )
+        if template in BODIES:
+            kwargs = {"content_type": "application/json", "data": BODIES[template]}
         response = getattr(client, method)(url, **kwargs)
         if role not in allowed:
             expected = _denied_statuses(url)

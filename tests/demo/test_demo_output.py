@@ -23,12 +23,23 @@ def test_demo_prints_each_stage_once_and_a_summary_that_agrees(monkeypatch) -> N
         "local enterprises",
         "national enterprises",
         "enterprises classified",
+        "enterprises qualified",
     ]
     assert [m[2] for m in stages][:2] == ["60", "200"]  # type: ignore[index]
     summary = out.getvalue().splitlines()[0]
     for m in stages:
         assert f"{m[2]} {m[1]} in {m[3]} s" in summary  # type: ignore[index]
     assert "corridor-demo" not in out.getvalue() + err.getvalue()  # logins: printed by serve only
+    from corridor.qualify.models import Evaluation
+    from corridor.registry.models import Enterprise
+
+    evaluated = Evaluation.objects.filter(is_current=True).values("enterprise_id").distinct()
+    assert evaluated.count() == Enterprise.objects.count() > 260  # every one, reference ones too
+    from corridor.qualify.models import Assessment
+
+    local = Enterprise.objects.filter(is_synthetic=True, is_local=True).count()
+    assert Assessment.objects.count() == 8 * local  # demo assessments for the local enterprises
+    assert Evaluation.objects.filter(policy_id="high_tech").exclude(verdict="needs_data").exists()
 
 
 def test_a_new_stage_closes_the_previous_one() -> None:

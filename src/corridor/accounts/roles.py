@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from corridor.atlas import permissions as atlas_perms
 from corridor.dashboard import permissions as dashboard_perms
 from corridor.investment import permissions as investment_perms
+from corridor.qualify import permissions as qualify_perms
 from corridor.registry import permissions as registry_perms
 
 
@@ -45,6 +46,13 @@ INVESTMENT = [
     investment_perms.ADD_TARGETLIST,
 ]
 
+QUALIFY_READ = [qualify_perms.VIEW_QUALIFICATION]
+QUALIFY_WORK = [
+    qualify_perms.ASSESS_ENTERPRISE,
+    qualify_perms.MANAGE_POLICIES,
+    qualify_perms.EXPORT_CULTIVATION,
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Administrators get every permission (see ensure_roles); listed here for completeness.
     Role.ADMINISTRATOR: [],
@@ -61,7 +69,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + REGISTRY_EXPORT
     + REGISTRY_EDIT
     + REGISTRY_IMPORT
-    + ATLAS_READ,
+    + ATLAS_READ
+    + QUALIFY_READ
+    + QUALIFY_WORK,
     Role.PARK_OPERATOR: DASHBOARD + REGISTRY_READ + REGISTRY_EXPORT + REGISTRY_EDIT + ATLAS_READ,
     Role.ACADEMY_COORDINATOR: DASHBOARD + REGISTRY_READ,
     # the leader reads the pipeline's outcome (funnel, signed and landed projects), changes nothing
@@ -69,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + REGISTRY_READ
     + REGISTRY_EXPORT
     + ATLAS_READ
+    + QUALIFY_READ
     + [investment_perms.VIEW_PIPELINE_SUMMARY],
     Role.APPLICANT: [],
 }

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from corridor.academy.models import Academy, Programme
 from corridor.accounts.roles import Role
@@ -17,6 +18,7 @@ from corridor.atlas import services as atlas_services
 from corridor.demo import generator, seeds, services
 from corridor.demo.producer import generated_in_background
 from corridor.parks.models import Park
+from corridor.qualify import services as qualify_services
 from corridor.registry.bulk import BulkWriter
 from corridor.registry.models import (
     Enterprise,
@@ -105,6 +107,22 @@ def classify_demo(progress: Callable[[str, int, int], None] | None = None) -> No
     seed_projects()
 
 
+def qualify_demo(progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Evaluate the whole demo registry under every policy in force today (stored evaluations)."""
+    seen = [0]
+    if progress:
+        progress("qualified", 0, 0)
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress("qualified", done - seen[0], total)
+        seen[0] = done
+
+    qualify_services.sync_shipped_policies()
+    services.seed_demo_assessments()
+    qualify_services.evaluate_enterprises(None, timezone.localdate(), report)
+
+
 def seed_projects(per_node: int = 4) -> int:
     """Demo projects for the analyst on the top targets of the weakest nodes (all synthetic)."""
     from django.contrib.auth.models import User
@@ -131,6 +149,7 @@ def remove_synthetic() -> int:
     sub = f"SELECT id FROM {ent} WHERE is_synthetic = %s"
     services.forget_synthetic_atlas_links()
     services.forget_synthetic_projects()
+    services.forget_synthetic_qualifications()
     with connection.cursor() as cursor:
         for model in (EnterpriseYearFacts, EnterpriseTag, TitleHeld, IPHolding, RDPlatform):
             cursor.execute(
@@ -259,7 +278,8 @@ def build_demo(
 ) -> dict[str, float]:
     """Rebuild all demo data in one transaction; returns timings in seconds.
 
-    progress(stage, n, total) is called with n=0 when a stage (local, national, classified) starts,
+    progress(stage, n, total) is called with n=0 when a stage (local, national, classified,
+    qualified) starts,
     then with the rows done since the last call; stages follow one another, never overlap."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -288,5 +308,8 @@ def build_demo(
     step = time.perf_counter()
     classify_demo(progress)
     timings["atlas"] = time.perf_counter() - step
+    step = time.perf_counter()
+    qualify_demo(progress)
+    timings["qualify"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - start
     return timings

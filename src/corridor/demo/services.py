@@ -28,6 +28,7 @@ from corridor.investment.models import (
     TargetEntry,
     Team,
 )
+from corridor.qualify.models import Assessment, Evaluation
 from corridor.registry.models import Enterprise
 
 # --- atlas -----------------------------------------------------------------------------------
@@ -165,3 +166,45 @@ def forget_synthetic_projects() -> None:
     Project.all_objects.filter(Q(is_synthetic=True) | Q(target__is_synthetic=True)).delete()
     Project.all_objects.filter(landed_enterprise__is_synthetic=True).update(landed_enterprise=None)
     TargetEntry.objects.filter(enterprise__is_synthetic=True).delete()
+
+
+def forget_synthetic_qualifications() -> None:
+    """Before the demo deletes its synthetic enterprises: drop their evaluations and assessments."""
+    table = Evaluation._meta.db_table
+    ent = Enterprise._meta.db_table
+    with connection.cursor() as cursor:  # millions of rows: one statement, not a queryset delete
+        cursor.execute(
+            f"DELETE FROM {table} WHERE enterprise_id IN "
+            f"(SELECT id FROM {ent} WHERE is_synthetic = %s)",
+            [True],
+        )
+    Assessment.objects.filter(enterprise__is_synthetic=True).delete()
+
+
+DEMO_ASSESSMENT_SOURCE = "演示数据（合成）"
+
+
+def seed_demo_assessments(seed: int = 2025) -> int:
+    """Assessments for the local synthetic enterprises, so the demo's cultivation lists have near and
+    qualified entries for the titles that need expert inputs; returns how many rows were written."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    ids = Enterprise.objects.filter(is_synthetic=True, is_local=True).values_list("pk", flat=True)
+    rows = []
+    for pk in ids.order_by("pk"):
+        values: dict[str, Any] = {
+            "ip_core_support": rng.random() < 0.8,
+            "in_supported_field": rng.random() < 0.7,
+            "innovation_score": rng.randint(55, 95),
+            "no_major_incident": rng.random() < 0.97,
+            "not_restricted_industry": True,
+            "not_on_dishonesty_list": rng.random() < 0.98,
+            "no_research_misconduct": True,
+            "mainland_resident": True,
+        }
+        rows += [
+            Assessment(enterprise_id=pk, key=k, value=v, source=DEMO_ASSESSMENT_SOURCE, as_of=today)
+            for k, v in values.items()
+        ]
+    Assessment.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -186,12 +186,15 @@ class EnterpriseImporter(Importer):
         return template_file()
 
     def after_apply(self, batch: ImportBatch) -> None:
-        """Classify what the import created, and what it changed the name or texts of."""
+        """Classify what the import created, and what it changed the name or texts of; tell the
+        followers of figures every enterprise it wrote."""
         services.announce_enterprises_changed(selectors.texts_written_by_import(batch.pk))
+        services.announce_facts_changed(selectors.enterprises_written_by_import(batch.pk))
 
     def after_revert(self, batch: ImportBatch) -> None:
-        """Restored and removed records follow on the atlas too."""
+        """Restored and removed records follow on the atlas and in qualification too."""
         services.announce_enterprises_changed(selectors.texts_written_by_import(batch.pk))
+        services.announce_facts_changed(selectors.enterprises_written_by_import(batch.pk))
 
 
 def _restore_before_images(batch: ImportBatch) -> None:

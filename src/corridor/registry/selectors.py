@@ -29,6 +29,8 @@ from corridor.registry.models import (
     EnterpriseStatus,
     EnterpriseTag,
     EnterpriseYearFacts,
+    IPHolding,
+    RDPlatform,
     SizeBand,
     TitleHeld,
     TitleKind,
@@ -592,3 +594,105 @@ def find_enterprise(key: str) -> Enterprise | None:
 def enterprise_with_uscc(uscc: str) -> Enterprise | None:
     """The live enterprise registered under a USCC, or None."""
     return Enterprise.objects.filter(uscc=uscc).first()
+
+
+def enterprises_written_by_import(batch_id: int) -> Iterator[int]:
+    """Ids of every enterprise an import created or whose record or yearly facts it wrote."""
+    yield from (
+        Enterprise.all_objects.filter(created_by_import_id=batch_id)
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    changes = ImportChange.objects.filter(batch_id=batch_id)
+    yield from (
+        changes.filter(record_type="enterprise")
+        .values_list("record_id", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    facts = changes.filter(record_type="facts").values("record_id")
+    for rows in (
+        EnterpriseYearFacts.objects.filter(created_by_import_id=batch_id),
+        EnterpriseYearFacts.objects.filter(pk__in=facts),
+    ):
+        yield from rows.values_list("enterprise_id", flat=True).iterator(chunk_size=5000)
+
+
+def live_enterprise_ids() -> list[int]:
+    """The ids of every live enterprise, ascending (a batch over the registry walks these)."""
+    return list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
+
+
+QUALIFICATION_FACTS = (
+    "revenue",
+    "main_business_revenue",
+    "total_costs",
+    "rd_expense",
+    "rd_expense_domestic",
+    "total_assets",
+    "total_liabilities",
+    "employees",
+    "rd_staff",
+    "high_tech_income",
+    "new_equity_financing",
+)
+
+
+def ids_condition(field: str, ids: list[int]) -> Q:
+    """`field IN ids` for a few ids; for many, the range they span (callers keep only theirs): a
+    5,000-item IN list costs Django more to compile than the query costs SQLite to run."""
+    if len(ids) <= 500:
+        return Q(**{f"{field}__in": ids})
+    return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+
+
+def qualification_inputs(
+    enterprise_ids: list[int], first_year: int | None = None, last_year: int | None = None
+) -> dict[int, dict[str, Any]]:
+    """What qualification reads of each live enterprise, as plain values, in five queries.
+
+    Per id: name, established_on, industry_code, park_id, county_code, size_band, facts source;
+    year_facts [{year, <fact>: float|int}] (missing figures left out, never 0, within the years if
+    given); ip [{year, kind, count}]; titles [{title, level, issued_on, expires_on}]; platforms
+    [{kind, level, year}]. Money is in 万元 as the registry stores it.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    wanted = set(enterprise_ids)
+    for row in Enterprise.objects.filter(ids_condition("pk", enterprise_ids)).values(
+        "pk", "name", "established_on", "industry_code", "park_id", "county_code", "size_band"
+    ):
+        base: dict[str, Any] = dict(row)
+        pk: int = base.pop("pk")
+        if pk not in wanted:
+            continue
+        found[pk] = {**base, "year_facts": [], "ip": [], "titles": [], "platforms": []}
+    ids = sorted(found)
+    facts = EnterpriseYearFacts.objects.filter(ids_condition("enterprise_id", ids))
+    if first_year is not None:
+        facts = facts.filter(year__gte=first_year)
+    if last_year is not None:
+        facts = facts.filter(year__lte=last_year)
+    names = QUALIFICATION_FACTS
+    for values in facts.order_by("enterprise_id", "year").values_list(
+        "enterprise_id", "year", "source", *names
+    ):
+        if values[0] not in found:
+            continue
+        year_row: dict[str, Any] = {"year": values[1]}
+        for name, value in zip(names, values[3:], strict=True):
+            if value is not None:
+                year_row[name] = float(value) if isinstance(value, Decimal) else value
+        found[values[0]]["year_facts"].append(year_row)
+        if values[2]:
+            found[values[0]]["source"] = values[2]
+    tables: list[tuple[Any, str, tuple[str, ...]]] = [
+        (IPHolding, "ip", ("year", "kind", "count")),
+        (TitleHeld, "titles", ("title", "level", "issued_on", "expires_on")),
+        (RDPlatform, "platforms", ("kind", "level", "year")),
+    ]
+    for model, key, fields in tables:
+        for values in model.objects.filter(ids_condition("enterprise_id", ids)).values_list(
+            "enterprise_id", *fields
+        ):
+            if values[0] in found:
+                found[values[0]][key].append(dict(zip(fields, values[1:], strict=True)))
+    return found

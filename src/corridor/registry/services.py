@@ -19,7 +19,7 @@ from corridor.engine.uscc import check_uscc
 from corridor.errors import Conflict, NotFound, ValidationFailed
 from corridor.registry.bulk import ENTERPRISE_COLUMNS, FACT_COLUMNS, refresh_latest_facts
 from corridor.registry.models import Enterprise
-from corridor.registry.signals import enterprises_changed
+from corridor.registry.signals import enterprise_facts_changed, enterprises_changed
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,24 @@ def announce_enterprises_changed(ids: Iterable[int]) -> None:
     if changed:
         transaction.on_commit(lambda: _send_changed(changed), robust=True)
         announce_data_changed("registry")  # and read models over all enterprises are stale
+
+
+def announce_facts_changed(ids: Iterable[int]) -> None:
+    """Tell followers of figures (qualification) which enterprises an import wrote, after commit."""
+    changed = sorted(set(ids))
+    if changed:
+        transaction.on_commit(lambda: _send_facts_changed(changed), robust=True)
+
+
+def _send_facts_changed(ids: list[int]) -> None:
+    for receiver, result in enterprise_facts_changed.send_robust(sender=Enterprise, ids=ids):
+        if isinstance(result, Exception):
+            logger.error(
+                "%s failed on %d enterprises whose facts changed",
+                receiver,
+                len(ids),
+                exc_info=(type(result), result, result.__traceback__),
+            )
 
 
 def _send_changed(ids: list[int]) -> None:

@@ -66,6 +66,8 @@ def _index(language: str) -> int:
 
 
 def metric_label(metric_id: str, language: str) -> str:
+    if metric_id == "sector":  # a tiers node switching on the sector of the industry code
+        return ("所属行业", "sector")[_index(language)]
     metric = m.lookup(metric_id)
     if metric is None:
         return metric_id
@@ -88,7 +90,10 @@ def _target(params: Mapping[str, Any], language: str) -> str:
     metric = metric_label(params.get("metric", ""), language)
     sep = "" if _index(language) == 0 else " "
     period = PERIOD_WORDS.get(params.get("period", ""), ("", ""))[_index(language)]
-    figure = number(params.get("threshold"))
+    threshold = params.get("threshold")
+    if isinstance(threshold, bool):  # a yes/no criterion: its target is the statement itself
+        return metric if threshold else ("否：" if _index(language) == 0 else "not: ") + metric
+    figure = number(threshold)
     return f"{metric}{sep}{word}{sep}{figure}{unit if unit == '%' else sep + unit}".strip() + period
 
 
@@ -97,6 +102,13 @@ def _years(years: tuple[int, ...], i: int) -> str:
         return ""
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return f"（{span}）" if i == 0 else f" ({span})"
+
+
+def _word(value: Any, i: int) -> str:
+    """A value in a sentence: yes/no for a flag, else the figure."""
+    if isinstance(value, bool):
+        return (("是", "否"), ("yes", "no"))[i][0 if value else 1]
+    return number(value)
 
 
 def render(message: Message, language: str = "zh-hans") -> str:
@@ -111,7 +123,7 @@ def render(message: Message, language: str = "zh-hans") -> str:
         "amount": number(p.get("amount")),
         "unit": UNITS.get(p.get("unit", ""), ("", ""))[i],
         "year": p.get("year", ""),
-        "value": number(p.get("value")),
+        "value": _word(p.get("value"), i),
         "target": _target(p, language),
         "years": _years(tuple(years), i),
         "low": number(p.get("low")),

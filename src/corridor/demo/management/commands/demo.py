@@ -22,6 +22,7 @@ LABELS = {
     "local": "local enterprises",
     "national": "national enterprises",
     "classified": "enterprises classified",
+    "qualified": "enterprises qualified",
 }
 
 

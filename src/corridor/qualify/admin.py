@@ -1,0 +1,1 @@
+"""Nothing here: policy versions, assessments and evaluations are managed on the app's own pages."""
