@@ -169,7 +169,31 @@ def test_qualified_not_titled_list_and_counts(officer) -> None:  # type: ignore[
     short = selectors.ListFilters(days=30)
     assert not selectors.cultivation_list(policy, "expiring", short, ON).exists()
     counts = {c["policy"].id: c for c in selectors.verdict_counts(ON)}
-    assert counts["high_tech"]["qualified"] == 2
+    # the count is the list it opens: qualified and not yet titled (the titled one is not counted)
+    assert counts["high_tech"]["qualified"] == 1
+
+
+def test_lists_and_counts_are_the_districts_own_unless_asked(officer) -> None:  # type: ignore[no-untyped-def]
+    local = near_high_tech(rd_2025=250)
+    outside = near_high_tech(rd_2025=250, is_local=False)
+    for ent in (local, outside):
+        assess_all(ent, officer)
+    services.evaluate_enterprises(None, ON)
+    policy = selectors.policy_in_force("high_tech", ON)
+
+    def listed(**query: str) -> list[int]:
+        f = selectors.ListFilters.from_query(query)
+        return [r.enterprise_id for r in selectors.cultivation_list(policy, "qualified", f, ON)]
+
+    assert listed() == [local.pk]
+    assert listed(locality="external") == [outside.pk]
+    assert sorted(listed(locality="all")) == sorted([local.pk, outside.pk])
+    counts = {c["policy"].id: c for c in selectors.verdict_counts(ON)}
+    assert counts["high_tech"]["qualified"] == 1
+    assert selectors.evaluated_count() == 1 and selectors.evaluated_count(local=False) == 2
+    with pytest.raises(ValidationFailed) as refused:
+        selectors.ListFilters.from_query({"locality": "mars"})
+    assert refused.value.details == {"field": "locality", "value": "mars"}
 
 
 def test_stored_criteria_are_the_engines_json(officer) -> None:  # type: ignore[no-untyped-def]

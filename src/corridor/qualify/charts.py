@@ -15,6 +15,7 @@ def verdict_chart(
 ) -> dict[str, Any]:
     """Qualified and near per policy, horizontal stacked bars, each opening its cultivation list."""
     return {
+        "animation": False,  # drawn at once: a screenshot or print mid-animation showed bars too short
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0},
         "grid": {"left": 170, "right": 40, "top": 30, "bottom": 30},
@@ -44,6 +45,7 @@ def history_chart(
 ) -> dict[str, Any]:
     """The lists' sizes day by day: near, qualified not titled, titled (one line each)."""
     return {
+        "animation": False,
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 60, "right": 30, "top": 40, "bottom": 30},

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from corridor.atlas import selectors as atlas_selectors
 from corridor.core.params import id_param, int_param
@@ -90,6 +91,9 @@ def current_evaluations(enterprise_id: int) -> list[Evaluation]:
     )
 
 
+LOCALITIES = ("local", "all", "external")
+
+
 @dataclass(frozen=True)
 class ListFilters:
     """The cultivation list's filters, from the query string (bad numbers are a 4xx, not a 500)."""
@@ -99,16 +103,34 @@ class ListFilters:
     county_code: str = ""
     size_band: str = ""
     days: int = 180  # titles expiring within this many days
+    # The district's own enterprises by default, as the registry opens; "all" is the national pool.
+    locality: str = "local"
 
     @classmethod
     def from_query(cls, params: Any) -> ListFilters:
         size = str(params.get("size_band", "") or "")
         if size and size not in SIZE_BANDS:
-            raise ValidationFailed(f"size_band: unknown size band {size!r}", field="size_band")
+            raise ValidationFailed(
+                _("%(value)s is not a size band") % {"value": size[:40]},
+                field="size_band",
+                value=size[:40],
+            )
         node = str(params.get("node", "") or "")[:80]
         if node and node not in atlas_selectors.node_index():
-            raise ValidationFailed(f"node: unknown chain node {node!r}", field="node")
+            raise ValidationFailed(
+                _("%(value)s is not a node of the current atlas") % {"value": node},
+                field="node",
+                value=node,
+            )
+        locality = str(params.get("locality", "") or "local")
+        if locality not in LOCALITIES:
+            raise ValidationFailed(
+                _("locality must be one of %(allowed)s") % {"allowed": ", ".join(LOCALITIES)},
+                field="locality",
+                value=locality[:40],
+            )
         return cls(
+            locality=locality,
             park_id=id_param(params, "park"),
             node=node,
             county_code=str(params.get("county", "") or "")[:6],
@@ -119,11 +141,14 @@ class ListFilters:
     def query(self) -> dict[str, str]:
         found = {"park": str(self.park_id or ""), "node": self.node, "county": self.county_code}
         found |= {"size_band": self.size_band, "days": str(self.days)}
+        found |= {"locality": self.locality if self.locality != "local" else ""}
         return {k: v for k, v in found.items() if v}
 
 
 def _narrow(qs: QuerySet[Evaluation], f: ListFilters) -> QuerySet[Evaluation]:
     qs = qs.filter(enterprise__deleted_at__isnull=True)
+    if f.locality != "all":
+        qs = qs.filter(enterprise__is_local=f.locality == "local")
     if f.park_id is not None:
         qs = qs.filter(enterprise__park_id=f.park_id)
     if f.county_code:
@@ -149,7 +174,10 @@ def cultivation_list(
     """One cultivation list of a policy version: qualified but not titled, near (fewest criteria to
     close, then closest to the thresholds first), or titled with the title expiring within N days."""
     if kind not in LISTS:
-        raise NotFound(f"No cultivation list {kind!r}; known: {', '.join(LISTS)}.")
+        raise NotFound(
+            _("No cultivation list %(kind)s; known: %(known)s.")
+            % {"kind": kind[:40], "known": ", ".join(LISTS)}
+        )
     qs = Evaluation.objects.filter(policy_id=policy.id, version=policy.version, is_current=True)
     qs = _narrow(qs, filters).select_related("enterprise")
     if kind == "qualified":
@@ -179,39 +207,37 @@ def title_expiry(enterprise_ids: list[int], title: str) -> dict[int, dt.date | N
 
 
 def verdict_counts(on: dt.date) -> list[dict[str, Any]]:
-    """Per policy version in force: how many enterprises are qualified and near (current rows),
-    kept in the cache until an evaluation is written or an enterprise changes."""
+    """Per policy version in force: the size of its "qualified, not titled" and "near" lists for the
+    district's own enterprises (the very lists the counts link to), kept in the cache until an
+    evaluation is written or the registry changes."""
     last = Evaluation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    key = f"qualify-counts:{last}:{registry_selectors.registry_stamp()}"
+    key = f"qualify-counts:v2:{last}:{registry_selectors.registry_stamp()}:{on.isoformat()}"
     counts = cache.get(key)
+    policies = stored.in_force(on)
     if counts is None:
-        counts = _verdict_counts()
+        f = ListFilters()
+        counts = {
+            (p.id, p.version, kind): cultivation_list(p, kind, f, on).count()
+            for p in policies
+            for kind in ("qualified", "near")
+        }
         cache.set(key, counts, 3600)
     return [
         {
             "policy": policy,
-            "qualified": counts.get((policy.id, policy.version, Verdict.QUALIFIED), 0),
-            "near": counts.get((policy.id, policy.version, Verdict.NEAR), 0),
+            "qualified": counts.get((policy.id, policy.version, "qualified"), 0),
+            "near": counts.get((policy.id, policy.version, "near"), 0),
         }
-        for policy in stored.in_force(on)
+        for policy in policies
     ]
 
 
-def _verdict_counts() -> dict[tuple[str, str, str], int]:
-    rows = (
-        Evaluation.objects.filter(
-            is_current=True,
-            enterprise__deleted_at__isnull=True,
-            verdict__in=[Verdict.QUALIFIED, Verdict.NEAR],
-        )
-        .values_list("policy_id", "version", "verdict")
-        .annotate(n=Count("pk"))
-    )
-    return {(p, v, verdict): n for p, v, verdict, n in rows}
-
-
-def evaluated_count() -> int:
-    return Evaluation.objects.filter(is_current=True).values("enterprise_id").distinct().count()
+def evaluated_count(local: bool = True) -> int:
+    """Enterprises with a current evaluation (the district's own by default)."""
+    rows = Evaluation.objects.filter(is_current=True, enterprise__deleted_at__isnull=True)
+    if local:
+        rows = rows.filter(enterprise__is_local=True)
+    return rows.values("enterprise_id").distinct().count()
 
 
 def list_sizes(policy: Policy, on: dt.date) -> dict[str, int]:

@@ -218,6 +218,11 @@ def enterprise(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "qualify/enterprise.html", context)
 
 
+def _metric_name(metric: Any) -> str:
+    """A metric's name in the reader's language."""
+    return str(metric.en if _lang().startswith("en") else metric.zh)
+
+
 def _overrides(post: Any, year: int) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     for key in WHAT_IF_FACTS:
@@ -227,7 +232,7 @@ def _overrides(post: Any, year: int) -> dict[str, Any]:
                 facts[key] = float(raw)
             except ValueError:
                 raise ValidationFailed(
-                    _("%(f)s must be a number.") % {"f": m.FACTS[key].en}, field=key
+                    _("%(f)s must be a number.") % {"f": _metric_name(m.FACTS[key])}, field=key
                 ) from None
     judged: dict[str, Any] = {}
     for key, metric in m.ASSESSMENTS.items():
@@ -241,7 +246,7 @@ def _overrides(post: Any, year: int) -> dict[str, Any]:
                 judged[key] = float(raw)
             except ValueError:
                 raise ValidationFailed(
-                    _("%(f)s must be a number.") % {"f": metric.en}, field=key
+                    _("%(f)s must be a number.") % {"f": _metric_name(metric)}, field=key
                 ) from None
     ip: dict[str, Any] = {}
     raw = str(post.get("ip_invention_patent", "") or "").strip()
