@@ -1,4 +1,4 @@
-"""The qualification API: stored enterprise, posted body (row-precise 400), what-if, lists."""
+"""The qualification API: stored enterprise, posted body (row-precise 422), what-if, lists."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_posted_body_is_evaluated_and_bad_rows_named(api) -> None:  # type: igno
     assert all(r["verdict"] in ("needs_data", "not_qualified", "near") for r in data["results"])
     body["enterprises"].append({"key": "B2", "year_facts": [{"year": 2025, "revenue": "lots"}]})
     bad = _post(client, "/api/v1/qualify/evaluate", body)
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and bad.json()["error"] == "bad_input"
     problem = bad.json()["details"]["problems"][0]
     assert "enterprises[1]" in problem and "year_facts[0].revenue" in problem and "B2" in problem
     assert _post(client, "/api/v1/qualify/evaluate", [1, 2]).status_code in (400, 422)

@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Body, Router, Schema
 
 from corridor.accounts.auth import require_perm
-from corridor.core.api_errors import responses
+from corridor.core.api_errors import domain_rules, responses
 from corridor.core.views import SignedInRequest
 from corridor.core.views import active_language as _lang
 from corridor.engine.qualify.command import result_json
@@ -77,9 +77,33 @@ def enterprise_evaluation(request: SignedInRequest, enterprise_id: int):  # type
     }
 
 
-@router.post("/evaluate", response=responses({200: EvaluationOut}, 400))
+# The posted documents are the `corridor qualify` input format (docs/qualify.md), checked by the
+# engine's own reader field by field; the schema takes any object, so a refusal is a declared rule.
+EVALUATE_RULES = domain_rules(
+    (
+        "",
+        "",
+        "the body follows the corridor qualify input format (docs/qualify.md); details.problems "
+        "names each enterprise, field, value and reason",
+        "bad_input",
+    )
+)
+WHAT_IF_RULES = domain_rules(
+    (
+        "",
+        "",
+        "overrides are {facts: {year: {fact: value}}, assessments: {key: value}, ip_holdings: "
+        "{kind: count}} with the registry's field names and ranges (docs/qualify.md)",
+        "validation_failed",
+    )
+)
+
+
+@router.post(
+    "/evaluate", response=responses({200: EvaluationOut}, 400), openapi_extra=EVALUATE_RULES
+)
 def evaluate_body(request: SignedInRequest, payload: dict[str, Any] = Body(...)):  # type: ignore[no-untyped-def]  # noqa: B008
-    """A body in the `corridor qualify` input format; 400 lists each problem (enterprise, field)."""
+    """A body in the `corridor qualify` input format; 422 lists each problem (enterprise, field)."""
     require_perm(request, perms.VIEW_QUALIFICATION)
     on = _day(request) if request.GET.get("as_of") else None
     try:
@@ -95,7 +119,7 @@ def evaluate_body(request: SignedInRequest, payload: dict[str, Any] = Body(...))
 
 
 class _BadInput(ValidationFailed):
-    status = 400
+    status = 422  # a readable body whose content breaks the input format's rules
     code = "bad_input"
 
     def __init__(self, message: str, problems: list[str]) -> None:
@@ -103,7 +127,9 @@ class _BadInput(ValidationFailed):
 
 
 @router.post(
-    "/enterprises/{enterprise_id}/what-if", response=responses({200: EvaluationOut}, 400, 404)
+    "/enterprises/{enterprise_id}/what-if",
+    response=responses({200: EvaluationOut}, 400, 404),
+    openapi_extra=WHAT_IF_RULES,
 )
 def what_if(request: SignedInRequest, enterprise_id: int, payload: dict[str, Any] = Body(...)):  # type: ignore[no-untyped-def]  # noqa: B008
     """The verdicts with overrides {facts: {year: {fact: v}}, assessments, ip_holdings}; writes nothing."""
