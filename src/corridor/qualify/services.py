@@ -370,39 +370,6 @@ def _new_rows(
                 )
             )
     return rows, stale
-    order = list(found)
-    index = {e: i for i, e in enumerate(order)}
-    cols = columns_from_enterprises([found[e][0] for e in order], on)
-    for policy in chosen:
-        ids = todo.get(policy.key, [])
-        if not ids:
-            continue
-        verdicts = evaluate_columns(policy, cols)
-        names, scores = verdicts.names(), verdicts.score()
-        for e in ids:
-            i = index[e]
-            score = None if scores is None or scores[i] != scores[i] else float(scores[i])
-            extra: dict[str, Any] = {}
-            if names[i] in EXPLAINED:
-                result = evaluate(policy, found[e][0], on)
-                extra = result_record(result)
-            held = current.get((e, policy.id, policy.version))
-            if held is not None:
-                stale.append(held[0])
-            rows.append(
-                Evaluation(
-                    enterprise_id=e,
-                    policy_id=policy.id,
-                    version=policy.version,
-                    as_of=on,
-                    verdict=names[i],
-                    score=score,
-                    inputs_hash=found[e][1],
-                    computed_at=now,
-                    **extra,
-                )
-            )
-    return rows, stale
 
 
 def evaluate_changed_enterprises(ids: Iterable[int]) -> None:
