@@ -186,3 +186,18 @@ def test_home_and_registry_show_qualified_and_near_per_title(client_officer, lan
     row = body[body.index('data-policy="high_tech"') :].split("</tr>")[0]
     assert '/qualify/lists/high_tech/near/">1<' in row and "high_tech@2016" in row
     assert ("How is this computed?" if language == "en" else "计算") in body
+
+
+def test_assessments_entered_are_named_not_keyed_and_dated_in_iso(client_officer) -> None:  # type: ignore[no-untyped-def]
+    from corridor.engine.qualify import metrics as m
+    from tests.test_rendered_language import visible_text
+
+    client, officer = client_officer
+    ent = near_high_tech()
+    _assess(ent, officer)
+    html = client.get(f"/qualify/enterprise/{ent.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    text = visible_text(html.decode())
+    table = text[text.index("已录入的评估") :]
+    assert m.ASSESSMENTS["ip_core_support"].zh in table and "ip_core_support" not in table
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="as_of" value="{today}"' in html.decode()

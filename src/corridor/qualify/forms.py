@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from corridor.core.forms import IsoDateInput
 from corridor.engine.qualify import metrics as m
 
 
@@ -21,7 +22,7 @@ class AssessmentForm(forms.Form):
         label=_("Value"), max_length=40, help_text=_("yes / no, or a number (share as 0.35)")
     )
     source = forms.CharField(label=_("Source"), max_length=200)
-    as_of = forms.DateField(label=_("As of"))
+    as_of = forms.DateField(label=_("As of"), widget=IsoDateInput())
 
     def parsed_value(self) -> object:
         raw = self.cleaned_data["value"].strip().lower()

@@ -80,6 +80,7 @@ SOURCE_LABELS = {
     "industry_code": gettext_lazy("industry code"),
     "sectors": gettext_lazy("industry code"),
     "what-if": gettext_lazy("what-if"),
+    "synthetic": gettext_lazy("synthetic demo data"),  # the demo generator's yearly facts
 }
 RUN_LABELS = {"running": gettext_lazy("running"), "done": gettext_lazy("finished")}
 WHAT_IF_FACTS = ("revenue", "rd_expense", "employees", "rd_staff", "high_tech_income")
@@ -204,9 +205,13 @@ def enterprise(request: SignedInRequest, pk: int) -> HttpResponse:
         "ent": ent,
         "shown": _shown(results),
         "history": [
-            {"row": a, "value": _figure(a.value, m.ASSESSMENTS[a.key].unit)}
+            {
+                "row": a,
+                "name": _metric_name(m.ASSESSMENTS[a.key]),
+                "value": _figure(a.value, m.ASSESSMENTS[a.key].unit),
+            }
             if a.key in m.ASSESSMENTS
-            else {"row": a, "value": str(a.value)}
+            else {"row": a, "name": a.key, "value": str(a.value)}
             for a in selectors.assessment_history(pk)[:50]
         ],
         "form": forms.AssessmentForm(initial={"as_of": _today()}),
