@@ -112,8 +112,8 @@ def test_targets_page_one_click_lead_export_and_saved_lists(registry) -> None:  
             )
         )
     )
-    assert book.sheetnames[:2] == ["nev.battery", "nev.motor"]
-    rows = list(book["nev.battery"].iter_rows(values_only=True))
+    assert book.sheetnames[:2] == ["动力电池", "驱动电机"]  # the nodes' names, not their ids
+    rows = list(book["动力电池"].iter_rows(values_only=True))
     assert rows[1][1] == "常州大电池有限公司" and rows[1][4] >= rows[2][4]
     client.post("/investment/targets/save/?node=nev.battery", {"name": "电池 v1", "save": "list"})
     client.post("/investment/targets/save/?node=nev.battery", {"name": "电池 v2", "save": "list"})
@@ -175,3 +175,14 @@ def test_kept_target_rows_carry_each_readers_csrf_token_and_the_current_projects
     reader.force_login(viewer)
     page = reader.get(url).content.decode()
     assert "常州大电池有限公司" in page and "make-lead" not in page
+
+
+def test_sheet_titles_are_what_excel_accepts_and_unique() -> None:
+    from corridor.investment.exporting import sheet_title
+
+    used: set[str] = set()
+    assert sheet_title("电池[正极]:材料*?/\\", used) == "电池 正极  材料"
+    long = "新能源汽车动力电池正极材料与电解液及隔膜等关键材料研发制造与回收利用"
+    first, second = sheet_title(long, used), sheet_title(long, used)
+    assert len(first) <= 31 and len(second) <= 31 and first != second
+    assert sheet_title("", used) == "-"

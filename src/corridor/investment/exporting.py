@@ -113,16 +113,32 @@ def funnel_xlsx(data: dict[str, Any], language: str) -> tempfile.SpooledTemporar
     return finish(out, book)
 
 
+def sheet_title(name: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts (at most 31 characters, none of []:*?/\\), unique in the book."""
+    base = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip()[:31] or "-"
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
 def targets_xlsx(
-    by_node: dict[str, dict[str, Any]], strategy: Any, language: str
+    by_node: dict[str, dict[str, Any]],
+    strategy: Any,
+    language: str,
+    names: dict[str, str] | None = None,
 ) -> tempfile.SpooledTemporaryFile:
-    """One sheet per node: rank, enterprise, score, every part's score and points, the reasons."""
+    """One sheet per node, named by the node: rank, enterprise, score, every part's score and
+    points, the reasons."""
     from corridor.engine.targeting import FORMULA_VERSION, PARTS
     from corridor.investment.explain import part_name
 
     out, book, bold = workbook()
+    used: set[str] = set()
     for node_id, data in by_node.items():
-        sheet = book.add_worksheet(node_id[:31])
+        sheet = book.add_worksheet(sheet_title((names or {}).get(node_id, node_id), used))
         header = [_("Rank"), _("Enterprise"), _("USCC"), _("City"), _("Score")]
         header += [f"{part_name(p)}" for p in PARTS] + [
             f"{part_name(p)} · {_('points')}" for p in PARTS

@@ -376,7 +376,9 @@ def targets_export(request: SignedInRequest) -> HttpResponseBase:
     base = _target_context(request)
     by_node = {n: targets.ranked([n], base["strategy"], base["top"]) for n in base["nodes"]}
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    stream = exporting.targets_xlsx(by_node, base["strategy"], _lang())
+    index = atlas_selectors.node_index()
+    names = {n: index[n].name(_lang()) for n in by_node if n in index}
+    stream = exporting.targets_xlsx(by_node, base["strategy"], _lang(), names)
     return FileResponse(stream, as_attachment=True, filename=f"targets-{stamp}.xlsx")
 
 
