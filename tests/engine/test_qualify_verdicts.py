@@ -32,7 +32,7 @@ def test_near_high_tech_with_the_rd_to_add_in_wan_yuan() -> None:
         explain(gap)
         == "2025年研发费用需增加30万元，方可达到研发费用占营业收入比例不低于5%（近三个会计年度合计）"
     )
-    assert explain(gap, "en").startswith("2025 R&D expense must rise by 30 万元")
+    assert explain(gap, "en").startswith("2025 R&D expense must rise by ¥300,000 to reach")
 
 
 def test_staff_shortfall_is_people_to_hire() -> None:
@@ -374,3 +374,13 @@ def test_versions_side_by_side(policy: str, change: dict, old: str, new: str) ->
     assert (before.verdict, after.verdict) == (old, new)
     if policy == "innovative_sme":
         assert before.score == after.score
+
+
+def test_english_sentences_state_money_in_yuan_not_in_wan() -> None:
+    """An English reader gets ¥ amounts (no 万元 in English text); Chinese keeps 万元."""
+    from corridor.engine.qualify.messages import money_en
+
+    assert money_en(1.07) == "¥10,700"
+    assert money_en(712.51) == "¥7.13 million"
+    assert money_en(150000) == "¥1.5 billion"
+    assert money_en(-30) == "¥-300,000"

@@ -109,7 +109,7 @@ def test_lists_filter_and_export(client_officer) -> None:  # type: ignore[no-unt
     other = near_high_tech(last_year=timezone.localdate().year - 1, size_band="large")
     _assess(other, officer)
     body = client.get("/qualify/lists/high_tech/near/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert ent.name in body and other.name in body and "must rise by 30" in body
+    assert ent.name in body and other.name in body and "must rise by ¥300,000" in body
     assert 'id="history-chart"' not in body  # no run over the whole registry yet
     services.evaluate_enterprises(None, timezone.localdate())
     body = client.get("/qualify/lists/high_tech/near/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

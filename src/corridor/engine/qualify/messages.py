@@ -6,6 +6,7 @@ zh/en labels of the policy files; the web layer picks the user's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,7 +35,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 UNITS = {
-    m.MONEY: ("万元", "万元 (¥10k)"),
+    m.MONEY: ("万元", ""),  # English states the yuan amount itself: see money_en
     m.PERSONS: ("人", "staff"),
     m.ITEMS: ("项", "items"),
     m.YEARS: ("年", "years"),
@@ -82,6 +83,22 @@ def number(value: Any) -> str:
     return text or "0"
 
 
+def money_en(wan: Any) -> str:
+    """A sum held in 万元 as English readers count it: ¥10,700, ¥7.13 million, ¥1.2 billion."""
+    yuan = float(wan) * 10_000
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(yuan) >= size:
+            return f"¥{number(round(yuan / size, 2))} {word}"
+    return f"¥{yuan:,.0f}"
+
+
+def _figure(value: Any, unit: str, i: int) -> str:
+    """A threshold or amount in the language's way of writing its unit (money in yuan in English)."""
+    if i == 1 and unit == m.MONEY and not isinstance(value, bool) and value is not None:
+        return money_en(value)
+    return number(value)
+
+
 def _target(params: Mapping[str, Any], language: str) -> str:
     word = COMPARISON_WORDS.get(params.get("comparison", ">="), ("", ""))[_index(language)]
     unit = UNITS.get(params.get("target_unit") or params.get("unit", ""), ("", ""))[
@@ -93,7 +110,9 @@ def _target(params: Mapping[str, Any], language: str) -> str:
     threshold = params.get("threshold")
     if isinstance(threshold, bool):  # a yes/no criterion: its target is the statement itself
         return metric if threshold else ("否：" if _index(language) == 0 else "not: ") + metric
-    figure = number(threshold)
+    figure = _figure(
+        threshold, params.get("target_unit") or params.get("unit", ""), _index(language)
+    )
     return f"{metric}{sep}{word}{sep}{figure}{unit if unit == '%' else sep + unit}".strip() + period
 
 
@@ -120,7 +139,7 @@ def render(message: Message, language: str = "zh-hans") -> str:
     words = {
         "what": metric_label(p.get("what", ""), language),
         "metric": metric_label(p.get("metric", ""), language),
-        "amount": number(p.get("amount")),
+        "amount": _figure(p.get("amount"), p.get("unit", ""), i),
         "unit": UNITS.get(p.get("unit", ""), ("", ""))[i],
         "year": p.get("year", ""),
         "value": _word(p.get("value"), i),
@@ -130,7 +149,8 @@ def render(message: Message, language: str = "zh-hans") -> str:
         "high": number(p.get("high")),
         "pass": number(p.get("pass")),
     }
-    return template.format(**words)
+    text = template.format(**words)
+    return re.sub(" {2,}", " ", text) if i else text  # an empty unit leaves two spaces
 
 
 def explain(row: CriterionResult, language: str = "zh-hans") -> str:
