@@ -384,3 +384,33 @@ def test_english_sentences_state_money_in_yuan_not_in_wan() -> None:
     assert money_en(712.51) == "¥7.13 million"
     assert money_en(150000) == "¥1.5 billion"
     assert money_en(-30) == "¥-300,000"
+
+
+def test_no_english_label_of_a_metric_or_criterion_holds_chinese() -> None:
+    """English pages show the engine's English names: none may carry Chinese (创客中国 did)."""
+    import dataclasses
+    import re
+
+    from corridor.engine.qualify import load_policies
+    from corridor.engine.qualify import metrics as m
+    from corridor.engine.qualify.model import Label
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    found = [k for k, v in {**m.FACTS, **m.ASSESSMENTS}.items() if cjk.search(v.en)]
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        """Every Label in a policy's tree of criteria (dataclasses, tuples of them)."""
+        if isinstance(node, tuple | list):
+            for item in node:
+                walk(item)
+        elif dataclasses.is_dataclass(node):
+            if isinstance(node, Label):
+                if cjk.search(node.en):
+                    found.append(node.en)
+                return
+            for f in dataclasses.fields(node):
+                walk(getattr(node, f.name))
+
+    for policy in load_policies().values():
+        walk(policy.root)
+    assert not found, found

@@ -253,7 +253,7 @@ ASSESSMENTS: dict[str, Metric] = {
             "近5年主导制定国际、国家或行业标准",
             "led an international/national/industry standard in 5 years",
         ),
-        _judged("chuangke_top500", "创客中国全国500强", "创客中国 national top 500"),
+        _judged("chuangke_top500", "创客中国全国500强", '"Maker in China" national top 500'),
         _judged(
             "rd_unit_staff",
             "独立研发机构全职人员数",
