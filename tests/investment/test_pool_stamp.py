@@ -15,33 +15,18 @@ from django.test.utils import CaptureQueriesContext
 
 from corridor.accounts.services import record_audit
 from corridor.atlas import selectors as atlas
-from corridor.atlas import services as atlas_services
 from corridor.registry import services as registry_services
-from tests.factories import EnterpriseFactory, FactsFactory, user_with_role
+from tests.factories import EnterpriseFactory, user_with_role
+from tests.investment.conftest import battery_makers_client
 
 pytestmark = pytest.mark.django_db
 
-BATTERY = "锂离子电池制造；动力电池研发；电池零配件生产"
 PAGES = ("/investment/targets/?chain=nev", "/investment/map/?chain=nev")
 
 
 @pytest.fixture
 def analyst() -> Client:
-    for i in range(6):
-        ent = EnterpriseFactory(
-            name=f"外地电池{i}有限公司",
-            is_local=False,
-            city_code="320400",
-            province_code="320000",
-            business_scope=BATTERY,
-            latest_revenue=1000 + i,
-        )
-        FactsFactory(enterprise=ent, year=2024, revenue=1000 + i, employees=50)
-    EnterpriseFactory(name="婺城电池有限公司", business_scope=BATTERY)
-    atlas_services.classify_registry()
-    client = Client()
-    client.force_login(user_with_role("investment_analyst", "pool-analyst"))
-    return client
+    return battery_makers_client("pool-analyst")
 
 
 def _queries(client: Client, url: str) -> int:
